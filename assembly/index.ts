@@ -1,0 +1,9 @@
+// Kernel entry point: everything exported here ends up in build/core.wasm.
+export { mcLossChunk, normals } from './mc';
+export { selectTop, tailPush } from './tail';
+export { cholesky } from './linalg';
+
+/** First free byte after static data: the TS side allocates from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}

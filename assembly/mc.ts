@@ -1,0 +1,250 @@
+// Monte Carlo loss kernel: RNG streams, ziggurat normals, Student-t mixing and the blocked
+// correlated-shock P&L. No allocation, no I/O; the caller (src/pool/worker.ts) owns memory.
+//
+// The generation order is the contract shared with the pure-TS twin (src/kernels/mc.ts):
+//  * a chunk is processed in blocks of BS = 8 scenarios; a block needs n*BS normals laid out
+//    as z[factor][scenario];
+//  * normals j = 0..n*BS-1 of a block come from 64-bit draws r_j of four interleaved
+//    xoshiro256** lanes (lane j % 4), turned into normals by a 256-layer ziggurat; a rejected
+//    draw is finished (in index order) by ziggurat retries on a fifth, scalar "aux" stream;
+//  * for Student-t, scenario s of the block then draws W_s = 2·Gamma(nu/2) from the aux stream
+//    (Marsaglia–Tsang) and its shocks are scaled by sqrt((nu-2)/W_s) (unit-variance t);
+//  * P&L of scenario s = sum_i w_i * sum_{k<=i} L_ik z_ks, computed two rows at a time
+//    (pnl += w_i r_i + w_{i+1} r_{i+1}); loss = -pnl (times the t scale).
+// Every floating-point operation below has the same order in the twin, so results agree
+// bit for bit except where exp/log of the two runtimes differ in the last ulp (rare slow paths).
+
+const BS: i32 = 8;
+const ZR: f64 = 3.6541528853610088;
+
+// ---- state layout at statep (u64 words) ----
+// [0..3]  s0 of lanes 0..3, [4..7] s1, [8..11] s2, [12..15] s3, [16..19] aux s0..s3
+
+// ---- ziggurat tables at tabp (f64) ----
+// [0..255] zw = x_i / 2^52, [256..511] zk = floor(2^52 x_{i+1}/x_i), [512..768] zf = exp(-x_i^2/2)
+
+@inline function rotl(x: u64, k: i32): u64 {
+  return (x << k) | (x >> (64 - k));
+}
+
+/** One draw of the scalar aux xoshiro256** stream stored at statep + 128. */
+function auxNext(statep: usize): u64 {
+  const p = statep + 128;
+  let s0 = load<u64>(p), s1 = load<u64>(p, 8), s2 = load<u64>(p, 16), s3 = load<u64>(p, 24);
+  const result = rotl(s1 * 5, 7) * 9;
+  const t = s1 << 17;
+  s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
+  s2 ^= t; s3 = rotl(s3, 45);
+  store<u64>(p, s0); store<u64>(p, s1, 8); store<u64>(p, s2, 16); store<u64>(p, s3, 24);
+  return result;
+}
+
+@inline function unif(statep: usize): f64 {
+  return <f64>(auxNext(statep) >> 11) * 1.1102230246251565e-16; // 2^-53
+}
+
+@inline function unifPos(statep: usize): f64 {
+  return <f64>((auxNext(statep) >> 11) + 1) * 1.1102230246251565e-16;
+}
+
+/** Finishes a ziggurat draw whose fast path failed (retries draw from the aux stream). */
+function zigSlow(r0: u64, tabp: usize, statep: usize): f64 {
+  let r = r0;
+  while (true) {
+    const idx = <usize>(r & 0xff);
+    const neg = ((r >> 8) & 1) != 0;
+    const rabs = <f64>(<i64>(r >> 12));
+    const x = rabs * load<f64>(tabp + (idx << 3));
+    if (rabs < load<f64>(tabp + ((256 + idx) << 3))) return neg ? -x : x;
+    if (idx == 0) {
+      let xx: f64, yy: f64;
+      do {
+        xx = -Math.log(unifPos(statep)) / ZR;
+        yy = -Math.log(unifPos(statep));
+      } while (yy + yy < xx * xx);
+      return neg ? -(ZR + xx) : ZR + xx;
+    }
+    const f0 = load<f64>(tabp + ((512 + idx) << 3));
+    const f1 = load<f64>(tabp + ((513 + idx) << 3));
+    if (f0 + unif(statep) * (f1 - f0) < Math.exp(-0.5 * x * x)) return neg ? -x : x;
+    r = auxNext(statep);
+  }
+}
+
+/** Gamma(a, 1) for a > 1 by Marsaglia & Tsang (2000), from the aux stream. */
+function gammaDraw(a: f64, tabp: usize, statep: usize): f64 {
+  const d = a - 1.0 / 3.0;
+  const c = 1.0 / Math.sqrt(9.0 * d);
+  while (true) {
+    let x: f64, v: f64;
+    do {
+      x = zigSlow(auxNext(statep), tabp, statep);
+      v = 1.0 + c * x;
+    } while (v <= 0.0);
+    v = v * v * v;
+    const u = unif(statep);
+    const x2 = x * x;
+    if (u < 1.0 - 0.0331 * (x2 * x2)) return d * v;
+    if (Math.log(u) < 0.5 * x2 + d * (1.0 - v + Math.log(v))) return d * v;
+  }
+}
+
+/** Fills m (multiple of 4) u64 draws from the four SIMD lanes; state kept in locals. */
+function fillU64(ubp: usize, m: i32, statep: usize): void {
+  let a0 = v128.load(statep), a1 = v128.load(statep, 16);
+  let b0 = v128.load(statep, 32), b1 = v128.load(statep, 48);
+  let c0 = v128.load(statep, 64), c1 = v128.load(statep, 80);
+  let d0 = v128.load(statep, 96), d1 = v128.load(statep, 112);
+  for (let j = 0; j < m; j += 4) {
+    // result = rotl(s1 * 5, 7) * 9, with *5 and *9 as shift-add
+    let x0 = i64x2.add(i64x2.shl(b0, 2), b0);
+    let x1 = i64x2.add(i64x2.shl(b1, 2), b1);
+    x0 = v128.or(i64x2.shl(x0, 7), i64x2.shr_u(x0, 57));
+    x1 = v128.or(i64x2.shl(x1, 7), i64x2.shr_u(x1, 57));
+    x0 = i64x2.add(i64x2.shl(x0, 3), x0);
+    x1 = i64x2.add(i64x2.shl(x1, 3), x1);
+    v128.store(ubp + (<usize>j << 3), x0);
+    v128.store(ubp + (<usize>j << 3), x1, 16);
+    const t0 = i64x2.shl(b0, 17);
+    const t1 = i64x2.shl(b1, 17);
+    c0 = v128.xor(c0, a0); c1 = v128.xor(c1, a1);
+    d0 = v128.xor(d0, b0); d1 = v128.xor(d1, b1);
+    b0 = v128.xor(b0, c0); b1 = v128.xor(b1, c1);
+    a0 = v128.xor(a0, d0); a1 = v128.xor(a1, d1);
+    c0 = v128.xor(c0, t0); c1 = v128.xor(c1, t1);
+    d0 = v128.or(i64x2.shl(d0, 45), i64x2.shr_u(d0, 19));
+    d1 = v128.or(i64x2.shl(d1, 45), i64x2.shr_u(d1, 19));
+  }
+  v128.store(statep, a0); v128.store(statep, a1, 16);
+  v128.store(statep, b0, 32); v128.store(statep, b1, 48);
+  v128.store(statep, c0, 64); v128.store(statep, c1, 80);
+  v128.store(statep, d0, 96); v128.store(statep, d1, 112);
+}
+
+/** m standard normals into zp from m draws at ubp (fast path, then ordered fix-up pass). */
+function gaussFill(zp: usize, ubp: usize, m: i32, tabp: usize, statep: usize): void {
+  fillU64(ubp, m, statep);
+  const zkp = tabp + (256 << 3);
+  let bad: i32 = 0;
+  for (let j = 0; j < m; j++) {
+    const r = load<u64>(ubp + (<usize>j << 3));
+    const idx = <usize>(r & 0xff);
+    const rabs = <f64>(<i64>(r >> 12));
+    const x = rabs * load<f64>(tabp + (idx << 3));
+    store<f64>(zp + (<usize>j << 3), select<f64>(-x, x, ((r >> 8) & 1) != 0));
+    bad |= <i32>(rabs >= load<f64>(zkp + (idx << 3)));
+  }
+  if (bad) {
+    for (let j = 0; j < m; j++) {
+      const r = load<u64>(ubp + (<usize>j << 3));
+      const idx = <usize>(r & 0xff);
+      if (<f64>(<i64>(r >> 12)) >= load<f64>(zkp + (idx << 3))) {
+        store<f64>(zp + (<usize>j << 3), zigSlow(r, tabp, statep));
+      }
+    }
+  }
+}
+
+/** Losses of one block of BS scenarios: out[s] = -(sum_i w_i (L z)_is) * scale[s]. */
+function blockLoss(n: i32, lp: usize, wp: usize, zp: usize, scalep: usize, useScale: bool, outp: usize, cnt: i32): void {
+  let p0 = f64x2.splat(0), p1 = f64x2.splat(0), p2 = f64x2.splat(0), p3 = f64x2.splat(0);
+  let i: i32 = 0;
+  let row: usize = lp; // start of packed row i
+  for (; i + 1 < n; i += 2) {
+    const row1 = row + (<usize>(i + 1) << 3);
+    let r00 = f64x2.splat(0), r01 = f64x2.splat(0), r02 = f64x2.splat(0), r03 = f64x2.splat(0);
+    let r10 = f64x2.splat(0), r11 = f64x2.splat(0), r12 = f64x2.splat(0), r13 = f64x2.splat(0);
+    let zk = zp;
+    for (let k = 0; k <= i; k++) {
+      const l0 = f64x2.splat(load<f64>(row + (<usize>k << 3)));
+      const l1 = f64x2.splat(load<f64>(row1 + (<usize>k << 3)));
+      const z0 = v128.load(zk), z1 = v128.load(zk, 16), z2 = v128.load(zk, 32), z3 = v128.load(zk, 48);
+      r00 = f64x2.add(r00, f64x2.mul(l0, z0)); r10 = f64x2.add(r10, f64x2.mul(l1, z0));
+      r01 = f64x2.add(r01, f64x2.mul(l0, z1)); r11 = f64x2.add(r11, f64x2.mul(l1, z1));
+      r02 = f64x2.add(r02, f64x2.mul(l0, z2)); r12 = f64x2.add(r12, f64x2.mul(l1, z2));
+      r03 = f64x2.add(r03, f64x2.mul(l0, z3)); r13 = f64x2.add(r13, f64x2.mul(l1, z3));
+      zk += 64;
+    }
+    const l1 = f64x2.splat(load<f64>(row1 + (<usize>(i + 1) << 3)));
+    r10 = f64x2.add(r10, f64x2.mul(l1, v128.load(zk)));
+    r11 = f64x2.add(r11, f64x2.mul(l1, v128.load(zk, 16)));
+    r12 = f64x2.add(r12, f64x2.mul(l1, v128.load(zk, 32)));
+    r13 = f64x2.add(r13, f64x2.mul(l1, v128.load(zk, 48)));
+    const w0 = f64x2.splat(load<f64>(wp + (<usize>i << 3)));
+    const w1 = f64x2.splat(load<f64>(wp + (<usize>(i + 1) << 3)));
+    p0 = f64x2.add(p0, f64x2.add(f64x2.mul(w0, r00), f64x2.mul(w1, r10)));
+    p1 = f64x2.add(p1, f64x2.add(f64x2.mul(w0, r01), f64x2.mul(w1, r11)));
+    p2 = f64x2.add(p2, f64x2.add(f64x2.mul(w0, r02), f64x2.mul(w1, r12)));
+    p3 = f64x2.add(p3, f64x2.add(f64x2.mul(w0, r03), f64x2.mul(w1, r13)));
+    row = row1 + (<usize>(i + 2) << 3);
+  }
+  if (i < n) {
+    let r00 = f64x2.splat(0), r01 = f64x2.splat(0), r02 = f64x2.splat(0), r03 = f64x2.splat(0);
+    let zk = zp;
+    for (let k = 0; k <= i; k++) {
+      const l0 = f64x2.splat(load<f64>(row + (<usize>k << 3)));
+      r00 = f64x2.add(r00, f64x2.mul(l0, v128.load(zk)));
+      r01 = f64x2.add(r01, f64x2.mul(l0, v128.load(zk, 16)));
+      r02 = f64x2.add(r02, f64x2.mul(l0, v128.load(zk, 32)));
+      r03 = f64x2.add(r03, f64x2.mul(l0, v128.load(zk, 48)));
+      zk += 64;
+    }
+    const w0 = f64x2.splat(load<f64>(wp + (<usize>i << 3)));
+    p0 = f64x2.add(p0, f64x2.mul(w0, r00));
+    p1 = f64x2.add(p1, f64x2.mul(w0, r01));
+    p2 = f64x2.add(p2, f64x2.mul(w0, r02));
+    p3 = f64x2.add(p3, f64x2.mul(w0, r03));
+  }
+  if (useScale) {
+    p0 = f64x2.mul(p0, v128.load(scalep));
+    p1 = f64x2.mul(p1, v128.load(scalep, 16));
+    p2 = f64x2.mul(p2, v128.load(scalep, 32));
+    p3 = f64x2.mul(p3, v128.load(scalep, 48));
+  }
+  if (cnt == BS) {
+    v128.store(outp, f64x2.neg(p0));
+    v128.store(outp, f64x2.neg(p1), 16);
+    v128.store(outp, f64x2.neg(p2), 32);
+    v128.store(outp, f64x2.neg(p3), 48);
+  } else {
+    // partial last block: stage in the scale scratch's second half, copy cnt values
+    const tmp = scalep + 64;
+    v128.store(tmp, f64x2.neg(p0));
+    v128.store(tmp, f64x2.neg(p1), 16);
+    v128.store(tmp, f64x2.neg(p2), 32);
+    v128.store(tmp, f64x2.neg(p3), 48);
+    memory.copy(outp, tmp, <usize>cnt << 3);
+  }
+}
+
+/**
+ * Losses of `count` scenarios of one chunk into outp.
+ * n: factors; lp: packed lower Cholesky factor (row i has i+1 entries, horizon-scaled);
+ * wp: exposures (n); zp: scratch n*8 f64 (16-byte aligned); ubp: scratch n*8 u64;
+ * scalep: scratch 16 f64; tabp: ziggurat tables; statep: the chunk's RNG state (20 u64,
+ * advanced in place); nu: Student-t degrees of freedom (> 2), or 0 for normal shocks.
+ */
+export function mcLossChunk(
+  n: i32, lp: usize, wp: usize, zp: usize, ubp: usize, scalep: usize,
+  tabp: usize, statep: usize, nu: f64, outp: usize, count: i32,
+): void {
+  const m = n * BS;
+  const useScale = nu > 0;
+  const halfNu = nu * 0.5;
+  for (let s0 = 0; s0 < count; s0 += BS) {
+    gaussFill(zp, ubp, m, tabp, statep);
+    if (useScale) {
+      for (let s = 0; s < BS; s++) {
+        const g = gammaDraw(halfNu, tabp, statep);
+        store<f64>(scalep + (<usize>s << 3), Math.sqrt((nu - 2.0) / (2.0 * g)));
+      }
+    }
+    const cnt = count - s0 < BS ? count - s0 : BS;
+    blockLoss(n, lp, wp, zp, scalep, useScale, outp + (<usize>s0 << 3), cnt);
+  }
+}
+
+/** Fills m standard normals (m multiple of 4) for distribution tests of the generator. */
+export function normals(zp: usize, ubp: usize, m: i32, tabp: usize, statep: usize): void {
+  gaussFill(zp, ubp, m, tabp, statep);
+}

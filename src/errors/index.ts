@@ -1,0 +1,103 @@
+/**
+ * The one errors module. Distinct classes only where callers must tell them apart:
+ * - `ValidationError`: bad input, raised before any work starts; names the field and the rule.
+ * - `AbortError`: the caller's AbortSignal fired; the reason is kept as `cause`.
+ * - `WasmUnavailableError`: the WASM kernels could not be loaded (use `wasm: false`).
+ * - `WorkerError`: a worker task failed; the pool stays usable.
+ * - `SolverError`: an optimisation problem is infeasible or unbounded (names the constraint set).
+ */
+
+/** Base class: every error this package throws is a `MarginEngineError`. */
+export class MarginEngineError extends Error {
+  /** Stable machine-readable code, e.g. `E_VALIDATION`. */
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * Bad input. `field` is the dotted path of the offending input (`market.covariance[1][2]`),
+ * `rule` a short rule name (`finite`, `psd`, `range`…), `value` the offending value when small.
+ */
+export class ValidationError extends MarginEngineError {
+  readonly field: string;
+  readonly rule: string;
+  readonly value: unknown;
+  constructor(field: string, rule: string, message: string, value?: unknown) {
+    super('E_VALIDATION', `${field}: ${message}`);
+    this.field = field;
+    this.rule = rule;
+    this.value = value;
+  }
+}
+
+/** The caller aborted the operation; the signal's reason is the `cause`. */
+export class AbortError extends MarginEngineError {
+  constructor(reason?: unknown) {
+    super('E_ABORTED', 'The operation was aborted', { cause: reason });
+  }
+}
+
+/** The WebAssembly kernels could not be compiled or instantiated. */
+export class WasmUnavailableError extends MarginEngineError {
+  constructor(detail: string, cause?: unknown) {
+    super('E_WASM_UNAVAILABLE', `WASM kernels unavailable: ${detail} (use createEngine({ wasm: false }) for the pure-TS kernels)`, { cause });
+  }
+}
+
+/** A worker task failed. The pool survives; the job is rejected with this error. */
+export class WorkerError extends MarginEngineError {
+  constructor(message: string, cause?: unknown) {
+    super('E_WORKER', message, { cause });
+  }
+}
+
+/** The engine was used after `close()`. */
+export class EngineClosedError extends MarginEngineError {
+  constructor() {
+    super('E_CLOSED', 'The engine is closed');
+  }
+}
+
+/** An optimisation problem has no solution; `constraintSet` names what made it so. */
+export class SolverError extends MarginEngineError {
+  readonly status: string;
+  readonly constraintSet: string;
+  constructor(status: string, constraintSet: string, message: string) {
+    super('E_SOLVER', `${constraintSet}: ${message} (solver status: ${status})`);
+    this.status = status;
+    this.constraintSet = constraintSet;
+  }
+}
+
+/** Formats a value for an error message without dumping huge arrays. */
+export function describeValue(v: unknown): string {
+  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (Array.isArray(v)) return `array(${v.length})`;
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (ArrayBuffer.isView(v)) return `${v.constructor.name}(${(v as unknown as { length: number }).length})`;
+  return typeof v;
+}
+
+/** Throws a `ValidationError` unless `x` is a finite number. */
+export function requireFinite(field: string, x: unknown): number {
+  if (typeof x !== 'number' || !Number.isFinite(x)) {
+    throw new ValidationError(field, 'finite', `must be a finite number; got ${describeValue(x)}`, x);
+  }
+  return x;
+}
+
+/** Throws a `ValidationError` unless every element of `xs` is finite; names the first bad index. */
+export function requireFiniteArray(field: string, xs: ArrayLike<number>): void {
+  for (let i = 0; i < xs.length; i++) {
+    const v = xs[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new ValidationError(`${field}[${i}]`, 'finite', `must be a finite number; got ${describeValue(v)}`, v);
+    }
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Worker side of Monte Carlo VaR/ES: run a contiguous range of chunks and return only their
+ * tail (k largest losses with scenario indices) plus per-chunk sums. Runs on the WASM kernels or
+ * on their pure-TS twins; both produce the same numbers.
+ */
+import { chunkState, mcLossChunkTs, mcScratch, selectTopTs, tailPushTs, zigguratTables, STATE_WORDS, ZIG_TABLE_LEN } from '../kernels/index.js';
+import type { TailState } from '../kernels/index.js';
+import type { WasmCore } from '../wasm/index.js';
+
+/** Scenarios per chunk: each chunk draws from its own stream. Part of the reproducibility contract. */
+export const CHUNK_SCENARIOS = 4096;
+const BS = 8;
+
+/** One unit of pool work: chunks [chunkFrom, chunkTo) of a job. */
+export interface McTask {
+  kind: 'mc';
+  /** Packed lower Cholesky factor (n(n+1)/2 f64) then exposures (n f64). */
+  shared: SharedArrayBuffer;
+  n: number;
+  nu: number;
+  seed: number;
+  scenarios: number;
+  chunkFrom: number;
+  chunkTo: number;
+  k: number;
+  wasm: boolean;
+}
+
+export interface McTaskResult {
+  /** Up to k largest losses of the range (unordered). */
+  tail: Float64Array;
+  /** Global scenario index of each tail loss. */
+  index: Float64Array;
+  /** [sum, sum of squares] of the losses of each chunk, in chunk order. */
+  sums: Float64Array;
+}
+
+function checkTask(t: McTask): void {
+  const nl = (t.n * (t.n + 1)) / 2;
+  if (!(t.shared instanceof SharedArrayBuffer) || t.shared.byteLength < (nl + t.n) * 8) {
+    throw new RangeError(`mc task: shared buffer too small for n = ${t.n}`);
+  }
+  if (!(t.chunkTo > t.chunkFrom) || t.k < 1) throw new RangeError('mc task: empty chunk range or k < 1');
+}
+
+function chunkCount(t: McTask, c: number): number {
+  return Math.min(CHUNK_SCENARIOS, t.scenarios - c * CHUNK_SCENARIOS);
+}
+
+/** Runs the task on the pure-TS twins. */
+export function runMcTaskTs(t: McTask): McTaskResult {
+  checkTask(t);
+  const nl = (t.n * (t.n + 1)) / 2;
+  const lp = new Float64Array(t.shared, 0, nl);
+  const w = new Float64Array(t.shared, nl * 8, t.n);
+  const tab = zigguratTables();
+  const st64 = new BigUint64Array(STATE_WORDS);
+  const st = new Uint32Array(st64.buffer);
+  const sc = mcScratch(t.n);
+  const loss = new Float64Array(CHUNK_SCENARIOS);
+  const cap = 2 * t.k + CHUNK_SCENARIOS;
+  const tail: TailState = { v: new Float64Array(cap), ix: new Float64Array(cap), size: 0, threshold: -Infinity };
+  const nChunks = t.chunkTo - t.chunkFrom;
+  const sums = new Float64Array(2 * nChunks);
+  for (let c = t.chunkFrom; c < t.chunkTo; c++) {
+    const count = chunkCount(t, c);
+    chunkState(t.seed, c, st64);
+    mcLossChunkTs(t.n, lp, w, tab, st, t.nu, loss, 0, count, sc);
+    const [s, s2] = tailPushTs(tail, t.k, loss, count, c * CHUNK_SCENARIOS);
+    sums[2 * (c - t.chunkFrom)] = s;
+    sums[2 * (c - t.chunkFrom) + 1] = s2;
+  }
+  selectTopTs(tail.v, tail.ix, tail.size, t.k);
+  const m = Math.min(tail.size, t.k);
+  return { tail: tail.v.slice(0, m), index: tail.ix.slice(0, m), sums };
+}
+
+/** Runs the task on the WASM kernels of `core` (its memory is reset first). */
+export function runMcTaskWasm(core: WasmCore, t: McTask): McTaskResult {
+  checkTask(t);
+  const n = t.n;
+  const nl = (n * (n + 1)) / 2;
+  const cap = 2 * t.k + CHUNK_SCENARIOS;
+  core.reset();
+  const lpP = core.alloc(nl * 8);
+  const wP = core.alloc(n * 8);
+  const tabP = core.alloc(ZIG_TABLE_LEN * 8);
+  const stP = core.alloc(STATE_WORDS * 8);
+  const zP = core.alloc(n * BS * 8);
+  const ubP = core.alloc(n * BS * 8);
+  const scP = core.alloc(16 * 8);
+  const lossP = core.alloc(CHUNK_SCENARIOS * 8);
+  const vP = core.alloc(cap * 8);
+  const iP = core.alloc(cap * 8);
+  const thrP = core.alloc(8);
+  const sumsP = core.alloc(16);
+  // all allocations done: views are stable from here on
+  core.f64(lpP, nl).set(new Float64Array(t.shared, 0, nl));
+  core.f64(wP, n).set(new Float64Array(t.shared, nl * 8, n));
+  core.f64(tabP, ZIG_TABLE_LEN).set(zigguratTables());
+  const state = core.u64(stP, STATE_WORDS);
+  const thr = core.f64(thrP, 1);
+  const sumsV = core.f64(sumsP, 2);
+  thr[0] = -Infinity;
+  const nChunks = t.chunkTo - t.chunkFrom;
+  const sums = new Float64Array(2 * nChunks);
+  const x = core.x;
+  let size = 0;
+  for (let c = t.chunkFrom; c < t.chunkTo; c++) {
+    const count = chunkCount(t, c);
+    chunkState(t.seed, c, state);
+    x.mcLossChunk(n, lpP, wP, zP, ubP, scP, tabP, stP, t.nu, lossP, count);
+    size = x.tailPush(vP, iP, size, cap, t.k, lossP, count, c * CHUNK_SCENARIOS, thrP, sumsP);
+    sums[2 * (c - t.chunkFrom)] = sumsV[0];
+    sums[2 * (c - t.chunkFrom) + 1] = sumsV[1];
+  }
+  x.selectTop(vP, iP, size, t.k);
+  const m = Math.min(size, t.k);
+  return { tail: core.f64(vP, m).slice(), index: core.f64(iP, m).slice(), sums };
+}

@@ -1,0 +1,128 @@
+/**
+ * Main-thread side of Monte Carlo VaR/ES: cut the scenarios into fixed chunks, group them into
+ * tasks for the pool, pass the Cholesky factor and exposures once through a SharedArrayBuffer,
+ * and merge the tasks' tails exactly. Because every chunk has its own stream and the merge sorts
+ * the union of tails, the result is the same for any thread count and task split.
+ */
+import { AbortError } from '../errors/index.js';
+import { selectTopTs } from '../kernels/index.js';
+import type { WorkerPool } from '../pool/index.js';
+import { CHUNK_SCENARIOS } from './mc-task.js';
+import type { McTask, McTaskResult } from './mc-task.js';
+import { levelsFromSortedTail, tailCount } from './tail.js';
+import type { LevelResult } from './tail.js';
+
+export interface McJob {
+  n: number;
+  /** Packed lower Cholesky factor of the horizon covariance. */
+  lp: Float64Array;
+  exposures: Float64Array;
+  /** Student-t degrees of freedom, 0 for normal. */
+  nu: number;
+  scenarios: number;
+  seed: number;
+  levels: readonly number[];
+  wasm: boolean;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+}
+
+export interface Progress {
+  /** Scenarios finished so far. */
+  done: number;
+  total: number;
+}
+
+export interface McOutcome {
+  levels: LevelResult[];
+  meanLoss: number;
+  stdLoss: number;
+  /** The largest losses, descending, with their scenario indices (k of the first level). */
+  tail: Float64Array;
+  tailIndex: Float64Array;
+}
+
+/** How many tasks a job is cut into: enough for balance and progress, few enough to be cheap. */
+export function planTasks(nChunks: number, threads: number): Array<[number, number]> {
+  const tasks = Math.max(1, Math.min(nChunks, threads * 4));
+  const out: Array<[number, number]> = [];
+  for (let t = 0; t < tasks; t++) {
+    const from = Math.floor((t * nChunks) / tasks);
+    const to = Math.floor(((t + 1) * nChunks) / tasks);
+    if (to > from) out.push([from, to]);
+  }
+  return out;
+}
+
+/** Merges task tails: top kMax of the union, sorted descending (ties by scenario index). */
+export function mergeTails(parts: readonly McTaskResult[], kMax: number): { v: Float64Array; ix: Float64Array } {
+  let total = 0;
+  for (const p of parts) total += p.tail.length;
+  const v = new Float64Array(total);
+  const ix = new Float64Array(total);
+  let o = 0;
+  for (const p of parts) {
+    v.set(p.tail, o);
+    ix.set(p.index, o);
+    o += p.tail.length;
+  }
+  selectTopTs(v, ix, total, kMax);
+  const m = Math.min(kMax, total);
+  const order = Array.from({ length: m }, (_, i) => i);
+  order.sort((a, b) => v[b] - v[a] || ix[a] - ix[b]);
+  return { v: Float64Array.from(order, (i) => v[i]), ix: Float64Array.from(order, (i) => ix[i]) };
+}
+
+export async function runMonteCarlo(pool: WorkerPool, job: McJob): Promise<McOutcome> {
+  const { n, scenarios } = job;
+  const nl = (n * (n + 1)) / 2;
+  const shared = new SharedArrayBuffer((nl + n) * 8);
+  new Float64Array(shared, 0, nl).set(job.lp);
+  new Float64Array(shared, nl * 8, n).set(job.exposures);
+  const kMax = Math.max(...job.levels.map((a) => tailCount(scenarios, a)));
+  const nChunks = Math.ceil(scenarios / CHUNK_SCENARIOS);
+  const ranges = planTasks(nChunks, pool.threads);
+
+  // One controller for the job: the caller's abort or the first failure cancels the rest.
+  const ctl = new AbortController();
+  const onAbort = (): void => ctl.abort(job.signal?.reason);
+  if (job.signal?.aborted) throw new AbortError(job.signal.reason);
+  job.signal?.addEventListener('abort', onAbort, { once: true });
+  let done = 0;
+  try {
+    const results = await Promise.all(
+      ranges.map(async ([chunkFrom, chunkTo]) => {
+        const task: McTask = {
+          kind: 'mc', shared, n, nu: job.nu, seed: job.seed, scenarios, chunkFrom, chunkTo, k: kMax, wasm: job.wasm,
+        };
+        try {
+          const r = await pool.run<McTaskResult>(task, ctl.signal);
+          done += Math.min(scenarios, chunkTo * CHUNK_SCENARIOS) - chunkFrom * CHUNK_SCENARIOS;
+          job.onProgress?.({ done, total: scenarios });
+          return r;
+        } catch (e) {
+          ctl.abort(e);
+          throw e;
+        }
+      }),
+    );
+    // chunk sums in chunk order: the mean does not depend on the split
+    let s = 0;
+    let s2 = 0;
+    for (const r of results) {
+      for (let i = 0; i < r.sums.length; i += 2) {
+        s += r.sums[i];
+        s2 += r.sums[i + 1];
+      }
+    }
+    const mean = s / scenarios;
+    const variance = scenarios > 1 ? Math.max(0, (s2 - scenarios * mean * mean) / (scenarios - 1)) : 0;
+    const { v, ix } = mergeTails(results, kMax);
+    return { levels: levelsFromSortedTail(v, scenarios, job.levels), meanLoss: mean, stdLoss: Math.sqrt(variance), tail: v, tailIndex: ix };
+  } catch (e) {
+    if (job.signal?.aborted) throw new AbortError(job.signal.reason);
+    throw e;
+  } finally {
+    job.signal?.removeEventListener('abort', onAbort);
+  }
+}

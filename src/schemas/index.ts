@@ -1,0 +1,80 @@
+/**
+ * zod schemas for every public input, shared by the library façade, the CLI and the service.
+ * `parseInput` turns the first zod issue into a `ValidationError` naming the field path and the
+ * bad value (`options.confidence: must be < 1; got 1.5`).
+ */
+import { z } from 'zod';
+import { ValidationError, describeValue } from '../errors/index.js';
+
+export const MAX_SCENARIOS = 1_000_000_000;
+export const MAX_FACTORS = 5000;
+
+const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
+const vector = z.array(finite);
+const matrix = z.array(z.array(finite));
+
+/** A linear portfolio of risk factors: exposure (quote currency per unit return) per factor. */
+export const PortfolioSchema = z.object({
+  exposures: vector.min(1, 'must have at least one factor').max(MAX_FACTORS),
+  name: z.string().max(200).optional(),
+});
+
+/** Market inputs: a covariance (or vols + correlation) of daily factor returns, and/or history. */
+export const MarketSchema = z.object({
+  factors: z.array(z.string().min(1).max(100)).optional(),
+  covariance: matrix.optional(),
+  vols: vector.optional(),
+  correlation: matrix.optional(),
+  mean: vector.optional(),
+  returns: matrix.optional(),
+  returnType: z.enum(['log', 'simple']).optional(),
+  pnl: vector.optional(),
+});
+
+export const VAR_METHODS = ['mc-normal', 'mc-t', 'parametric', 'historical'] as const;
+
+const confidence = z
+  .number()
+  .refine(Number.isFinite, { message: 'must be a finite number' })
+  .refine((a) => a > 0 && a < 1, { message: 'must be in (0, 1)' });
+
+export const VarOptionsSchema = z.object({
+  method: z.enum(VAR_METHODS),
+  confidence: z.union([confidence, z.array(confidence).min(1).max(32)]).default(0.99),
+  horizonDays: z.number().int('must be a whole number of days').min(1).max(3650).default(1),
+  scenarios: z.number().int('must be an integer').min(1).max(MAX_SCENARIOS).default(100_000),
+  seed: z.number().int('must be an integer').min(0).max(Number.MAX_SAFE_INTEGER).default(42),
+  df: z.number().refine(Number.isFinite, { message: 'must be a finite number' })
+    .refine((v) => v > 2, { message: 'must be > 2 (finite variance)' }).max(1e6).default(5),
+});
+
+export type PortfolioInput = z.input<typeof PortfolioSchema>;
+export type MarketInput = z.input<typeof MarketSchema>;
+export type VarOptionsInput = z.input<typeof VarOptionsSchema>;
+export type VarOptionsParsed = z.output<typeof VarOptionsSchema>;
+
+function pathToField(root: string, path: ReadonlyArray<PropertyKey>): string {
+  let s = root;
+  for (const p of path) s += typeof p === 'number' ? `[${p}]` : `.${String(p)}`;
+  return s;
+}
+
+function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let v: unknown = input;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+/** Parses `input` with `schema`; on failure throws a ValidationError for the first issue. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, root: string): z.output<S> {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const field = pathToField(root, issue.path);
+  const value = valueAt(input, issue.path);
+  const msg = issue.message.replace(/^Invalid input: /, '');
+  throw new ValidationError(field, issue.code, `${msg}; got ${describeValue(value)}`, value);
+}

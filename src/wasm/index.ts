@@ -1,0 +1,113 @@
+/**
+ * Loading of the AssemblyScript kernels (build/core.wasm) and a small memory manager over the
+ * instance's linear memory. The module is compiled once per thread and the *promise* is cached,
+ * so concurrent first calls never compile twice. Callers never see raw pointers outside the
+ * pool worker and the engine's kernel adapters.
+ */
+import { readFile } from 'node:fs/promises';
+import { WasmUnavailableError } from '../errors/index.js';
+import { buildPath } from '../util/paths.js';
+
+/** The raw exports of core.wasm (pointers are byte offsets into `memory`). */
+export interface CoreExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  mcLossChunk(
+    n: number, lp: number, wp: number, zp: number, ubp: number, scalep: number,
+    tabp: number, statep: number, nu: number, outp: number, count: number,
+  ): void;
+  normals(zp: number, ubp: number, m: number, tabp: number, statep: number): void;
+  selectTop(vp: number, ip: number, n: number, k: number): void;
+  tailPush(
+    vp: number, ip: number, size: number, cap: number, k: number,
+    lossp: number, count: number, base: number, thrp: number, sumsp: number,
+  ): number;
+  cholesky(ap: number, n: number, lp: number, tol: number): number;
+}
+
+let modulePromise: Promise<WebAssembly.Module> | undefined;
+
+/** Compiles build/core.wasm once per thread. */
+export function compileCore(): Promise<WebAssembly.Module> {
+  modulePromise ??= (async () => {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(buildPath('core.wasm'));
+    } catch (e) {
+      throw new WasmUnavailableError('build/core.wasm not found; run `npm run build`', e);
+    }
+    try {
+      return await WebAssembly.compile(bytes);
+    } catch (e) {
+      throw new WasmUnavailableError('compilation failed (does this runtime support WASM SIMD?)', e);
+    }
+  })();
+  modulePromise.catch(() => {
+    modulePromise = undefined; // allow a retry after a failure
+  });
+  return modulePromise;
+}
+
+const PAGE = 65536;
+
+/**
+ * One instance of the kernels with a bump allocator over its memory. `reset()` frees everything
+ * allocated since creation; views must be re-taken after `alloc` (memory may grow).
+ */
+export class WasmCore {
+  readonly x: CoreExports;
+  private readonly base: number;
+  private top: number;
+
+  private constructor(x: CoreExports) {
+    this.x = x;
+    this.base = (x.heapBase() + 63) & ~63;
+    this.top = this.base;
+  }
+
+  static async create(): Promise<WasmCore> {
+    const mod = await compileCore();
+    const inst = await WebAssembly.instantiate(mod, {
+      env: {
+        abort: (_m: number, _f: number, line: number, col: number) => {
+          throw new Error(`wasm abort at ${line}:${col}`);
+        },
+      },
+    });
+    return new WasmCore(inst.exports as unknown as CoreExports);
+  }
+
+  /** Allocates `bytes` (64-byte aligned), growing memory if needed; returns the pointer. */
+  alloc(bytes: number): number {
+    const ptr = this.top;
+    const end = ptr + ((bytes + 63) & ~63);
+    const have = this.x.memory.buffer.byteLength;
+    if (end > have) this.x.memory.grow(Math.ceil((end - have) / PAGE));
+    this.top = end;
+    return ptr;
+  }
+
+  /** Frees every allocation. */
+  reset(): void {
+    this.top = this.base;
+  }
+
+  f64(ptr: number, len: number): Float64Array {
+    return new Float64Array(this.x.memory.buffer, ptr, len);
+  }
+
+  u64(ptr: number, len: number): BigUint64Array {
+    return new BigUint64Array(this.x.memory.buffer, ptr, len);
+  }
+}
+
+let mainCore: Promise<WasmCore> | undefined;
+
+/** A shared instance for small main-thread kernels (Cholesky); created on first use. */
+export function mainThreadCore(): Promise<WasmCore> {
+  mainCore ??= WasmCore.create();
+  mainCore.catch(() => {
+    mainCore = undefined;
+  });
+  return mainCore;
+}
