@@ -2,7 +2,7 @@
  * The engine: one reusable worker pool behind the public API. Create it once, run many jobs,
  * close it when done (`await using engine = await createEngine()` works too).
  */
-import { AbortError, ValidationError, WasmUnavailableError, describeValue } from '../errors/index.js';
+import { AbortError, EngineClosedError, ValidationError, WasmUnavailableError, describeValue } from '../errors/index.js';
 import { WorkerPool } from '../pool/index.js';
 import { VarOptionsSchema, parseInput } from '../schemas/index.js';
 import type { MarketInput, PortfolioInput, VarOptionsInput } from '../schemas/index.js';
@@ -67,6 +67,8 @@ export class Engine implements AsyncDisposable {
   /** Whether the kernels run as WASM (true) or as the pure-TS twins (false). */
   readonly wasm: boolean;
   private readonly pool: WorkerPool;
+  private closing = false;
+  private readonly active = new Set<Promise<unknown>>();
 
   /** @internal use createEngine() */
   constructor(pool: WorkerPool, wasm: boolean) {
@@ -97,7 +99,23 @@ export class Engine implements AsyncDisposable {
    * const r = await engine.var({ exposures: [1e6] }, { covariance: [[1e-4]] }, { method: 'parametric' });
    * r.var // returns 23263.478740408408 (2.326 σ)
    */
-  async var(portfolio: PortfolioInput, market: MarketInput, options: VarOptions): Promise<VarResult> {
+  var(portfolio: PortfolioInput, market: MarketInput, options: VarOptions): Promise<VarResult> {
+    return this.track(() => this.computeVar(portfolio, market, options));
+  }
+
+  /** Runs a job unless closing; close() waits for every tracked job. */
+  private track<T>(job: () => Promise<T>): Promise<T> {
+    if (this.closing) return Promise.reject(new EngineClosedError());
+    const p = job();
+    this.active.add(p);
+    const done = (): void => {
+      this.active.delete(p);
+    };
+    p.then(done, done);
+    return p;
+  }
+
+  private async computeVar(portfolio: PortfolioInput, market: MarketInput, options: VarOptions): Promise<VarResult> {
     const t0 = performance.now();
     const { signal, onProgress, ...rest } = options ?? ({} as VarOptions);
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
@@ -164,14 +182,17 @@ export class Engine implements AsyncDisposable {
     }
   }
 
-  /** Lets running jobs finish, then stops the workers. Idempotent. */
-  close(): Promise<void> {
-    return this.pool.close();
+  /** Refuses new jobs, lets running ones finish, then stops the workers. Idempotent. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.allSettled([...this.active]);
+    await this.pool.close();
   }
 
   /** Stops the workers now; running jobs are rejected. */
-  destroy(): Promise<void> {
-    return this.pool.destroy();
+  async destroy(): Promise<void> {
+    this.closing = true;
+    await this.pool.destroy();
   }
 
   [Symbol.asyncDispose](): Promise<void> {

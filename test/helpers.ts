@@ -1,0 +1,27 @@
+/** Shared fixtures for the core tests. */
+
+/** The peers' deterministic covariance: B Bᵀ + diag(d²) with 3 factors (../shared/peers). */
+export function peerCovariance(n: number): number[][] {
+  const B = Array.from({ length: n }, (_, i) => [0, 1, 2].map((k) => 0.01 * Math.cos(1 + 0.7 * i + 1.3 * k + 0.37 * i * k)));
+  const cov: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const fr = (0.6180339887498949 * (i + 1)) % 1;
+    const d = 0.005 + 0.01 * fr;
+    cov.push([]);
+    for (let j = 0; j < n; j++) cov[i].push(B[i][0] * B[j][0] + B[i][1] * B[j][1] + B[i][2] * B[j][2]);
+    cov[i][i] += d * d;
+  }
+  return cov;
+}
+
+/** σ_p = sqrt(w'Σw). */
+export function portfolioSigma(w: number[], cov: number[][]): number {
+  let s = 0;
+  for (let i = 0; i < w.length; i++) for (let j = 0; j < w.length; j++) s += w[i] * cov[i][j] * w[j];
+  return Math.sqrt(s);
+}
+
+/** An equicorrelated covariance with vols `vols` and correlation `rho`. */
+export function equicorrelated(vols: number[], rho: number): number[][] {
+  return vols.map((vi, i) => vols.map((vj, j) => (i === j ? 1 : rho) * vi * vj));
+}
