@@ -1,12 +1,25 @@
 /**
  * margin-engine: VaR/ES, margin and optimisation for crypto, options and derivatives portfolios,
  * on AssemblyScript/WASM kernels fanned out over a Piscina worker pool.
+ *
+ * The engine (`createEngine`) owns the worker pool; the model modules are also exported as
+ * namespaces of pure functions for direct use.
  */
 export { createEngine, Engine } from './engine/index.js';
-export type { EngineOptions, VarOptions, VarResult, VarMethod, Progress, LevelResult } from './engine/index.js';
+export type {
+  EngineOptions, VarOptions, VarResult, VarMethod, Progress, LevelResult,
+  MarginOptions, MarginResult, TieredMarket, InstrumentBook,
+} from './engine/index.js';
 export {
   MarginEngineError, ValidationError, AbortError, WasmUnavailableError, WorkerError, EngineClosedError, SolverError,
 } from './errors/index.js';
 export { PortfolioSchema, MarketSchema, VarOptionsSchema, VAR_METHODS } from './schemas/index.js';
 export type { PortfolioInput, MarketInput, VarOptionsInput } from './schemas/index.js';
 export { tailCount } from './risk/tail.js';
+export { sampleTierTables } from './margin/index.js';
+export * as tiered from './margin/tiered/index.js';
+export * as grid from './margin/grid/index.js';
+export * as instruments from './instruments/index.js';
+export * as backtest from './backtest/index.js';
+export * as stress from './stress/index.js';
+export * as stats from './stats/index.js';

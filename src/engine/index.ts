@@ -13,6 +13,12 @@ import { runMonteCarlo } from '../risk/mc.js';
 import type { Progress } from '../risk/mc.js';
 import { parametricNormal } from '../risk/parametric.js';
 import { levelsFromLosses } from '../risk/tail.js';
+import { sampleTierTables } from '../margin/index.js';
+import { liquidationPrices, tieredMargin } from '../margin/tiered/index.js';
+import type { Account, LiquidationPriceResult, Marks, TierTables, TieredMarginResult, TieredOptions } from '../margin/tiered/index.js';
+import { gridMargin } from '../margin/grid/index.js';
+import type { GridMarginConfig, GridMarginResult } from '../margin/grid/index.js';
+import type { Market, Position } from '../instruments/index.js';
 import type { LevelResult } from '../risk/tail.js';
 
 export type { Progress } from '../risk/mc.js';
@@ -36,6 +42,26 @@ export interface VarOptions extends VarOptionsInput {
 }
 
 export type VarMethod = VarOptionsInput['method'];
+
+/** Market side of tiered margin: mark prices by symbol and the venue's tier tables. */
+export interface TieredMarket {
+  marks: Marks;
+  /** Tier tables by symbol (default: the shipped samples in data/tiers). */
+  tables?: TierTables;
+}
+
+/** A book of instrument positions (spot, futures, perps, options). */
+export interface InstrumentBook {
+  positions: Position[];
+}
+
+export type MarginOptions =
+  | ({ model: 'tiered' } & TieredOptions)
+  | { model: 'scenario-grid'; config?: GridMarginConfig };
+
+export type MarginResult =
+  | ({ model: 'tiered' } & TieredMarginResult)
+  | ({ model: 'scenario-grid' } & GridMarginResult);
 
 export interface VarResult {
   method: VarMethod;
@@ -180,6 +206,49 @@ export class Engine implements AsyncDisposable {
         });
       }
     }
+  }
+
+  /**
+   * Initial and maintenance margin of an account under a venue's or clearing house's model.
+   * - `tiered`: exchange tiered margin (maintenance-rate brackets, initial = notional / leverage,
+   *   isolated or cross) with liquidation and bankruptcy prices per position.
+   * - `scenario-grid`: SPAN-style portfolio margin over a price × vol grid per underlying, with
+   *   extended moves, add-ons and inter-underlying credits; returns the full risk arrays.
+   * @throws ValidationError naming the field.
+   */
+  margin(account: Account, market: TieredMarket, options: { model: 'tiered' } & TieredOptions): Promise<{ model: 'tiered' } & TieredMarginResult>;
+  margin(book: InstrumentBook, market: Market, options: { model: 'scenario-grid'; config?: GridMarginConfig }): Promise<{ model: 'scenario-grid' } & GridMarginResult>;
+  margin(portfolio: Account | InstrumentBook, market: TieredMarket | Market, options: MarginOptions): Promise<MarginResult> {
+    return this.track(async () => {
+      const model = (options as { model?: unknown } | undefined)?.model;
+      switch (model) {
+        case 'tiered': {
+          const { model: _m, ...opts } = options as { model: 'tiered' } & TieredOptions;
+          const m = market as TieredMarket;
+          if (!m || typeof m !== 'object' || m.marks === undefined) throw new ValidationError('market.marks', 'required', 'tiered margin needs mark prices by symbol');
+          return { model: 'tiered' as const, ...tieredMargin(portfolio as Account, m.marks, m.tables ?? sampleTierTables(), opts) };
+        }
+        case 'scenario-grid': {
+          const b = portfolio as InstrumentBook;
+          if (!b || !Array.isArray(b.positions)) throw new ValidationError('portfolio.positions', 'required', `must be an array of positions; got ${describeValue(b?.positions)}`);
+          return { model: 'scenario-grid' as const, ...gridMargin(b.positions, market as Market, (options as { config?: GridMarginConfig }).config ?? {}) };
+        }
+        default:
+          throw new ValidationError('options.model', 'enum', `must be one of 'tiered', 'scenario-grid'; got ${describeValue(model)}`);
+      }
+    });
+  }
+
+  /**
+   * Liquidation and bankruptcy prices of every position of an exchange account, with the distance
+   * to liquidation in price, percent and (given daily vols) volatility units. In cross mode the
+   * other positions and their unrealised P&L count; a price landing in another tier is re-solved.
+   */
+  liquidation(account: Account, market: TieredMarket, options: TieredOptions = {}): Promise<LiquidationPriceResult[]> {
+    return this.track(async () => {
+      if (!market || typeof market !== 'object' || market.marks === undefined) throw new ValidationError('market.marks', 'required', 'liquidation needs mark prices by symbol');
+      return liquidationPrices(account, market.marks, market.tables ?? sampleTierTables(), options);
+    });
   }
 
   /** Refuses new jobs, lets running ones finish, then stops the workers. Idempotent. */
