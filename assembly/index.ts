@@ -7,3 +7,4 @@ export { cholesky } from './linalg';
 export function heapBase(): usize {
   return __heap_base;
 }
+export * from './cov';

@@ -89,12 +89,51 @@ function gammaDraw(a: f64, tabp: usize, statep: usize): f64 {
   }
 }
 
-/** Fills m (multiple of 4) u64 draws from the four SIMD lanes; state kept in locals. */
-function fillU64(ubp: usize, m: i32, statep: usize): void {
+// f64 bit pattern of 2^52: OR-ing a value below 2^52 into its mantissa and subtracting 2^52
+// converts it to f64 exactly, two lanes at a time.
+const EXP52: i64 = 0x4330000000000000;
+const TWO52: f64 = 4503599627370496.0;
+
+/**
+ * Ziggurat fast path for two draws (lanes of r) that become normals j and j+1. Draws that fail
+ * the fast test are recorded as (j, r) pairs at badp for the ordered fix-up pass; returns the
+ * new number of recorded draws.
+ */
+@inline function zigPair(r: v128, j: i32, zp: usize, tabp: usize, badp: usize, nbad: i32): i32 {
+  const i0 = <usize>(i64x2.extract_lane(r, 0) & 0xff) << 3;
+  const i1 = <usize>(i64x2.extract_lane(r, 1) & 0xff) << 3;
+  const fr = f64x2.sub(v128.or(i64x2.shr_u(r, 12), i64x2.splat(EXP52)), f64x2.splat(TWO52));
+  const zw = f64x2.replace_lane(f64x2.splat(load<f64>(tabp + i0)), 1, load<f64>(tabp + i1));
+  const zk = f64x2.replace_lane(f64x2.splat(load<f64>(tabp + 2048 + i0)), 1, load<f64>(tabp + 2048 + i1));
+  const x = v128.xor(f64x2.mul(fr, zw), v128.and(i64x2.shl(r, 55), i64x2.splat(<i64>0x8000000000000000)));
+  v128.store(zp + (<usize>j << 3), x);
+  const bad = f64x2.ge(fr, zk);
+  if (v128.any_true(bad)) {
+    if (i64x2.extract_lane(bad, 0) != 0) {
+      store<u64>(badp + (<usize>nbad << 4), <u64>j);
+      store<u64>(badp + (<usize>nbad << 4), <u64>i64x2.extract_lane(r, 0), 8);
+      nbad++;
+    }
+    if (i64x2.extract_lane(bad, 1) != 0) {
+      store<u64>(badp + (<usize>nbad << 4), <u64>(j + 1));
+      store<u64>(badp + (<usize>nbad << 4), <u64>i64x2.extract_lane(r, 1), 8);
+      nbad++;
+    }
+  }
+  return nbad;
+}
+
+/**
+ * m (multiple of 4) standard normals into zp: four xoshiro256** lanes in SIMD registers (state
+ * loaded once per call), the ziggurat fast path fused in, then the recorded slow draws finished
+ * in index order from the aux stream. badp: scratch of 2m u64.
+ */
+function gaussFill(zp: usize, badp: usize, m: i32, tabp: usize, statep: usize): void {
   let a0 = v128.load(statep), a1 = v128.load(statep, 16);
   let b0 = v128.load(statep, 32), b1 = v128.load(statep, 48);
   let c0 = v128.load(statep, 64), c1 = v128.load(statep, 80);
   let d0 = v128.load(statep, 96), d1 = v128.load(statep, 112);
+  let nbad: i32 = 0;
   for (let j = 0; j < m; j += 4) {
     // result = rotl(s1 * 5, 7) * 9, with *5 and *9 as shift-add
     let x0 = i64x2.add(i64x2.shl(b0, 2), b0);
@@ -103,8 +142,6 @@ function fillU64(ubp: usize, m: i32, statep: usize): void {
     x1 = v128.or(i64x2.shl(x1, 7), i64x2.shr_u(x1, 57));
     x0 = i64x2.add(i64x2.shl(x0, 3), x0);
     x1 = i64x2.add(i64x2.shl(x1, 3), x1);
-    v128.store(ubp + (<usize>j << 3), x0);
-    v128.store(ubp + (<usize>j << 3), x1, 16);
     const t0 = i64x2.shl(b0, 17);
     const t1 = i64x2.shl(b1, 17);
     c0 = v128.xor(c0, a0); c1 = v128.xor(c1, a1);
@@ -114,34 +151,17 @@ function fillU64(ubp: usize, m: i32, statep: usize): void {
     c0 = v128.xor(c0, t0); c1 = v128.xor(c1, t1);
     d0 = v128.or(i64x2.shl(d0, 45), i64x2.shr_u(d0, 19));
     d1 = v128.or(i64x2.shl(d1, 45), i64x2.shr_u(d1, 19));
+    nbad = zigPair(x0, j, zp, tabp, badp, nbad);
+    nbad = zigPair(x1, j + 2, zp, tabp, badp, nbad);
   }
   v128.store(statep, a0); v128.store(statep, a1, 16);
   v128.store(statep, b0, 32); v128.store(statep, b1, 48);
   v128.store(statep, c0, 64); v128.store(statep, c1, 80);
   v128.store(statep, d0, 96); v128.store(statep, d1, 112);
-}
-
-/** m standard normals into zp from m draws at ubp (fast path, then ordered fix-up pass). */
-function gaussFill(zp: usize, ubp: usize, m: i32, tabp: usize, statep: usize): void {
-  fillU64(ubp, m, statep);
-  const zkp = tabp + (256 << 3);
-  let bad: i32 = 0;
-  for (let j = 0; j < m; j++) {
-    const r = load<u64>(ubp + (<usize>j << 3));
-    const idx = <usize>(r & 0xff);
-    const rabs = <f64>(<i64>(r >> 12));
-    const x = rabs * load<f64>(tabp + (idx << 3));
-    store<f64>(zp + (<usize>j << 3), select<f64>(-x, x, ((r >> 8) & 1) != 0));
-    bad |= <i32>(rabs >= load<f64>(zkp + (idx << 3)));
-  }
-  if (bad) {
-    for (let j = 0; j < m; j++) {
-      const r = load<u64>(ubp + (<usize>j << 3));
-      const idx = <usize>(r & 0xff);
-      if (<f64>(<i64>(r >> 12)) >= load<f64>(zkp + (idx << 3))) {
-        store<f64>(zp + (<usize>j << 3), zigSlow(r, tabp, statep));
-      }
-    }
+  for (let q = 0; q < nbad; q++) {
+    const j = <usize>load<u64>(badp + (<usize>q << 4));
+    const r = load<u64>(badp + (<usize>q << 4), 8);
+    store<f64>(zp + (j << 3), zigSlow(r, tabp, statep));
   }
 }
 
@@ -220,7 +240,7 @@ function blockLoss(n: i32, lp: usize, wp: usize, zp: usize, scalep: usize, useSc
 /**
  * Losses of `count` scenarios of one chunk into outp.
  * n: factors; lp: packed lower Cholesky factor (row i has i+1 entries, horizon-scaled);
- * wp: exposures (n); zp: scratch n*8 f64 (16-byte aligned); ubp: scratch n*8 u64;
+ * wp: exposures (n); zp: scratch n*8 f64 (16-byte aligned); ubp: scratch 2*n*8 u64 (slow-draw list);
  * scalep: scratch 16 f64; tabp: ziggurat tables; statep: the chunk's RNG state (20 u64,
  * advanced in place); nu: Student-t degrees of freedom (> 2), or 0 for normal shocks.
  */

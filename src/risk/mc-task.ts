@@ -87,7 +87,7 @@ export function runMcTaskWasm(core: WasmCore, t: McTask): McTaskResult {
   const tabP = core.alloc(ZIG_TABLE_LEN * 8);
   const stP = core.alloc(STATE_WORDS * 8);
   const zP = core.alloc(n * BS * 8);
-  const ubP = core.alloc(n * BS * 8);
+  const ubP = core.alloc(2 * n * BS * 8); // slow-draw list: (index, draw) pairs
   const scP = core.alloc(16 * 8);
   const lossP = core.alloc(CHUNK_SCENARIOS * 8);
   const vP = core.alloc(cap * 8);
