@@ -8,11 +8,13 @@ import { VarOptionsSchema, parseInput } from '../schemas/index.js';
 import type { MarketInput, PortfolioInput, VarOptionsInput } from '../schemas/index.js';
 import { mainThreadCore } from '../wasm/index.js';
 import { historicalLosses, historicalLossesFromPnl } from '../risk/historical.js';
-import { choleskyPacked, quadForm, resolveBook, resolveCovariance } from '../risk/inputs.js';
+import { checkReturns, choleskyPacked, quadForm, resolveBook, resolveCovariance } from '../risk/inputs.js';
+import type { ResolvedBook } from '../risk/inputs.js';
+import { cornishFisherLevels, dailyLosses, estimateCovariance, fhsReturns, stressedWindow } from '../risk/history-methods.js';
 import { runMonteCarlo } from '../risk/mc.js';
 import type { Progress } from '../risk/mc.js';
 import { parametricNormal } from '../risk/parametric.js';
-import { levelsFromLosses } from '../risk/tail.js';
+import { levelsFromLosses, tailCount } from '../risk/tail.js';
 import { sampleTierTables } from '../margin/index.js';
 import { liquidationPrices, tieredMargin } from '../margin/tiered/index.js';
 import type { Account, LiquidationPriceResult, Marks, TierTables, TieredMarginResult, TieredOptions } from '../margin/tiered/index.js';
@@ -83,7 +85,47 @@ export interface VarResult {
   tail: { losses: number[]; index: number[] };
   kernel: 'wasm' | 'ts' | 'none';
   seed?: number;
+  /** Stressed method: the chosen window [start, end) of the history. */
+  window?: { start: number; end: number };
+  /** Cornish–Fisher: the daily P&L moments used. */
+  moments?: { mean: number; sd: number; skew: number; exKurt: number };
+  /** Where the covariance came from (parametric / Monte Carlo). */
+  covarianceSource?: 'given' | 'sample' | 'ewma' | 'ledoit-wolf';
   elapsedMs: number;
+}
+
+/** Size, mean, standard deviation and sorted tail of a loss vector. */
+function lossSummary(losses: Float64Array, levels: readonly number[]): { n: number; meanLoss: number; stdLoss: number; tail: { losses: number[]; index: number[] } } {
+  const kMax = Math.max(...levels.map((a) => tailCount(losses.length, a)));
+  const order = Array.from(losses.keys()).sort((a, b) => losses[b] - losses[a] || a - b).slice(0, kMax);
+  let s = 0;
+  let s2 = 0;
+  for (const x of losses) { s += x; s2 += x * x; }
+  const nObs = losses.length;
+  const mean = s / nObs;
+  const sd = nObs > 1 ? Math.sqrt(Math.max(0, (s2 - nObs * mean * mean) / (nObs - 1))) : 0;
+  return { n: nObs, meanLoss: mean, stdLoss: sd, tail: { losses: order.map((i) => losses[i]), index: order } };
+}
+
+/** The covariance given in `market`, or estimated from `market.returns` with the chosen model. */
+function covarianceOf(book: ResolvedBook, model: 'sample' | 'ewma' | 'ledoit-wolf', lambda: number): { cov: Float64Array; field: string; source: VarResult['covarianceSource'] } {
+  const m = book.market;
+  if (!m.covariance && !m.vols && !m.correlation && m.returns) {
+    checkReturns(m.returns, book.n);
+    return { cov: estimateCovariance(m.returns, model, lambda), field: 'market.returns', source: model };
+  }
+  return { ...resolveCovariance(book), source: 'given' };
+}
+
+/** Daily losses from market.returns or market.pnl (for the history-driven methods). */
+function dailyLossesOf(book: ResolvedBook, method: string): Float64Array {
+  const m = book.market;
+  if (m.pnl) return Float64Array.from(m.pnl, (x) => -x);
+  if (m.returns) {
+    checkReturns(m.returns, book.n);
+    return dailyLosses(m.returns, book.exposures, m.returnType ?? 'log');
+  }
+  throw new ValidationError('market.returns', 'required', `${method} needs market.returns (T×N factor returns) or market.pnl`);
 }
 
 const DEFAULT_LEVELS_OF = (c: number | number[]): number[] => (Array.isArray(c) ? c : [c]);
@@ -171,28 +213,45 @@ export class Engine implements AsyncDisposable {
 
     switch (o.method) {
       case 'parametric': {
-        const { cov } = resolveCovariance(book);
+        const { cov, source } = covarianceOf(book, o.covarianceModel, o.lambda);
         const sigma = Math.sqrt(Math.max(0, quadForm(exposures, cov, n)));
         const lv = parametricNormal(sigma, meanDaily, o.horizonDays, levels);
-        return finish(lv, { n: 0, meanLoss: -meanDaily * o.horizonDays, stdLoss: sigma * Math.sqrt(o.horizonDays), tail: { losses: [], index: [] }, kernel: 'none' });
+        return finish(lv, { n: 0, meanLoss: -meanDaily * o.horizonDays, stdLoss: sigma * Math.sqrt(o.horizonDays), tail: { losses: [], index: [] }, kernel: 'none', covarianceSource: source });
+      }
+      case 'fhs': {
+        if (!m.returns) throw new ValidationError('market.returns', 'required', 'filtered historical simulation needs market.returns (T×N factor returns)');
+        checkReturns(m.returns, n);
+        if (m.returns.length < 30) throw new ValidationError('market.returns', 'length', `FHS needs at least 30 rows of history; got ${m.returns.length}`);
+        const logR = (m.returnType ?? 'log') === 'log' ? m.returns : m.returns.map((r) => r.map((x) => Math.log1p(x)));
+        const losses = historicalLosses(fhsReturns(logR, o.volModel, o.lambda), exposures, o.horizonDays, 'log');
+        return finish(levelsFromLosses(losses, levels), { ...lossSummary(losses, levels), kernel: 'none' });
+      }
+      case 'cornish-fisher': {
+        const daily = dailyLossesOf(book, 'Cornish–Fisher');
+        const cf = cornishFisherLevels(Float64Array.from(daily, (x) => -x), o.horizonDays, levels);
+        return finish(cf.levels, { n: daily.length, meanLoss: -cf.moments.mean * o.horizonDays, stdLoss: cf.moments.sd * Math.sqrt(o.horizonDays), tail: { losses: [], index: [] }, kernel: 'none', moments: cf.moments });
+      }
+      case 'stressed': {
+        const daily = dailyLossesOf(book, 'stressed VaR');
+        const win = stressedWindow(daily, o.stressWindowDays, levels);
+        let losses: Float64Array;
+        if (o.horizonDays === 1) losses = daily.subarray(win.start, win.end);
+        else if (m.pnl) losses = historicalLossesFromPnl(m.pnl.slice(win.start, win.end), o.horizonDays);
+        else losses = historicalLosses(m.returns!.slice(win.start, win.end), exposures, o.horizonDays, m.returnType ?? 'log');
+        const lv = levelsFromLosses(losses, levels);
+        const sum = lossSummary(losses, levels);
+        return finish(lv, { ...sum, tail: { losses: sum.tail.losses, index: sum.tail.index.map((i) => i + win.start) }, kernel: 'none', window: { start: win.start, end: win.end } });
       }
       case 'historical': {
         let losses: Float64Array;
         if (m.pnl) losses = historicalLossesFromPnl(m.pnl, o.horizonDays);
         else if (m.returns) losses = historicalLosses(m.returns, exposures, o.horizonDays, m.returnType ?? 'log');
         else throw new ValidationError('market.returns', 'required', 'historical VaR needs market.returns (T×N factor returns) or market.pnl');
-        const lv = levelsFromLosses(losses, levels);
-        const order = Array.from(losses.keys()).sort((a, b) => losses[b] - losses[a] || a - b).slice(0, Math.max(...lv.map((l) => l.k)));
-        let s = 0;
-        let s2 = 0;
-        for (const x of losses) { s += x; s2 += x * x; }
-        const mean = s / losses.length;
-        const sd = losses.length > 1 ? Math.sqrt(Math.max(0, (s2 - losses.length * mean * mean) / (losses.length - 1))) : 0;
-        return finish(lv, { n: losses.length, meanLoss: mean, stdLoss: sd, tail: { losses: order.map((i) => losses[i]), index: order }, kernel: 'none' });
+        return finish(levelsFromLosses(losses, levels), { ...lossSummary(losses, levels), kernel: 'none' });
       }
       case 'mc-normal':
       case 'mc-t': {
-        const { cov, field } = resolveCovariance(book);
+        const { cov, field, source } = covarianceOf(book, o.covarianceModel, o.lambda);
         const lp = await choleskyPacked(cov, n, o.horizonDays, field, this.wasm);
         const shift = meanDaily * o.horizonDays;
         const out = await runMonteCarlo(this.pool, {
@@ -202,7 +261,7 @@ export class Engine implements AsyncDisposable {
         return finish(lv, {
           n: o.scenarios, meanLoss: out.meanLoss - shift, stdLoss: out.stdLoss,
           tail: { losses: Array.from(out.tail, (x) => x - shift), index: Array.from(out.tailIndex) },
-          kernel: this.wasm ? 'wasm' : 'ts', seed: o.seed,
+          kernel: this.wasm ? 'wasm' : 'ts', seed: o.seed, covarianceSource: source,
         });
       }
     }

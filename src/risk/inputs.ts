@@ -82,7 +82,15 @@ export function resolveCovariance(b: ResolvedBook): { cov: Float64Array; field: 
     }
     return { cov, field: 'market.correlation' };
   }
-  throw new ValidationError('market.covariance', 'required', 'is required for this method (or market.vols + market.correlation)');
+  throw new ValidationError('market.covariance', 'required', 'is required for this method (or market.vols + market.correlation, or market.returns to estimate it)');
+}
+
+/** Checks that every row of a return history has one column per factor. */
+export function checkReturns(returns: number[][], n: number): void {
+  if (returns.length === 0) throw new ValidationError('market.returns', 'length', 'must have at least one row');
+  returns.forEach((r, t) => {
+    if (r.length !== n) throw new ValidationError(`market.returns[${t}]`, 'dimension', `must have ${n} columns (one per factor); got ${r.length}`);
+  });
 }
 
 /**

@@ -31,7 +31,7 @@ export const MarketSchema = z.object({
   pnl: vector.optional(),
 });
 
-export const VAR_METHODS = ['mc-normal', 'mc-t', 'parametric', 'historical'] as const;
+export const VAR_METHODS = ['mc-normal', 'mc-t', 'parametric', 'historical', 'fhs', 'cornish-fisher', 'stressed'] as const;
 
 const confidence = z
   .number()
@@ -46,6 +46,14 @@ export const VarOptionsSchema = z.object({
   seed: z.number().int('must be an integer').min(0).max(Number.MAX_SAFE_INTEGER).default(42),
   df: z.number().refine(Number.isFinite, { message: 'must be a finite number' })
     .refine((v) => v > 2, { message: 'must be > 2 (finite variance)' }).max(1e6).default(5),
+  /** FHS: conditional volatility model used to devolatilise the history. */
+  volModel: z.enum(['ewma', 'garch']).default('ewma'),
+  /** EWMA decay for FHS vols and the EWMA covariance. */
+  lambda: z.number().refine((v) => v > 0 && v < 1, { message: 'must be in (0, 1)' }).default(0.94),
+  /** How parametric / Monte Carlo / Cornish–Fisher estimate the covariance from market.returns when none is given. */
+  covarianceModel: z.enum(['sample', 'ewma', 'ledoit-wolf']).default('sample'),
+  /** Stressed method: length of the stressed window in days. */
+  stressWindowDays: z.number().int('must be a whole number of days').min(10).max(10_000).default(250),
 });
 
 export type PortfolioInput = z.input<typeof PortfolioSchema>;
