@@ -1,5 +1,5 @@
 // Kernel entry point: everything exported here ends up in build/core.wasm.
-export { mcLossChunk, normals } from './mc';
+export { mcLossChunk, mcContribChunk, normals } from './mc';
 export { selectTop, tailPush } from './tail';
 export { cholesky } from './linalg';
 
@@ -8,3 +8,4 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export * from './cov';
+export * from './reval';

@@ -268,3 +268,42 @@ export function mcLossChunk(
 export function normals(zp: usize, ubp: usize, m: i32, tabp: usize, statep: usize): void {
   gaussFill(zp, ubp, m, tabp, statep);
 }
+
+/**
+ * Per-factor loss contributions of selected scenarios of one chunk, replaying exactly the streams
+ * of `mcLossChunk` (same normals, same Student-t scales). selp: nsel ascending i32 offsets within
+ * the chunk; outp: nsel × n f64, out[q][i] = -(w_i (L z)_i) · scale for scenario sel[q]. The
+ * contributions of a scenario add up to its loss (up to rounding: the summation order differs).
+ * Blocks after the last selected scenario are not generated.
+ */
+export function mcContribChunk(
+  n: i32, lp: usize, wp: usize, zp: usize, ubp: usize, scalep: usize,
+  tabp: usize, statep: usize, nu: f64, selp: usize, nsel: i32, outp: usize,
+): void {
+  const m = n * BS;
+  const useScale = nu > 0;
+  const halfNu = nu * 0.5;
+  let q: i32 = 0;
+  for (let s0 = 0; q < nsel; s0 += BS) {
+    gaussFill(zp, ubp, m, tabp, statep);
+    if (useScale) {
+      for (let s = 0; s < BS; s++) {
+        const g = gammaDraw(halfNu, tabp, statep);
+        store<f64>(scalep + (<usize>s << 3), Math.sqrt((nu - 2.0) / (2.0 * g)));
+      }
+    }
+    while (q < nsel && load<i32>(selp + (<usize>q << 2)) < s0 + BS) {
+      const s = load<i32>(selp + (<usize>q << 2)) - s0;
+      const scale = useScale ? load<f64>(scalep + (<usize>s << 3)) : 1.0;
+      const o = outp + (<usize>q * <usize>n << 3);
+      let row: usize = lp;
+      for (let i = 0; i < n; i++) {
+        let r: f64 = 0;
+        for (let k = 0; k <= i; k++) r += load<f64>(row + (<usize>k << 3)) * load<f64>(zp + ((<usize>k * BS + s) << 3));
+        store<f64>(o + (<usize>i << 3), -(load<f64>(wp + (<usize>i << 3)) * r) * scale);
+        row += <usize>(i + 1) << 3;
+      }
+      q++;
+    }
+  }
+}

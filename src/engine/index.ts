@@ -7,11 +7,13 @@ import { WorkerPool } from '../pool/index.js';
 import { VarOptionsSchema, parseInput } from '../schemas/index.js';
 import type { MarketInput, PortfolioInput, VarOptionsInput } from '../schemas/index.js';
 import { mainThreadCore } from '../wasm/index.js';
-import { historicalLosses, historicalLossesFromPnl } from '../risk/historical.js';
+import { historicalLosses, historicalLossesFromPnl, windowReturns } from '../risk/historical.js';
+import { componentFromTail, contributionsFrom, parametricComponentEs } from '../risk/attribution.js';
+import type { Contribution } from '../risk/attribution.js';
 import { checkReturns, choleskyPacked, quadForm, resolveBook, resolveCovariance } from '../risk/inputs.js';
 import type { ResolvedBook } from '../risk/inputs.js';
 import { cornishFisherLevels, dailyLosses, estimateCovariance, fhsReturns, stressedWindow } from '../risk/history-methods.js';
-import { runMonteCarlo } from '../risk/mc.js';
+import { mcComponentEs, runMonteCarlo } from '../risk/mc.js';
 import type { Progress } from '../risk/mc.js';
 import { parametricNormal } from '../risk/parametric.js';
 import { levelsFromLosses, tailCount } from '../risk/tail.js';
@@ -25,6 +27,7 @@ import type { LevelResult } from '../risk/tail.js';
 
 export type { Progress } from '../risk/mc.js';
 export type { LevelResult } from '../risk/tail.js';
+export type { Contribution } from '../risk/attribution.js';
 
 export interface EngineOptions {
   /** Worker threads (default: available parallelism). */
@@ -89,6 +92,8 @@ export interface VarResult {
   window?: { start: number; end: number };
   /** Cornish–Fisher: the daily P&L moments used. */
   moments?: { mean: number; sd: number; skew: number; exKurt: number };
+  /** Component / marginal (and incremental) ES by factor, with `attribution: true`. */
+  contributions?: Contribution[];
   /** Where the covariance came from (parametric / Monte Carlo). */
   covarianceSource?: 'given' | 'sample' | 'ewma' | 'ledoit-wolf';
   elapsedMs: number;
@@ -184,6 +189,20 @@ export class Engine implements AsyncDisposable {
   }
 
   private async computeVar(portfolio: PortfolioInput, market: MarketInput, options: VarOptions): Promise<VarResult> {
+    const r = await this.computeVarCore(portfolio, market, options);
+    if (r.contributions && options.incremental) {
+      const exposures = (portfolio as { exposures: number[] }).exposures;
+      if (exposures.length > 100) throw new ValidationError('options.incremental', 'range', `incremental ES runs once per factor; at most 100 factors, got ${exposures.length}`);
+      const base = { ...options, attribution: false, incremental: false, onProgress: undefined, confidence: r.confidence };
+      for (let i = 0; i < exposures.length; i++) {
+        const without = await this.computeVarCore({ ...portfolio, exposures: exposures.map((x, j) => (j === i ? 0 : x)) }, market, base);
+        r.contributions[i].incrementalEs = r.es - without.es;
+      }
+    }
+    return r;
+  }
+
+  private async computeVarCore(portfolio: PortfolioInput, market: MarketInput, options: VarOptions): Promise<VarResult> {
     const t0 = performance.now();
     const { signal, onProgress, ...rest } = options ?? ({} as VarOptions);
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
@@ -216,17 +235,25 @@ export class Engine implements AsyncDisposable {
         const { cov, source } = covarianceOf(book, o.covarianceModel, o.lambda);
         const sigma = Math.sqrt(Math.max(0, quadForm(exposures, cov, n)));
         const lv = parametricNormal(sigma, meanDaily, o.horizonDays, levels);
-        return finish(lv, { n: 0, meanLoss: -meanDaily * o.horizonDays, stdLoss: sigma * Math.sqrt(o.horizonDays), tail: { losses: [], index: [] }, kernel: 'none', covarianceSource: source });
+        const contributions = o.attribution
+          ? contributionsFrom(book.factors, exposures, parametricComponentEs(exposures, cov, n, m.mean, lv[0].confidence, o.horizonDays), lv[0].es)
+          : undefined;
+        return finish(lv, { n: 0, meanLoss: -meanDaily * o.horizonDays, stdLoss: sigma * Math.sqrt(o.horizonDays), tail: { losses: [], index: [] }, kernel: 'none', covarianceSource: source, contributions });
       }
       case 'fhs': {
         if (!m.returns) throw new ValidationError('market.returns', 'required', 'filtered historical simulation needs market.returns (T×N factor returns)');
         checkReturns(m.returns, n);
         if (m.returns.length < 30) throw new ValidationError('market.returns', 'length', `FHS needs at least 30 rows of history; got ${m.returns.length}`);
         const logR = (m.returnType ?? 'log') === 'log' ? m.returns : m.returns.map((r) => r.map((x) => Math.log1p(x)));
-        const losses = historicalLosses(fhsReturns(logR, o.volModel, o.lambda), exposures, o.horizonDays, 'log');
-        return finish(levelsFromLosses(losses, levels), { ...lossSummary(losses, levels), kernel: 'none' });
+        const filtered = fhsReturns(logR, o.volModel, o.lambda);
+        const losses = historicalLosses(filtered, exposures, o.horizonDays, 'log');
+        const lv = levelsFromLosses(losses, levels);
+        const sum = lossSummary(losses, levels);
+        const contributions = o.attribution ? this.historicalAttribution(book, filtered, 'log', o.horizonDays, sum.tail.index.slice(0, lv[0].k), lv[0].es) : undefined;
+        return finish(lv, { ...sum, kernel: 'none', contributions });
       }
       case 'cornish-fisher': {
+        if (o.attribution) throw new ValidationError('options.attribution', 'unsupported', 'is not available for cornish-fisher (use parametric, historical, fhs, stressed or Monte Carlo)');
         const daily = dailyLossesOf(book, 'Cornish–Fisher');
         const cf = cornishFisherLevels(Float64Array.from(daily, (x) => -x), o.horizonDays, levels);
         return finish(cf.levels, { n: daily.length, meanLoss: -cf.moments.mean * o.horizonDays, stdLoss: cf.moments.sd * Math.sqrt(o.horizonDays), tail: { losses: [], index: [] }, kernel: 'none', moments: cf.moments });
@@ -240,28 +267,40 @@ export class Engine implements AsyncDisposable {
         else losses = historicalLosses(m.returns!.slice(win.start, win.end), exposures, o.horizonDays, m.returnType ?? 'log');
         const lv = levelsFromLosses(losses, levels);
         const sum = lossSummary(losses, levels);
-        return finish(lv, { ...sum, tail: { losses: sum.tail.losses, index: sum.tail.index.map((i) => i + win.start) }, kernel: 'none', window: { start: win.start, end: win.end } });
+        const contributions = o.attribution
+          ? this.historicalAttribution(book, m.returns?.slice(win.start, win.end), m.returnType ?? 'log', o.horizonDays, sum.tail.index.slice(0, lv[0].k), lv[0].es)
+          : undefined;
+        return finish(lv, { ...sum, tail: { losses: sum.tail.losses, index: sum.tail.index.map((i) => i + win.start) }, kernel: 'none', window: { start: win.start, end: win.end }, contributions });
       }
       case 'historical': {
         let losses: Float64Array;
         if (m.pnl) losses = historicalLossesFromPnl(m.pnl, o.horizonDays);
         else if (m.returns) losses = historicalLosses(m.returns, exposures, o.horizonDays, m.returnType ?? 'log');
         else throw new ValidationError('market.returns', 'required', 'historical VaR needs market.returns (T×N factor returns) or market.pnl');
-        return finish(levelsFromLosses(losses, levels), { ...lossSummary(losses, levels), kernel: 'none' });
+        const lv = levelsFromLosses(losses, levels);
+        const sum = lossSummary(losses, levels);
+        const contributions = o.attribution ? this.historicalAttribution(book, m.returns, m.returnType ?? 'log', o.horizonDays, sum.tail.index.slice(0, lv[0].k), lv[0].es) : undefined;
+        return finish(lv, { ...sum, kernel: 'none', contributions });
       }
       case 'mc-normal':
       case 'mc-t': {
         const { cov, field, source } = covarianceOf(book, o.covarianceModel, o.lambda);
         const lp = await choleskyPacked(cov, n, o.horizonDays, field, this.wasm);
         const shift = meanDaily * o.horizonDays;
-        const out = await runMonteCarlo(this.pool, {
-          n, lp, exposures, nu: o.method === 'mc-t' ? o.df : 0, scenarios: o.scenarios, seed: o.seed, levels, wasm: this.wasm, signal, onProgress,
-        });
+        const job = { n, lp, exposures, nu: o.method === 'mc-t' ? o.df : 0, scenarios: o.scenarios, seed: o.seed, levels, wasm: this.wasm, signal, onProgress };
+        const out = await runMonteCarlo(this.pool, job);
         const lv = out.levels.map((l) => ({ ...l, var: l.var - shift, es: l.es - shift }));
+        let contributions: Contribution[] | undefined;
+        if (o.attribution) {
+          const comp = await mcComponentEs(this.pool, job, out.tailIndex, lv[0].k);
+          // the mean shift −μ_p h splits by factor as −w_i μ_i h
+          if (m.mean) for (let i = 0; i < n; i++) comp[i] -= exposures[i] * m.mean[i] * o.horizonDays;
+          contributions = contributionsFrom(book.factors, exposures, comp, lv[0].es);
+        }
         return finish(lv, {
           n: o.scenarios, meanLoss: out.meanLoss - shift, stdLoss: out.stdLoss,
           tail: { losses: Array.from(out.tail, (x) => x - shift), index: Array.from(out.tailIndex) },
-          kernel: this.wasm ? 'wasm' : 'ts', seed: o.seed, covarianceSource: source,
+          kernel: this.wasm ? 'wasm' : 'ts', seed: o.seed, covarianceSource: source, contributions,
         });
       }
     }
@@ -308,6 +347,16 @@ export class Engine implements AsyncDisposable {
       if (!market || typeof market !== 'object' || market.marks === undefined) throw new ValidationError('market.marks', 'required', 'liquidation needs mark prices by symbol');
       return liquidationPrices(account, market.marks, market.tables ?? sampleTierTables(), options);
     });
+  }
+
+  /** Component ES from the tail observations of a factor-return history. */
+  private historicalAttribution(
+    book: ResolvedBook, returns: number[][] | undefined, returnType: 'log' | 'simple', horizonDays: number, tailIdx: number[], es: number,
+  ): Contribution[] {
+    if (!returns) throw new ValidationError('options.attribution', 'unsupported', 'needs factor returns (market.returns); a portfolio P&L history has no factor breakdown');
+    const R = windowReturns(returns, horizonDays, returnType);
+    const comp = componentFromTail(book.n, tailIdx, (s, i) => -book.exposures[i] * R(s, i));
+    return contributionsFrom(book.factors, book.exposures, comp, es);
   }
 
   /** Refuses new jobs, lets running ones finish, then stops the workers. Idempotent. */

@@ -205,3 +205,35 @@ export function mcLossChunkTs(
     for (let s = 0; s < cnt; s++) out[outOffset + s0 + s] = useScale ? -(pnl[s] * scale[s]) : -pnl[s];
   }
 }
+
+/**
+ * Twin of `mcContribChunk`: per-factor loss contributions of the selected scenario offsets `sel`
+ * (ascending) of one chunk, into out[q·n + i], replaying the chunk's streams.
+ */
+export function mcContribChunkTs(
+  n: number, lp: Float64Array, w: Float64Array, tab: Float64Array, st: Uint32Array,
+  nu: number, sel: Int32Array, out: Float64Array, sc: McScratch,
+): void {
+  const { z, scale } = sc;
+  const m = n * BS;
+  const useScale = nu > 0;
+  let q = 0;
+  for (let s0 = 0; q < sel.length; s0 += BS) {
+    gaussFillTs(z, m, tab, st);
+    if (useScale) {
+      for (let s = 0; s < BS; s++) scale[s] = Math.sqrt((nu - 2) / (2 * gammaDraw(nu * 0.5, tab, st)));
+    }
+    while (q < sel.length && sel[q] < s0 + BS) {
+      const s = sel[q] - s0;
+      const sc1 = useScale ? scale[s] : 1;
+      let row = 0;
+      for (let i = 0; i < n; i++) {
+        let r = 0;
+        for (let k = 0; k <= i; k++) r += lp[row + k] * z[k * BS + s];
+        out[q * n + i] = -(w[i] * r) * sc1;
+        row += i + 1;
+      }
+      q++;
+    }
+  }
+}

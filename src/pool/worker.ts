@@ -5,15 +5,15 @@
  */
 import { threadId } from 'node:worker_threads';
 import { WasmCore } from '../wasm/index.js';
-import { runMcTaskTs, runMcTaskWasm } from '../risk/mc-task.js';
-import type { McTask, McTaskResult } from '../risk/mc-task.js';
+import { runMcContribTask, runMcTaskTs, runMcTaskWasm } from '../risk/mc-task.js';
+import type { McContribTask, McTask, McTaskResult } from '../risk/mc-task.js';
 
 export interface PingTask {
   kind: 'ping';
   wasm: boolean;
 }
 
-export type WorkerTask = McTask | PingTask;
+export type WorkerTask = McTask | McContribTask | PingTask;
 
 let core: Promise<WasmCore> | undefined;
 
@@ -25,12 +25,14 @@ function getCore(): Promise<WasmCore> {
   return core;
 }
 
-export default async function run(task: WorkerTask): Promise<McTaskResult | { threadId: number; wasm: boolean }> {
+export default async function run(task: WorkerTask): Promise<McTaskResult | Float64Array | { threadId: number; wasm: boolean }> {
   switch (task.kind) {
     case 'mc': {
       // only the chunk tails and sums travel back (k values, not the scenario vector)
       return task.wasm ? runMcTaskWasm(await getCore(), task) : runMcTaskTs(task);
     }
+    case 'mc-contrib':
+      return runMcContribTask(task.wasm ? await getCore() : null, task);
     case 'ping':
       if (task.wasm) await getCore();
       return { threadId, wasm: task.wasm };

@@ -63,3 +63,18 @@ export function historicalLossesFromPnl(pnl: number[], horizonDays: number): Flo
   }
   return out;
 }
+
+/**
+ * Factor i's simple return over the h-day window starting at row s (the same windows as
+ * `historicalLosses`), for attribution: loss_s = −Σ_i w_i R_i(s).
+ */
+export function windowReturns(returns: number[][], horizonDays: number, returnType: 'log' | 'simple'): (s: number, i: number) => number {
+  if (horizonDays === 1) {
+    return returnType === 'simple' ? (s, i) => returns[s][i] : (s, i) => Math.expm1(returns[s][i]);
+  }
+  return (s, i) => {
+    let lr = 0;
+    for (let t = s; t < s + horizonDays; t++) lr += returnType === 'log' ? returns[t][i] : Math.log1p(returns[t][i]);
+    return Math.expm1(lr);
+  };
+}

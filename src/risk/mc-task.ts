@@ -3,7 +3,7 @@
  * tail (k largest losses with scenario indices) plus per-chunk sums. Runs on the WASM kernels or
  * on their pure-TS twins; both produce the same numbers.
  */
-import { chunkState, mcLossChunkTs, mcScratch, selectTopTs, tailPushTs, zigguratTables, STATE_WORDS, ZIG_TABLE_LEN } from '../kernels/index.js';
+import { chunkState, mcContribChunkTs, mcLossChunkTs, mcScratch, selectTopTs, tailPushTs, zigguratTables, STATE_WORDS, ZIG_TABLE_LEN } from '../kernels/index.js';
 import type { TailState } from '../kernels/index.js';
 import type { WasmCore } from '../wasm/index.js';
 
@@ -23,6 +23,20 @@ export interface McTask {
   chunkFrom: number;
   chunkTo: number;
   k: number;
+  wasm: boolean;
+}
+
+/** Replay of selected scenarios for attribution: per-factor loss contributions. */
+export interface McContribTask {
+  kind: 'mc-contrib';
+  shared: SharedArrayBuffer;
+  n: number;
+  nu: number;
+  seed: number;
+  /** Chunk ids, and for chunk j the offsets offsets[starts[j] .. starts[j+1]) (ascending). */
+  chunks: number[];
+  starts: number[];
+  offsets: Int32Array;
   wasm: boolean;
 }
 
@@ -117,4 +131,51 @@ export function runMcTaskWasm(core: WasmCore, t: McTask): McTaskResult {
   x.selectTop(vP, iP, size, t.k);
   const m = Math.min(size, t.k);
   return { tail: core.f64(vP, m).slice(), index: core.f64(iP, m).slice(), sums };
+}
+
+/** Runs an attribution replay on the WASM kernels (core given) or the TS twins (core null). */
+export function runMcContribTask(core: WasmCore | null, t: McContribTask): Float64Array {
+  const n = t.n;
+  const nl = (n * (n + 1)) / 2;
+  if (!(t.shared instanceof SharedArrayBuffer) || t.shared.byteLength < (nl + n) * 8) {
+    throw new RangeError(`mc-contrib task: shared buffer too small for n = ${n}`);
+  }
+  const total = t.offsets.length;
+  const out = new Float64Array(total * n);
+  const tab = zigguratTables();
+  if (!core) {
+    const lp = new Float64Array(t.shared, 0, nl);
+    const w = new Float64Array(t.shared, nl * 8, n);
+    const st64 = new BigUint64Array(STATE_WORDS);
+    const sc = mcScratch(n);
+    t.chunks.forEach((c, j) => {
+      const sel = t.offsets.subarray(t.starts[j], t.starts[j + 1]);
+      chunkState(t.seed, c, st64);
+      mcContribChunkTs(n, lp, w, tab, new Uint32Array(st64.buffer), t.nu, sel, out.subarray(t.starts[j] * n), sc);
+    });
+    return out;
+  }
+  core.reset();
+  const lpP = core.alloc(nl * 8);
+  const wP = core.alloc(n * 8);
+  const tabP = core.alloc(ZIG_TABLE_LEN * 8);
+  const stP = core.alloc(STATE_WORDS * 8);
+  const zP = core.alloc(n * BS * 8);
+  const ubP = core.alloc(2 * n * BS * 8);
+  const scP = core.alloc(16 * 8);
+  const selP = core.alloc(CHUNK_SCENARIOS * 4);
+  const outP = core.alloc(CHUNK_SCENARIOS * n * 8);
+  core.f64(lpP, nl).set(new Float64Array(t.shared, 0, nl));
+  core.f64(wP, n).set(new Float64Array(t.shared, nl * 8, n));
+  core.f64(tabP, ZIG_TABLE_LEN).set(tab);
+  const state = core.u64(stP, STATE_WORDS);
+  t.chunks.forEach((c, j) => {
+    const from = t.starts[j];
+    const cnt = t.starts[j + 1] - from;
+    core.i32(selP, cnt).set(t.offsets.subarray(from, from + cnt));
+    chunkState(t.seed, c, state);
+    core.x.mcContribChunk(n, lpP, wP, zP, ubP, scP, tabP, stP, t.nu, selP, cnt, outP);
+    out.set(core.f64(outP, cnt * n), from * n);
+  });
+  return out;
 }

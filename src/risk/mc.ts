@@ -126,3 +126,43 @@ export async function runMonteCarlo(pool: WorkerPool, job: McJob): Promise<McOut
     job.signal?.removeEventListener('abort', onAbort);
   }
 }
+
+/**
+ * Component ES by factor from the same scenarios as the run: the k tail scenarios (global
+ * indices) are replayed chunk by chunk on the pool and their per-factor loss contributions
+ * averaged. Returns n components (they sum to the ES up to rounding).
+ */
+export async function mcComponentEs(pool: WorkerPool, job: McJob, tailIndex: ArrayLike<number>, k: number): Promise<Float64Array> {
+  const { n } = job;
+  const nl = (n * (n + 1)) / 2;
+  const shared = new SharedArrayBuffer((nl + n) * 8);
+  new Float64Array(shared, 0, nl).set(job.lp);
+  new Float64Array(shared, nl * 8, n).set(job.exposures);
+  const byChunk = new Map<number, number[]>();
+  for (let i = 0; i < k; i++) {
+    const g = tailIndex[i];
+    const c = Math.floor(g / CHUNK_SCENARIOS);
+    let list = byChunk.get(c);
+    if (!list) byChunk.set(c, (list = []));
+    list.push(g - c * CHUNK_SCENARIOS);
+  }
+  const chunks = [...byChunk.keys()].sort((a, b) => a - b);
+  const groups = planTasks(chunks.length, pool.threads).map(([from, to]) => chunks.slice(from, to));
+  const parts = await Promise.all(
+    groups.map((cs) => {
+      const starts = [0];
+      const offs: number[] = [];
+      for (const c of cs) {
+        offs.push(...byChunk.get(c)!.sort((a, b) => a - b));
+        starts.push(offs.length);
+      }
+      return pool.run<Float64Array>({
+        kind: 'mc-contrib', shared, n, nu: job.nu, seed: job.seed, chunks: cs, starts, offsets: Int32Array.from(offs), wasm: job.wasm,
+      }, job.signal);
+    }),
+  );
+  const comp = new Float64Array(n);
+  for (const p of parts) for (let r = 0; r < p.length; r += n) for (let i = 0; i < n; i++) comp[i] += p[r + i];
+  for (let i = 0; i < n; i++) comp[i] /= k;
+  return comp;
+}

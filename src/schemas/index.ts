@@ -54,6 +54,10 @@ export const VarOptionsSchema = z.object({
   covarianceModel: z.enum(['sample', 'ewma', 'ledoit-wolf']).default('sample'),
   /** Stressed method: length of the stressed window in days. */
   stressWindowDays: z.number().int('must be a whole number of days').min(10).max(10_000).default(250),
+  /** Component and marginal ES by factor (Euler allocation) at the first confidence level. */
+  attribution: z.boolean().default(false),
+  /** Also incremental ES by factor (one extra run per factor; at most 100 factors). */
+  incremental: z.boolean().default(false),
 });
 
 export type PortfolioInput = z.input<typeof PortfolioSchema>;

@@ -16,6 +16,10 @@ export interface CoreExports {
     n: number, lp: number, wp: number, zp: number, ubp: number, scalep: number,
     tabp: number, statep: number, nu: number, outp: number, count: number,
   ): void;
+  mcContribChunk(
+    n: number, lp: number, wp: number, zp: number, ubp: number, scalep: number,
+    tabp: number, statep: number, nu: number, selp: number, nsel: number, outp: number,
+  ): void;
   normals(zp: number, ubp: number, m: number, tabp: number, statep: number): void;
   selectTop(vp: number, ip: number, n: number, k: number): void;
   tailPush(
@@ -94,6 +98,10 @@ export class WasmCore {
 
   f64(ptr: number, len: number): Float64Array {
     return new Float64Array(this.x.memory.buffer, ptr, len);
+  }
+
+  i32(ptr: number, len: number): Int32Array {
+    return new Int32Array(this.x.memory.buffer, ptr, len);
   }
 
   u64(ptr: number, len: number): BigUint64Array {
