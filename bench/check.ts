@@ -1,0 +1,111 @@
+/**
+ * `bench:check`: compares the ratios of a fresh results file with the committed baseline and exits
+ * non-zero when one regresses by more than the tolerance.
+ *
+ *   node build/bench/check.js [fresh=bench/results/mc-var.json] [--baseline bench/results/baseline.json]
+ *                             [--tolerance 0.25] [--strict]
+ *   node build/bench/check.js --update [fresh]   (re)writes the baseline's entry for fresh's suite
+ *
+ * Ratios are throughput ratios where higher is better (ours / peer, threads N / 1), so a ratio
+ * regresses when fresh < baseline × (1 − tolerance). Ratios are used rather than seconds because
+ * they travel between machines far better than absolute timings. A ratio missing from either side
+ * (a peer skipped for lack of gcc/numpy) is reported and ignored, unless --strict.
+ * Exit codes: 0 ok, 1 regression (or missing ratio with --strict), 2 bad usage or unreadable files.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { resultsDir } from './lib/machine.js';
+import { consoleTable, fmtRatio, writeJson } from './lib/results.js';
+
+/** The committed baseline: per suite, the ratios of a reference run. */
+export interface Baseline {
+  description: string;
+  tolerance: number;
+  suites: Record<string, { from: { date: string; cpuModel: string; cores: number; node: string; mode: string; loadAverage1m?: number }; ratios: Record<string, number | null> }>;
+}
+
+interface ResultsFile {
+  suite: string;
+  mode?: string;
+  machine?: { date: string; cpuModel: string; cores: number; node: string; loadAverage1m?: number };
+  ratios: Record<string, number | null>;
+}
+
+function readJson<T>(file: string): T {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch (err) {
+    console.error(`bench:check: cannot read ${file}: ${(err as Error).message}`);
+    process.exit(2);
+  }
+}
+
+function main(): void {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      baseline: { type: 'string' },
+      tolerance: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      update: { type: 'boolean', default: false },
+    },
+  });
+  const fresh = path.resolve(positionals[0] ?? path.join(resultsDir(), 'mc-var.json'));
+  const basePath = path.resolve(values.baseline ?? path.join(resultsDir(), 'baseline.json'));
+  if (values.update) {
+    const res = readJson<ResultsFile>(fresh);
+    const baseline: Baseline = existsSync(basePath)
+      ? readJson<Baseline>(basePath)
+      : { description: 'Reference throughput ratios for `bench:check` (higher is better); update with `node build/bench/check.js --update`.', tolerance: 0.25, suites: {} };
+    const m = res.machine;
+    baseline.suites[res.suite] = {
+      from: { date: m?.date ?? '', cpuModel: m?.cpuModel ?? '', cores: m?.cores ?? 0, node: m?.node ?? '', mode: res.mode ?? '', loadAverage1m: m?.loadAverage1m },
+      ratios: res.ratios,
+    };
+    writeJson(basePath, baseline);
+    console.log(`bench:check: baseline ${basePath} updated for suite ${res.suite} from ${fresh}`);
+    return;
+  }
+  const baseline = readJson<Baseline>(basePath);
+  const tol = values.tolerance !== undefined ? Number(values.tolerance) : baseline.tolerance ?? 0.25;
+  if (!(tol >= 0 && tol < 1)) {
+    console.error(`bench:check: --tolerance must be in [0, 1); got ${values.tolerance}`);
+    process.exit(2);
+  }
+  const res = readJson<ResultsFile>(fresh);
+  const base = baseline.suites[res.suite];
+  if (!base) {
+    console.error(`bench:check: baseline ${basePath} has no suite "${res.suite}"`);
+    process.exit(2);
+  }
+  console.log(`bench:check ${res.suite}: ${fresh}`);
+  console.log(`  fresh:    ${res.machine?.cpuModel}, ${res.machine?.cores} cores, Node ${res.machine?.node}, ${res.machine?.date}, mode ${res.mode}, load ${res.machine?.loadAverage1m}`);
+  console.log(`  baseline: ${base.from.cpuModel}, ${base.from.cores} cores, Node ${base.from.node}, ${base.from.date}, mode ${base.from.mode}, load ${base.from.loadAverage1m}`);
+  if (res.mode !== base.from.mode) console.log(`  note: comparing a ${res.mode} run with a ${base.from.mode} baseline; quick runs are noisier`);
+  if (res.machine && res.machine.cores !== base.from.cores) console.log(`  note: core counts differ (${res.machine.cores} vs ${base.from.cores}); thread ratios are not comparable`);
+  console.log(`  tolerance: a ratio regresses when fresh < baseline × ${(1 - tol).toFixed(2)}\n`);
+
+  const keys = [...new Set([...Object.keys(base.ratios), ...Object.keys(res.ratios)])];
+  let regressions = 0;
+  let missing = 0;
+  const rows = keys.map((k) => {
+    const b = base.ratios[k];
+    const f = res.ratios[k];
+    if (b == null || f == null) {
+      missing++;
+      return [k, fmtRatio(b), fmtRatio(f), '—', values.strict ? 'MISSING' : 'skipped'];
+    }
+    const change = f / b - 1;
+    const bad = f < b * (1 - tol);
+    if (bad) regressions++;
+    return [k, fmtRatio(b), fmtRatio(f), `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)} %`, bad ? 'REGRESSION' : 'ok'];
+  });
+  console.log(consoleTable(['ratio', 'baseline', 'fresh', 'change', 'status'], rows));
+  const failed = regressions > 0 || (values.strict && missing > 0);
+  console.log(`\n${regressions} regression(s)${missing ? `, ${missing} ratio(s) missing` : ''}: ${failed ? 'FAIL' : 'ok'}`);
+  process.exit(failed ? 1 : 0);
+}
+
+main();
