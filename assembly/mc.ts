@@ -21,7 +21,9 @@ const ZR: f64 = 3.6541528853610088;
 // [0..3]  s0 of lanes 0..3, [4..7] s1, [8..11] s2, [12..15] s3, [16..19] aux s0..s3
 
 // ---- ziggurat tables at tabp (f64) ----
-// [0..255] zw = x_i / 2^52, [256..511] zk = floor(2^52 x_{i+1}/x_i), [512..768] zf = exp(-x_i^2/2)
+// [0..255] zw = x_i / 2^52, [256..511] zk = floor(2^52 x_{i+1}/x_i), [512..768] zf = exp(-x_i^2/2),
+// [769] pad, [770 + 2i, 771 + 2i] = (zw_i, zk_i) interleaved for one-load lookups
+const ZWK: usize = 770 << 3;
 
 @inline function rotl(x: u64, k: i32): u64 {
   return (x << k) | (x >> (64 - k));
@@ -100,11 +102,13 @@ const TWO52: f64 = 4503599627370496.0;
  * new number of recorded draws.
  */
 @inline function zigPair(r: v128, j: i32, zp: usize, tabp: usize, badp: usize, nbad: i32): i32 {
-  const i0 = <usize>(i64x2.extract_lane(r, 0) & 0xff) << 3;
-  const i1 = <usize>(i64x2.extract_lane(r, 1) & 0xff) << 3;
+  const i0 = <usize>(i64x2.extract_lane(r, 0) & 0xff) << 4;
+  const i1 = <usize>(i64x2.extract_lane(r, 1) & 0xff) << 4;
   const fr = f64x2.sub(v128.or(i64x2.shr_u(r, 12), i64x2.splat(EXP52)), f64x2.splat(TWO52));
-  const zw = f64x2.replace_lane(f64x2.splat(load<f64>(tabp + i0)), 1, load<f64>(tabp + i1));
-  const zk = f64x2.replace_lane(f64x2.splat(load<f64>(tabp + 2048 + i0)), 1, load<f64>(tabp + 2048 + i1));
+  const p0 = v128.load(tabp + ZWK + i0); // (zw, zk) of draw 0
+  const p1 = v128.load(tabp + ZWK + i1); // (zw, zk) of draw 1
+  const zw = v128.shuffle<u64>(p0, p1, 0, 2);
+  const zk = v128.shuffle<u64>(p0, p1, 1, 3);
   const x = v128.xor(f64x2.mul(fr, zw), v128.and(i64x2.shl(r, 55), i64x2.splat(<i64>0x8000000000000000)));
   v128.store(zp + (<usize>j << 3), x);
   const bad = f64x2.ge(fr, zk);

@@ -20,8 +20,11 @@ const GOLDEN = 0x9e3779b97f4a7c15n;
 
 /** Words of RNG state per chunk: 4 lanes × 4 words + 4 aux words. */
 export const STATE_WORDS = 20;
-/** Number of f64 in the ziggurat table block (zw[256], zk[256], zf[257]). */
-export const ZIG_TABLE_LEN = 769;
+/**
+ * Number of f64 in the ziggurat table block: zw[256], zk[256], zf[257], one pad, then (zw, zk)
+ * interleaved pairs [770 + 2i, 771 + 2i] so the SIMD fast path loads both with one v128 load.
+ */
+export const ZIG_TABLE_LEN = 770 + 512;
 /** Right edge of the 256-layer normal ziggurat. */
 export const ZIG_R = 3.6541528853610088;
 
@@ -69,6 +72,10 @@ export function zigguratTables(): Float64Array {
     t[512 + i] = Math.exp(-0.5 * x[i] * x[i]);
   }
   t[512 + N] = 1;
+  for (let i = 0; i < N; i++) {
+    t[770 + 2 * i] = t[i];
+    t[771 + 2 * i] = t[256 + i];
+  }
   cachedTables = t;
   return t;
 }

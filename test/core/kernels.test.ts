@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WasmCore } from '../../src/wasm/index.js';
-import { chunkState, choleskyTs, gaussFillTs, selectTopTs, tailPushTs, zigguratTables } from '../../src/kernels/index.js';
+import { ZIG_TABLE_LEN, chunkState, choleskyTs, gaussFillTs, selectTopTs, tailPushTs, zigguratTables } from '../../src/kernels/index.js';
 import type { TailState } from '../../src/kernels/index.js';
 import { normalCdf } from '../../src/stats/index.js';
 
@@ -24,9 +24,9 @@ function wasmNormals(seed: number, chunk: number, m: number): Float64Array {
   core.reset();
   const zP = core.alloc(m * 8);
   const badP = core.alloc(2 * m * 8);
-  const tabP = core.alloc(769 * 8);
+  const tabP = core.alloc(ZIG_TABLE_LEN * 8);
   const stP = core.alloc(160);
-  core.f64(tabP, 769).set(zigguratTables());
+  core.f64(tabP, ZIG_TABLE_LEN).set(zigguratTables());
   chunkState(seed, chunk, core.u64(stP, 20));
   core.x.normals(zP, badP, m, tabP, stP);
   return core.f64(zP, m).slice();
