@@ -7,13 +7,15 @@ import { threadId } from 'node:worker_threads';
 import { WasmCore } from '../wasm/index.js';
 import { runMcContribTask, runMcTaskTs, runMcTaskWasm } from '../risk/mc-task.js';
 import type { McContribTask, McTask, McTaskResult } from '../risk/mc-task.js';
+import { runCovTask } from '../market/cov-task.js';
+import type { CovTask } from '../market/cov-task.js';
 
 export interface PingTask {
   kind: 'ping';
   wasm: boolean;
 }
 
-export type WorkerTask = McTask | McContribTask | PingTask;
+export type WorkerTask = McTask | McContribTask | CovTask | PingTask;
 
 let core: Promise<WasmCore> | undefined;
 
@@ -33,6 +35,8 @@ export default async function run(task: WorkerTask): Promise<McTaskResult | Floa
     }
     case 'mc-contrib':
       return runMcContribTask(task.wasm ? await getCore() : null, task);
+    case 'cov':
+      return runCovTask(task.wasm ? await getCore() : null, task);
     case 'ping':
       if (task.wasm) await getCore();
       return { threadId, wasm: task.wasm };

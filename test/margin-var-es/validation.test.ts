@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../src/errors/index.js';
+import type { Position } from '../../src/instruments/index.js';
+import { varEsMargin, type VarEsMarginConfig } from '../../src/margin/var-es/index.js';
+import type { PriceSeries } from '../../src/market/index.js';
+import { gbmHistory, isoDay, lastPrices } from './fixtures.js';
+
+const hist = gbmHistory({ symbols: ['BTC', 'ETH'], start: [50000, 3000], vol: [0.03, 0.04], days: 300, seed: 1 });
+const market = lastPrices(hist);
+const book: Position[] = [
+  { kind: 'linear-perp', underlying: 'BTC', quantity: 1 },
+  { kind: 'spot', underlying: 'ETH', quantity: 5 },
+];
+
+/** Runs `f` and returns the ValidationError it throws. */
+function caught(f: () => unknown): ValidationError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ValidationError);
+    return e as ValidationError;
+  }
+  throw new Error('expected a ValidationError');
+}
+
+const withConfig = (config: unknown) => caught(() => varEsMargin(book, market, hist, config as VarEsMarginConfig));
+
+describe('history errors name the field', () => {
+  it('names history.symbols and the position when an underlying has no series', () => {
+    const e = caught(() => varEsMargin([...book, { kind: 'linear-perp', underlying: 'SOL', quantity: 1 }], { prices: { ...market.prices, SOL: 150 } }, hist));
+    expect(e.field).toBe('history.symbols');
+    expect(e.message).toMatch(/no price series for underlying "SOL" \(positions\[2\]\.underlying\)/);
+  });
+
+  it('names history.prices when the history is too short for the MPOR and confidence', () => {
+    const short: PriceSeries = { ...hist, dates: hist.dates.slice(0, 30), prices: hist.prices.slice(0, 30) };
+    const e = caught(() => varEsMargin(book, market, short));
+    expect(e.field).toBe('history.prices');
+    expect(e.rule).toBe('length');
+    expect(e.message).toMatch(/needs at least 41 daily returns .*got 29/);
+    expect(caught(() => varEsMargin(book, market, short, { volModel: { kind: 'garch' } })).field).toBe('history.prices');
+  });
+
+  it('names the bad price with its row and column', () => {
+    const prices = hist.prices.map((r) => r.slice());
+    prices[3][1] = -2;
+    const e = caught(() => varEsMargin(book, market, { ...hist, prices }));
+    expect(e.field).toBe('history.prices[3][1]');
+    expect(e.message).toMatch(/price of ETH on 2015-01-04 must be a finite number > 0; got -2/);
+  });
+
+  it('names history.prices on a shape mismatch and history.symbols on duplicates', () => {
+    expect(caught(() => varEsMargin(book, market, { ...hist, prices: hist.prices.slice(1) })).field).toBe('history.prices');
+    expect(caught(() => varEsMargin(book, market, { ...hist, symbols: ['BTC', 'BTC'] })).field).toBe('history.symbols[1]');
+    expect(caught(() => varEsMargin(book, market, null as unknown as PriceSeries)).field).toBe('history');
+  });
+});
+
+describe('config errors name the field', () => {
+  it('rejects weights that do not sum to 1', () => {
+    const e = withConfig({ weights: { filtered: 0.7, stressed: 0.5 } });
+    expect(e.field).toBe('config.weights');
+    expect(e.message).toBe(`config.weights: filtered + stressed must sum to 1 (got 1.2); got {"filtered":0.7,"stressed":0.5}`);
+  });
+
+  it('rejects a negative weight', () => {
+    expect(withConfig({ weights: { filtered: 1.5, stressed: -0.5 } }).field).toBe('config.weights.filtered');
+  });
+
+  it('rejects a confidence outside (0, 1) with the bad value', () => {
+    const e = withConfig({ confidence: 1.5 });
+    expect(e.field).toBe('config.confidence');
+    expect(e.message).toMatch(/got 1\.5$/);
+  });
+
+  it('rejects a non-integer MPOR and an unknown field', () => {
+    expect(withConfig({ mporDays: 2.5 }).field).toBe('config.mporDays');
+    expect(withConfig({ mpor: 2 }).field).toBe('config.mpor');
+  });
+
+  it('rejects an EWMA lambda outside (0, 1) and an unknown vol model', () => {
+    expect(withConfig({ volModel: { kind: 'ewma', lambda: 1 } }).field).toBe('config.volModel.lambda');
+    expect(withConfig({ volModel: { kind: 'arch' } }).field).toBe('config.volModel.kind');
+  });
+
+  it('requires a capacity for every underlying when the liquidity add-on is on', () => {
+    const e = withConfig({ liquidity: { capacityUsd: { BTC: 1e6 } } });
+    expect(e.field).toBe('config.liquidity.capacityUsd.ETH');
+    expect(withConfig({ liquidity: { capacityUsd: { BTC: 0, ETH: 1 } } }).field).toBe('config.liquidity.capacityUsd.BTC');
+  });
+
+  it('requires start and end of a stressed range together, inside the history', () => {
+    expect(withConfig({ stressed: { start: isoDay(10) } }).field).toBe('config.stressed.end');
+    expect(withConfig({ stressed: { start: isoDay(50), end: isoDay(10) } }).field).toBe('config.stressed.end');
+    expect(withConfig({ stressed: { start: 'yesterday', end: isoDay(10) } }).field).toBe('config.stressed.start');
+    expect(withConfig({ stressed: { start: isoDay(1000), end: isoDay(2000) } }).field).toBe('config.stressed');
+  });
+
+  it('rejects a stressed window or lookback longer than the history when set explicitly', () => {
+    expect(withConfig({ stressed: { windowDays: 301 } }).field).toBe('config.stressed.windowDays');
+    expect(withConfig({ lookbackDays: 301 }).field).toBe('config.lookbackDays');
+    expect(withConfig({ lookbackDays: 20 }).field).toBe('config.lookbackDays');
+  });
+
+  it('rejects a bad APC kind and a maintenance fraction above 1', () => {
+    expect(withConfig({ apc: { kind: 'cap' } }).field).toBe('config.apc.kind');
+    expect(withConfig({ apc: { kind: 'buffer', buffer: -0.1 } }).field).toBe('config.apc.buffer');
+    expect(withConfig({ maintenanceFraction: 1.2 }).field).toBe('config.maintenanceFraction');
+  });
+
+  it('passes position errors through from the instruments module', () => {
+    const e = caught(() => varEsMargin([{ kind: 'spot', underlying: 'BTC', quantity: Number.NaN }], market, hist));
+    expect(e.field).toBe('positions[0].quantity');
+  });
+});
+
+describe('defaults', () => {
+  it('runs on the default 250-day stressed window clamped to a shorter history', () => {
+    const short: PriceSeries = { ...hist, dates: hist.dates.slice(0, 101), prices: hist.prices.slice(0, 101) };
+    const r = varEsMargin(book, market, short);
+    expect(r.stressedWindow).toEqual({ start: short.dates[0], end: short.dates[100], source: 'auto' });
+  });
+
+  it('applies a maintenance fraction', () => {
+    const r = varEsMargin(book, market, hist, { maintenanceFraction: 0.8 });
+    expect(r.maintenance).toBeCloseTo(0.8 * r.initial, 12);
+  });
+
+  it('gives zero margin for an empty portfolio', () => {
+    const r = varEsMargin([], market, hist);
+    expect(r.initial).toBe(0);
+    expect(r.perPosition).toEqual([]);
+  });
+});

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { ValidationError, createEngine } from '../../src/index.js';
+import type { Engine } from '../../src/index.js';
+import { isPsd, sampleCovariance } from '../../src/market/index.js';
+import { balancedRowRanges } from '../../src/market/cov-task.js';
+
+const engines: Engine[] = [];
+beforeAll(async () => {
+  engines.push(await createEngine({ threads: 1 }), await createEngine({ threads: 2 }), await createEngine({ threads: 3, wasm: false }));
+});
+afterAll(async () => {
+  await Promise.all(engines.map((e) => e.close()));
+});
+
+const rows = readFileSync(new URL('../../data/eustockmarkets.csv', import.meta.url), 'utf8').trim().split('\n').slice(1)
+  .map((l) => l.split(',').slice(1).map(Number));
+const returns = rows.slice(1).map((r, t) => r.map((p, i) => Math.log(p / rows[t][i])));
+
+describe('covariance on the pool', () => {
+  it('splits rows into ranges of equal work that cover 0..n once', () => {
+    for (const [n, p] of [[500, 2], [7, 3], [3, 8], [1, 2]] as const) {
+      const r = balancedRowRanges(n, p);
+      expect(r[0][0]).toBe(0);
+      expect(r.at(-1)![1]).toBe(n);
+      for (let i = 1; i < r.length; i++) expect(r[i][0]).toBe(r[i - 1][1]);
+    }
+    const [a, b] = balancedRowRanges(500, 2);
+    const work = ([f, t]: [number, number]): number => Array.from({ length: t - f }, (_, k) => 500 - (f + k)).reduce((s, x) => s + x, 0);
+    expect(Math.abs(work(a) / work(b) - 1)).toBeLessThan(0.01);
+  });
+
+  it('is bit-identical for 1, 2 and 3 threads, WASM and TS, and equals the single-threaded twin', async () => {
+    // 37 columns: odd, and not a multiple of the 8-wide tiles
+    const x = Array.from({ length: 300 }, (_, t) => Array.from({ length: 37 }, (__, j) => Math.sin(0.37 * t * (j + 1)) + 0.01 * j * Math.cos(t)));
+    const ref = sampleCovariance(x);
+    for (const e of engines) {
+      const c = await e.covariance(x);
+      expect(c.covariance).toEqual(ref);
+    }
+  });
+
+  it('gives a PSD sample covariance on the real index returns', async () => {
+    const c = await engines[1].covariance(returns);
+    expect(c.rows).toBe(1859);
+    expect(isPsd(c.covariance)).toBe(true);
+  });
+
+  it('offers EWMA and Ledoit–Wolf estimators with the shrinkage intensity', async () => {
+    const lw = await engines[0].covariance(returns, { method: 'ledoit-wolf' });
+    expect(lw.shrinkage).toBeGreaterThanOrEqual(0);
+    expect(lw.shrinkage).toBeLessThanOrEqual(1);
+    const ew = await engines[0].covariance(returns, { method: 'ewma', lambda: 0.97 });
+    expect(isPsd(ew.covariance)).toBe(true);
+  });
+
+  it('names the cell for non-finite input and rejects ragged rows', async () => {
+    await expect(engines[0].covariance([[1, 2], [3, NaN], [4, 5]])).rejects.toThrow(/returns\[1\]\[1\]: must be a finite number; got NaN/);
+    await expect(engines[0].covariance([[1, 2], [3]])).rejects.toBeInstanceOf(ValidationError);
+    await expect(engines[0].covariance([[1, 2]])).rejects.toThrow(/at least 2 rows/);
+  });
+});
