@@ -8,7 +8,8 @@
 export { createEngine, Engine } from './engine/index.js';
 export type {
   EngineOptions, VarOptions, VarResult, VarMethod, Progress, LevelResult,
-  MarginOptions, MarginResult, TieredMarket, InstrumentBook,
+  MarginOptions, MarginResult, TieredMarket, InstrumentBook, HistoryMarket, Contribution,
+  Matrix, CovarianceOptions, CovarianceResult,
 } from './engine/index.js';
 export {
   MarginEngineError, ValidationError, AbortError, WasmUnavailableError, WorkerError, EngineClosedError, SolverError,
@@ -19,6 +20,8 @@ export { tailCount } from './risk/tail.js';
 export { sampleTierTables } from './margin/index.js';
 export * as tiered from './margin/tiered/index.js';
 export * as grid from './margin/grid/index.js';
+export * as varEs from './margin/var-es/index.js';
+export * as market from './market/index.js';
 export * as instruments from './instruments/index.js';
 export * as backtest from './backtest/index.js';
 export * as stress from './stress/index.js';

@@ -24,6 +24,9 @@ import { liquidationPrices, tieredMargin } from '../margin/tiered/index.js';
 import type { Account, LiquidationPriceResult, Marks, TierTables, TieredMarginResult, TieredOptions } from '../margin/tiered/index.js';
 import { gridMargin } from '../margin/grid/index.js';
 import type { GridMarginConfig, GridMarginResult } from '../margin/grid/index.js';
+import { varEsMargin } from '../margin/var-es/index.js';
+import type { VarEsMarginConfig, VarEsMarginResult } from '../margin/var-es/index.js';
+import type { PriceSeries } from '../market/index.js';
 import type { Market, Position } from '../instruments/index.js';
 import type { LevelResult } from '../risk/tail.js';
 
@@ -109,13 +112,20 @@ export interface InstrumentBook {
   positions: Position[];
 }
 
+/** Market side of the VaR/ES (CCP) model: current prices plus the price history of the underlyings. */
+export interface HistoryMarket extends Market {
+  history: PriceSeries;
+}
+
 export type MarginOptions =
   | ({ model: 'tiered' } & TieredOptions)
-  | { model: 'scenario-grid'; config?: GridMarginConfig };
+  | { model: 'scenario-grid'; config?: GridMarginConfig }
+  | { model: 'var-es'; config?: VarEsMarginConfig };
 
 export type MarginResult =
   | ({ model: 'tiered' } & TieredMarginResult)
-  | ({ model: 'scenario-grid' } & GridMarginResult);
+  | ({ model: 'scenario-grid' } & GridMarginResult)
+  | ({ model: 'var-es' } & VarEsMarginResult);
 
 export interface VarResult {
   method: VarMethod;
@@ -409,11 +419,15 @@ export class Engine implements AsyncDisposable {
    *   isolated or cross) with liquidation and bankruptcy prices per position.
    * - `scenario-grid`: SPAN-style portfolio margin over a price × vol grid per underlying, with
    *   extended moves, add-ons and inter-underlying credits; returns the full risk arrays.
+   * - `var-es`: clearing-house VaR/ES margin (Prisma / SPAN 2 like): filtered historical
+   *   simulation over the margin period of risk with full revaluation, blended with a stressed
+   *   ES, a liquidity add-on and an anti-procyclicality option; per-position component ES.
    * @throws ValidationError naming the field.
    */
   margin(account: Account, market: TieredMarket, options: { model: 'tiered' } & TieredOptions): Promise<{ model: 'tiered' } & TieredMarginResult>;
   margin(book: InstrumentBook, market: Market, options: { model: 'scenario-grid'; config?: GridMarginConfig }): Promise<{ model: 'scenario-grid' } & GridMarginResult>;
-  margin(portfolio: Account | InstrumentBook, market: TieredMarket | Market, options: MarginOptions): Promise<MarginResult> {
+  margin(book: InstrumentBook, market: HistoryMarket, options: { model: 'var-es'; config?: VarEsMarginConfig }): Promise<{ model: 'var-es' } & VarEsMarginResult>;
+  margin(portfolio: Account | InstrumentBook, market: TieredMarket | Market | HistoryMarket, options: MarginOptions): Promise<MarginResult> {
     return this.track(async () => {
       const model = (options as { model?: unknown } | undefined)?.model;
       switch (model) {
@@ -428,8 +442,16 @@ export class Engine implements AsyncDisposable {
           if (!b || !Array.isArray(b.positions)) throw new ValidationError('portfolio.positions', 'required', `must be an array of positions; got ${describeValue(b?.positions)}`);
           return { model: 'scenario-grid' as const, ...gridMargin(b.positions, market as Market, (options as { config?: GridMarginConfig }).config ?? {}) };
         }
+        case 'var-es': {
+          const b = portfolio as InstrumentBook;
+          if (!b || !Array.isArray(b.positions)) throw new ValidationError('portfolio.positions', 'required', `must be an array of positions; got ${describeValue(b?.positions)}`);
+          const hm = market as HistoryMarket;
+          if (!hm || typeof hm !== 'object' || !hm.history) throw new ValidationError('market.history', 'required', 'the var-es model needs the price history of the underlyings ({ dates, symbols, prices })');
+          const { history, ...spot } = hm;
+          return { model: 'var-es' as const, ...varEsMargin(b.positions, spot, history, (options as { config?: VarEsMarginConfig }).config ?? {}) };
+        }
         default:
-          throw new ValidationError('options.model', 'enum', `must be one of 'tiered', 'scenario-grid'; got ${describeValue(model)}`);
+          throw new ValidationError('options.model', 'enum', `must be one of 'tiered', 'scenario-grid', 'var-es'; got ${describeValue(model)}`);
       }
     });
   }

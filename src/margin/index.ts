@@ -10,6 +10,7 @@ import type { TierTable } from './tiered/index.js';
 
 export * as tiered from './tiered/index.js';
 export * as grid from './grid/index.js';
+export * as varEs from './var-es/index.js';
 
 let samples: Record<string, TierTable> | undefined;
 
