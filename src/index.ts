@@ -9,7 +9,7 @@ export { createEngine, Engine } from './engine/index.js';
 export type {
   EngineOptions, VarOptions, VarResult, VarMethod, Progress, LevelResult,
   MarginOptions, MarginResult, TieredMarket, InstrumentBook, HistoryMarket, Contribution,
-  Matrix, CovarianceOptions, CovarianceResult,
+  Matrix, CovarianceOptions, CovarianceResult, BacktestOptions,
 } from './engine/index.js';
 export {
   MarginEngineError, ValidationError, AbortError, WasmUnavailableError, WorkerError, EngineClosedError, SolverError,

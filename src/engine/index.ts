@@ -27,6 +27,10 @@ import type { GridMarginConfig, GridMarginResult } from '../margin/grid/index.js
 import { varEsMargin } from '../margin/var-es/index.js';
 import type { VarEsMarginConfig, VarEsMarginResult } from '../margin/var-es/index.js';
 import type { PriceSeries } from '../market/index.js';
+import { stressBook } from '../stress/index.js';
+import type { BookStressOptions, StressResult } from '../stress/index.js';
+import { backtest as backtestFixed, ewmaNormalForecaster, historicalForecaster, rollingBacktest } from '../backtest/index.js';
+import type { BacktestResult, RollingBacktestResult } from '../backtest/index.js';
 import type { Market, Position } from '../instruments/index.js';
 import type { LevelResult } from '../risk/tail.js';
 
@@ -98,6 +102,19 @@ function toRowMajor(x: Matrix): { data: Float64Array; rows: number; cols: number
 
 function toNested(d: ArrayLike<number>, n: number): number[][] {
   return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (__, j) => d[i * n + j]));
+}
+
+/** Options of `engine.backtest`: fixed forecasts, or a rolling model re-estimated every day. */
+export interface BacktestOptions {
+  confidence?: number;
+  /** Significance of the Kupiec / Christoffersen tests (default 0.05). */
+  significance?: number;
+  /** Rolling mode (when no forecasts are given): the VaR model and its window. */
+  model?: 'historical' | 'ewma';
+  window?: number;
+  lambda?: number;
+  /** Whether the series holds P&L (default) or losses. */
+  input?: 'pnl' | 'loss';
 }
 
 /** Market side of tiered margin: mark prices by symbol and the venue's tier tables. */
@@ -363,6 +380,39 @@ export class Engine implements AsyncDisposable {
         });
       }
     }
+  }
+
+  /**
+   * Stress test of an instrument book with full revaluation: hypothetical shocks (default set:
+   * crash with vol spike, flash crash, rally, correlation to one, liquidity squeeze), the book's
+   * worst historical episodes when `market.history` is given, and a reverse stress (smallest
+   * uniform move whose loss reaches `options.margin` or `options.reverseThreshold`).
+   * Each result: loss, margin coverage and the positions that drive it.
+   */
+  stress(book: InstrumentBook, market: Market | HistoryMarket, options: BookStressOptions = {}): Promise<StressResult[]> {
+    return this.track(async () => {
+      if (!book || !Array.isArray(book.positions)) throw new ValidationError('portfolio.positions', 'required', `must be an array of positions; got ${describeValue(book?.positions)}`);
+      const { history, ...spot } = market as HistoryMarket;
+      return stressBook(book.positions, spot, { ...options, history: options.history ?? history });
+    });
+  }
+
+  /**
+   * VaR backtest. With `forecasts`: exceedances of the given VaR series by the losses, Kupiec
+   * POF, Christoffersen independence and conditional coverage, Basel traffic light. Without:
+   * a rolling backtest of a VaR model (`historical` or `ewma`) re-estimated daily on the
+   * previous `window` observations.
+   */
+  backtest(series: number[], forecasts: number[] | undefined, options: BacktestOptions = {}): Promise<BacktestResult | RollingBacktestResult> {
+    return this.track(async () => {
+      const confidence = options.confidence ?? 0.99;
+      if (forecasts) {
+        const losses = options.input === 'loss' ? series : series.map((x) => -x);
+        return backtestFixed(losses, forecasts, { confidence, significance: options.significance });
+      }
+      const forecaster = (options.model ?? 'historical') === 'historical' ? historicalForecaster : ewmaNormalForecaster(options.lambda ?? 0.94);
+      return rollingBacktest(series, forecaster, { window: options.window ?? 250, confidence, input: options.input ?? 'pnl', significance: options.significance });
+    });
   }
 
   /**

@@ -16,3 +16,5 @@ export { defaultWaterfall } from './waterfall.js';
 export type { WaterfallMember, WaterfallInput, WaterfallLayer, WaterfallLayerName, WaterfallResult } from './waterfall.js';
 export { linearPnl, hypotheticalStress, reverseStressUniform, reverseStressWorstDirection } from './reverse.js';
 export type { ShockCheck, UniformReverseStress, WorstDirectionReverseStress, ScenarioResult } from './reverse.js';
+export { stressBook, historicalEpisodes, reverseUniform, DEFAULT_SHOCKS } from './book.js';
+export type { HypotheticalShock, Driver, StressResult, BookStressOptions } from './book.js';
