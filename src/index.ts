@@ -9,7 +9,7 @@ export { createEngine, Engine } from './engine/index.js';
 export type {
   EngineOptions, VarOptions, VarResult, VarMethod, Progress, LevelResult,
   MarginOptions, MarginResult, TieredMarket, InstrumentBook, HistoryMarket, Contribution,
-  Matrix, CovarianceOptions, CovarianceResult, BacktestOptions,
+  Matrix, CovarianceOptions, CovarianceResult, BacktestOptions, OptimizeRequest, OptimizeResult,
 } from './engine/index.js';
 export {
   MarginEngineError, ValidationError, AbortError, WasmUnavailableError, WorkerError, EngineClosedError, SolverError,
@@ -22,6 +22,7 @@ export * as tiered from './margin/tiered/index.js';
 export * as grid from './margin/grid/index.js';
 export * as varEs from './margin/var-es/index.js';
 export * as market from './market/index.js';
+export * as optimize from './optimize/index.js';
 export * as instruments from './instruments/index.js';
 export * as backtest from './backtest/index.js';
 export * as stress from './stress/index.js';

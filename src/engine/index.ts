@@ -31,6 +31,11 @@ import { stressBook } from '../stress/index.js';
 import type { BookStressOptions, StressResult } from '../stress/index.js';
 import { backtest as backtestFixed, ewmaNormalForecaster, historicalForecaster, rollingBacktest } from '../backtest/index.js';
 import type { BacktestResult, RollingBacktestResult } from '../backtest/index.js';
+import { allocateCollateral, deleverage, kellyFraction, minimizeCvar, minimizeGridMargin } from '../optimize/index.js';
+import type {
+  CollateralProblem, CollateralResult, CvarHedgeProblem, CvarHedgeResult, DeleverageProblem, DeleverageResult,
+  GridHedgeProblem, GridHedgeResult, KellyOptions, KellyResult, SolveOptions,
+} from '../optimize/index.js';
 import type { Market, Position } from '../instruments/index.js';
 import type { LevelResult } from '../risk/tail.js';
 
@@ -116,6 +121,21 @@ export interface BacktestOptions {
   /** Whether the series holds P&L (default) or losses. */
   input?: 'pnl' | 'loss';
 }
+
+/** An optimisation request: the problem kind and its inputs (see src/optimize). */
+export type OptimizeRequest =
+  | ({ kind: 'cvar' } & CvarHedgeProblem)
+  | ({ kind: 'grid-hedge' } & GridHedgeProblem)
+  | ({ kind: 'collateral' } & CollateralProblem)
+  | ({ kind: 'deleverage' } & DeleverageProblem)
+  | ({ kind: 'kelly'; returns: number[] } & KellyOptions);
+
+export type OptimizeResult =
+  | ({ kind: 'cvar' } & CvarHedgeResult)
+  | ({ kind: 'grid-hedge' } & GridHedgeResult)
+  | ({ kind: 'collateral' } & CollateralResult)
+  | ({ kind: 'deleverage' } & DeleverageResult)
+  | ({ kind: 'kelly' } & KellyResult);
 
 /** Market side of tiered margin: mark prices by symbol and the venue's tier tables. */
 export interface TieredMarket {
@@ -412,6 +432,34 @@ export class Engine implements AsyncDisposable {
       }
       const forecaster = (options.model ?? 'historical') === 'historical' ? historicalForecaster : ewmaNormalForecaster(options.lambda ?? 0.94);
       return rollingBacktest(series, forecaster, { window: options.window ?? 250, confidence, input: options.input ?? 'pnl', significance: options.significance });
+    });
+  }
+
+  /**
+   * Least capital for the exposure wanted, solved with HiGHS (LP/MIP): `cvar` (minimise ES, or
+   * maximise expected P&L under an ES budget, Rockafellar–Uryasev), `grid-hedge` (minimise the
+   * worst scenario-grid loss over hedges, integer lots as MIP), `collateral` (cheapest allocation
+   * of collateral across venues with haircuts and concentration limits), `deleverage` (smallest
+   * weighted cut restoring maintenance margin plus a buffer), `kelly` (fractional Kelly sizing
+   * capped by an ES budget and a liquidation buffer). Each result is re-verified on the proposed
+   * book and carries before/after metrics, binding constraints and the solver status.
+   * @throws ValidationError for bad input; SolverError naming the constraint set when infeasible or unbounded.
+   */
+  optimize(request: OptimizeRequest, solveOptions: SolveOptions = {}): Promise<OptimizeResult> {
+    return this.track(async () => {
+      const kind = (request as { kind?: unknown } | undefined)?.kind;
+      switch (kind) {
+        case 'cvar': return { kind, ...(await minimizeCvar(request as CvarHedgeProblem, solveOptions)) };
+        case 'grid-hedge': return { kind, ...(await minimizeGridMargin(request as GridHedgeProblem, solveOptions)) };
+        case 'collateral': return { kind, ...(await allocateCollateral(request as CollateralProblem, solveOptions)) };
+        case 'deleverage': return { kind, ...(await deleverage(request as DeleverageProblem, solveOptions)) };
+        case 'kelly': {
+          const { kind: _k, returns, ...opts } = request as { kind: 'kelly'; returns: number[] } & KellyOptions;
+          return { kind, ...kellyFraction(returns, opts) };
+        }
+        default:
+          throw new ValidationError('request.kind', 'enum', `must be one of 'cvar', 'grid-hedge', 'collateral', 'deleverage', 'kelly'; got ${describeValue(kind)}`);
+      }
     });
   }
 
