@@ -8,4 +8,3 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export * from './cov';
-export * from './reval';
