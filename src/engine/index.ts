@@ -36,7 +36,9 @@ import type {
   CollateralProblem, CollateralResult, CvarHedgeProblem, CvarHedgeResult, DeleverageProblem, DeleverageResult,
   GridHedgeProblem, GridHedgeResult, KellyOptions, KellyResult, SolveOptions,
 } from '../optimize/index.js';
-import type { Market, Position } from '../instruments/index.js';
+import type { Market, Position, Scenario } from '../instruments/index.js';
+import { buildInstrumentTable, toScenarioColumns } from '../instruments/index.js';
+import { shareRevaluation } from '../instruments/reval-task.js';
 import type { LevelResult } from '../risk/tail.js';
 
 export type { Progress } from '../risk/mc.js';
@@ -460,6 +462,31 @@ export class Engine implements AsyncDisposable {
         default:
           throw new ValidationError('request.kind', 'enum', `must be one of 'cvar', 'grid-hedge', 'collateral', 'deleverage', 'kelly'; got ${describeValue(kind)}`);
       }
+    });
+  }
+
+  /**
+   * Full revaluation of an instrument book under many scenarios (price moves, implied-vol shifts,
+   * time decay): P&L per scenario in USD (inverse contracts converted at the shocked price). The
+   * scenarios are split into ranges over the pool; each worker runs the WASM kernel (or its TS
+   * twin) on the shared table. Same numbers for any thread count.
+   * @throws ValidationError for bad positions, prices or scenarios.
+   */
+  revalue(book: InstrumentBook, market: Market, scenarios: readonly Scenario[]): Promise<{ total: Float64Array; underlyings: string[]; elapsedMs: number }> {
+    return this.track(async () => {
+      const t0 = performance.now();
+      if (!book || !Array.isArray(book.positions)) throw new ValidationError('portfolio.positions', 'required', `must be an array of positions; got ${describeValue(book?.positions)}`);
+      const table = buildInstrumentTable(book.positions, market);
+      const cols = toScenarioColumns(scenarios, table.underlyings);
+      const shared = shareRevaluation(table.columns, cols);
+      const ns = cols.nScenarios;
+      const parts = Math.max(1, Math.min(ns, this.threads * 4));
+      const ranges = Array.from({ length: parts }, (_, p) => [Math.floor((p * ns) / parts), Math.floor(((p + 1) * ns) / parts)] as const);
+      const outs = await Promise.all(ranges.map(([from, to]) =>
+        this.pool.run<Float64Array>({ kind: 'reval', table: shared.table, scen: shared.scen, from, to, wasm: this.wasm })));
+      const total = new Float64Array(ns);
+      ranges.forEach(([from], p) => total.set(outs[p], from));
+      return { total, underlyings: table.underlyings, elapsedMs: performance.now() - t0 };
     });
   }
 

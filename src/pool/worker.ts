@@ -9,13 +9,15 @@ import { runMcContribTask, runMcTaskTs, runMcTaskWasm } from '../risk/mc-task.js
 import type { McContribTask, McTask, McTaskResult } from '../risk/mc-task.js';
 import { runCovTask } from '../market/cov-task.js';
 import type { CovTask } from '../market/cov-task.js';
+import { runRevalTask } from '../instruments/reval-task.js';
+import type { RevalTask } from '../instruments/reval-task.js';
 
 export interface PingTask {
   kind: 'ping';
   wasm: boolean;
 }
 
-export type WorkerTask = McTask | McContribTask | CovTask | PingTask;
+export type WorkerTask = McTask | McContribTask | CovTask | RevalTask | PingTask;
 
 let core: Promise<WasmCore> | undefined;
 
@@ -37,6 +39,8 @@ export default async function run(task: WorkerTask): Promise<McTaskResult | Floa
       return runMcContribTask(task.wasm ? await getCore() : null, task);
     case 'cov':
       return runCovTask(task.wasm ? await getCore() : null, task);
+    case 'reval':
+      return runRevalTask(task.wasm ? await getCore() : null, task);
     case 'ping':
       if (task.wasm) await getCore();
       return { threadId, wasm: task.wasm };
