@@ -11,13 +11,15 @@ import { runCovTask } from '../market/cov-task.js';
 import type { CovTask } from '../market/cov-task.js';
 import { runRevalTask } from '../instruments/reval-task.js';
 import type { RevalTask } from '../instruments/reval-task.js';
+import { runGridBatchTask } from '../margin/grid/batch-task.js';
+import type { GridBatchTask } from '../margin/grid/batch-task.js';
 
 export interface PingTask {
   kind: 'ping';
   wasm: boolean;
 }
 
-export type WorkerTask = McTask | McContribTask | CovTask | RevalTask | PingTask;
+export type WorkerTask = McTask | McContribTask | CovTask | RevalTask | GridBatchTask | PingTask;
 
 let core: Promise<WasmCore> | undefined;
 
@@ -41,6 +43,8 @@ export default async function run(task: WorkerTask): Promise<McTaskResult | Floa
       return runCovTask(task.wasm ? await getCore() : null, task);
     case 'reval':
       return runRevalTask(task.wasm ? await getCore() : null, task);
+    case 'grid-batch':
+      return runGridBatchTask(task);
     case 'ping':
       if (task.wasm) await getCore();
       return { threadId, wasm: task.wasm };

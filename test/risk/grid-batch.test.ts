@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ValidationError, createEngine } from '../../src/index.js';
+import type { Engine } from '../../src/index.js';
+import { gridMargin } from '../../src/margin/grid/index.js';
+import type { Position } from '../../src/instruments/index.js';
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await createEngine({ threads: 2 });
+});
+afterAll(async () => {
+  await engine.close();
+});
+
+const market = { prices: { BTC: 60_000, ETH: 3_000 } };
+function account(i: number): { positions: Position[] } {
+  return {
+    positions: [
+      { kind: 'linear-perp', underlying: 'BTC', quantity: (i % 5) - 2 || 1 },
+      { kind: 'spot', underlying: 'ETH', quantity: 3 + (i % 7) },
+      { kind: 'option', underlying: 'ETH', quantity: -(1 + (i % 3)), optionType: i % 2 ? 'call' : 'put', style: 'inverse', strike: 2_500 + 50 * (i % 20), expiry: 0.05 + 0.01 * (i % 30), vol: 0.6 },
+    ],
+  };
+}
+
+describe('engine.gridMarginBatch', () => {
+  it('equals gridMargin account by account, in input order', async () => {
+    const accounts = Array.from({ length: 101 }, (_, i) => account(i));
+    const r = await engine.gridMarginBatch(accounts, market);
+    accounts.forEach((a, i) => {
+      const ref = gridMargin(a.positions, market);
+      expect(r.initial[i]).toBe(ref.initial);
+      expect(r.maintenance[i]).toBe(ref.maintenance);
+    });
+  });
+
+  it('names the account and field of a bad position', async () => {
+    const accounts = Array.from({ length: 20 }, (_, i) => account(i));
+    (accounts[13].positions[2] as { strike: number }).strike = -1;
+    const err = await engine.gridMarginBatch(accounts, market).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).field).toMatch(/^accounts\[13\]\.positions\[2\]\.strike/);
+  });
+
+  it('returns empty arrays for no accounts', async () => {
+    const r = await engine.gridMarginBatch([], market);
+    expect(r.initial.length).toBe(0);
+  });
+});
