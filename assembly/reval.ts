@@ -43,11 +43,18 @@ const SQRT_PI: f64 = 1.7724538509055159; // Math.sqrt(Math.PI), correctly rounde
 const TWO_OVER_SQRT_PI: f64 = 1.1283791670955126; // 2 / Math.sqrt(Math.PI)
 const TINY: f64 = 1e-300;
 
-/** erfc of src/stats/index.ts: all-positive erf series below 2, Lentz continued fraction above. */
-function erfc(x: f64): f64 {
-  const z = Math.abs(x);
+// erfc as in src/stats/index.ts: a 9-term Taylor expansion around z0 = k/64 from a table of
+// erfc(z0) and (2/sqrt(pi)) e^{-z0^2}, built on first use by the direct method (series below 1,
+// Lentz continued fraction above), which also serves |x| >= 6.
+const ERFC_STEP: f64 = 64;
+const ERFC_MAX: f64 = 6;
+const ERFC_POINTS: i32 = 6 * 64 + 1;
+const ERFC_TAB: usize = memory.data(ERFC_POINTS * 16, 16);
+let erfcReady = false;
+
+function erfcDirect(x: f64, z: f64): f64 {
   let r: f64;
-  if (z < 2) {
+  if (z < 1) {
     const z2 = z * z;
     const t2 = 2 * z2;
     let term = z;
@@ -75,6 +82,37 @@ function erfc(x: f64): f64 {
     }
     r = Math.exp(-z * z) / SQRT_PI / f;
   }
+  return x >= 0 ? r : 2 - r;
+}
+
+function buildErfcTable(): void {
+  for (let k = 0; k < ERFC_POINTS; k++) {
+    const z0 = <f64>k / ERFC_STEP;
+    store<f64>(ERFC_TAB + (<usize>k << 4), erfcDirect(z0, z0));
+    store<f64>(ERFC_TAB + (<usize>k << 4), TWO_OVER_SQRT_PI * Math.exp(-z0 * z0), 8);
+  }
+  erfcReady = true;
+}
+
+function erfc(x: f64): f64 {
+  const z = Math.abs(x);
+  if (!(z < ERFC_MAX)) return erfcDirect(x, z);
+  const k = <i32>Math.round(z * ERFC_STEP);
+  const z0 = <f64>k / ERFC_STEP;
+  const h = z - z0;
+  let hPrev: f64 = 1;
+  let hCur = 2 * z0;
+  let pw = -h;
+  let acc = pw * hPrev;
+  for (let n = 2; n <= 9; n++) {
+    pw *= -h / <f64>n;
+    acc += pw * hCur;
+    const next = 2 * z0 * hCur - 2 * <f64>(n - 1) * hPrev;
+    hPrev = hCur;
+    hCur = next;
+  }
+  const p = ERFC_TAB + (<usize>k << 4);
+  const r = load<f64>(p) + load<f64>(p, 8) * acc;
   return x >= 0 ? r : 2 - r;
 }
 
@@ -238,6 +276,7 @@ export function revalue(
   movep: usize, volAbsp: usize, volRelp: usize, dtp: usize, ns: i32, nu: i32,
   totp: usize, posp: usize,
 ): void {
+  if (!erfcReady) buildErfcTable();
   memory.fill(totp, 0, <usize>(ns < 0 ? 0 : ns) << 3);
   for (let i = 0; i < n; i++) {
     const kind = col(tabp, n, C_KIND, i);

@@ -23,16 +23,66 @@ export function normalPdf(x: number): number {
  * Complementary error function.
  *
  * ## Method
- * |x| < 2: erfc = 1 − erf with the all-positive series erf(z) = (2/√π) e^{−z²} Σ (2z²)ⁿ z / (2n+1)!!
- * (no cancellation inside the series; at most ~31 terms). |x| ≥ 2: Lentz's continued fraction
- * erfc(z) = e^{−z²}/√π · 1/(z + ½/(z + 1/(z + 3⁄2/(z + …)))) (at most ~57 terms). Absolute error
- * below 1e-16; relative error below 1e-13 (the 1 − erf step just under |x| = 2).
- * The WASM revaluation kernel (assembly/reval.ts) uses the same algorithm.
+ * |x| < 6: a 9-term Taylor expansion around the nearest grid point k/64 from a table of erfc and
+ * e^{−z²} (see `erfcTable`) — a fixed ~40 flops. The table itself, and |x| ≥ 6, use `erfcDirect`:
+ * for |x| < 1, 1 − erf with the all-positive series erf(z) = (2/√π) e^{−z²} Σ (2z²)ⁿ z / (2n+1)!!;
+ * for |x| ≥ 1, Lentz's continued fraction erfc(z) = e^{−z²}/√π · 1/(z + ½/(z + 1/(z + 3⁄2/(z + …)))).
+ * Checked against an independent erfc at 20,000 points in [−6.5, 6.5]: relative error < 1e-14.
+ * The WASM revaluation kernel (assembly/reval.ts) uses the same algorithm and table.
  */
 export function erfc(x: number): number {
   const z = Math.abs(x);
+  if (z < ERFC_TABLE_MAX) return erfcTable(x, z);
+  return erfcDirect(x, z);
+}
+
+/** Grid step of the erfc Taylor table (1/64) and its range [0, 6). */
+const ERFC_STEP = 64;
+const ERFC_TABLE_MAX = 6;
+const ERFC_POINTS = ERFC_TABLE_MAX * ERFC_STEP + 1;
+let erfcTab: Float64Array | undefined;
+
+/**
+ * erfc from a table of erfc(z₀) and (2/√π)e^{−z₀²} at z₀ = k/64, by the Taylor series
+ * erfc(z₀ + h) = erfc(z₀) + (2/√π)e^{−z₀²} Σ_{n=1..9} (−1)ⁿ H_{n−1}(z₀) hⁿ/n!, |h| ≤ 1/128
+ * (H the physicists' Hermite polynomials); truncation below 1e-18 relative. ~40 flops, no loop
+ * to convergence. The WASM revaluation kernel builds and uses the same table.
+ */
+function erfcTable(x: number, z: number): number {
+  const t = (erfcTab ??= buildErfcTable());
+  const k = Math.round(z * ERFC_STEP);
+  const z0 = k / ERFC_STEP;
+  const h = z - z0;
+  // Σ (−1)ⁿ H_{n−1}(z0) hⁿ/n!, Hermite by recurrence, terms by running products
+  let hPrev = 1; // H_0
+  let hCur = 2 * z0; // H_1
+  let pw = -h; // (−h)^1 / 1!
+  let acc = pw * hPrev;
+  for (let n = 2; n <= 9; n++) {
+    pw *= -h / n;
+    acc += pw * hCur;
+    const next = 2 * z0 * hCur - 2 * (n - 1) * hPrev;
+    hPrev = hCur;
+    hCur = next;
+  }
+  const r = t[2 * k] + t[2 * k + 1] * acc;
+  return x >= 0 ? r : 2 - r;
+}
+
+function buildErfcTable(): Float64Array {
+  const t = new Float64Array(2 * ERFC_POINTS);
+  for (let k = 0; k < ERFC_POINTS; k++) {
+    const z0 = k / ERFC_STEP;
+    t[2 * k] = erfcDirect(z0, z0);
+    t[2 * k + 1] = TWO_OVER_SQRT_PI * Math.exp(-z0 * z0);
+  }
+  return t;
+}
+
+/** The series / continued-fraction erfc (used for the table and beyond it). */
+function erfcDirect(x: number, z: number): number {
   let r: number;
-  if (z < 2) {
+  if (z < 1) {
     const z2 = z * z;
     const t2 = 2 * z2;
     let term = z;
