@@ -89,29 +89,41 @@ export function runMcTaskTs(t: McTask): McTaskResult {
   return { tail: tail.v.slice(0, m), index: tail.ix.slice(0, m), sums };
 }
 
+/**
+ * Resets `core` and lays out the inputs every MC kernel call needs: the Cholesky factor and
+ * exposures copied from the job's shared buffer, the ziggurat tables, the RNG state and the block
+ * scratch. Later allocations must come after this call.
+ */
+function loadMcInputs(core: WasmCore, shared: SharedArrayBuffer, n: number) {
+  const nl = (n * (n + 1)) / 2;
+  core.reset();
+  const p = {
+    lpP: core.alloc(nl * 8),
+    wP: core.alloc(n * 8),
+    tabP: core.alloc(ZIG_TABLE_LEN * 8),
+    stP: core.alloc(STATE_WORDS * 8),
+    zP: core.alloc(n * BS * 8),
+    ubP: core.alloc(2 * n * BS * 8), // slow-draw list: (index, draw) pairs
+    scP: core.alloc(16 * 8),
+  };
+  core.f64(p.lpP, nl).set(new Float64Array(shared, 0, nl));
+  core.f64(p.wP, n).set(new Float64Array(shared, nl * 8, n));
+  core.f64(p.tabP, ZIG_TABLE_LEN).set(zigguratTables());
+  return p;
+}
+
 /** Runs the task on the WASM kernels of `core` (its memory is reset first). */
 export function runMcTaskWasm(core: WasmCore, t: McTask): McTaskResult {
   checkTask(t);
   const n = t.n;
-  const nl = (n * (n + 1)) / 2;
   const cap = 2 * t.k + CHUNK_SCENARIOS;
-  core.reset();
-  const lpP = core.alloc(nl * 8);
-  const wP = core.alloc(n * 8);
-  const tabP = core.alloc(ZIG_TABLE_LEN * 8);
-  const stP = core.alloc(STATE_WORDS * 8);
-  const zP = core.alloc(n * BS * 8);
-  const ubP = core.alloc(2 * n * BS * 8); // slow-draw list: (index, draw) pairs
-  const scP = core.alloc(16 * 8);
+  const { lpP, wP, tabP, stP, zP, ubP, scP } = loadMcInputs(core, t.shared, n);
   const lossP = core.alloc(CHUNK_SCENARIOS * 8);
   const vP = core.alloc(cap * 8);
   const iP = core.alloc(cap * 8);
   const thrP = core.alloc(8);
   const sumsP = core.alloc(16);
   // all allocations done: views are stable from here on
-  core.f64(lpP, nl).set(new Float64Array(t.shared, 0, nl));
-  core.f64(wP, n).set(new Float64Array(t.shared, nl * 8, n));
-  core.f64(tabP, ZIG_TABLE_LEN).set(zigguratTables());
   const state = core.u64(stP, STATE_WORDS);
   const thr = core.f64(thrP, 1);
   const sumsV = core.f64(sumsP, 2);
@@ -155,19 +167,9 @@ export function runMcContribTask(core: WasmCore | null, t: McContribTask): Float
     });
     return out;
   }
-  core.reset();
-  const lpP = core.alloc(nl * 8);
-  const wP = core.alloc(n * 8);
-  const tabP = core.alloc(ZIG_TABLE_LEN * 8);
-  const stP = core.alloc(STATE_WORDS * 8);
-  const zP = core.alloc(n * BS * 8);
-  const ubP = core.alloc(2 * n * BS * 8);
-  const scP = core.alloc(16 * 8);
+  const { lpP, wP, tabP, stP, zP, ubP, scP } = loadMcInputs(core, t.shared, n);
   const selP = core.alloc(CHUNK_SCENARIOS * 4);
   const outP = core.alloc(CHUNK_SCENARIOS * n * 8);
-  core.f64(lpP, nl).set(new Float64Array(t.shared, 0, nl));
-  core.f64(wP, n).set(new Float64Array(t.shared, nl * 8, n));
-  core.f64(tabP, ZIG_TABLE_LEN).set(tab);
   const state = core.u64(stP, STATE_WORDS);
   t.chunks.forEach((c, j) => {
     const from = t.starts[j];

@@ -65,10 +65,14 @@ export type MarketInput = z.input<typeof MarketSchema>;
 export type VarOptionsInput = z.input<typeof VarOptionsSchema>;
 export type VarOptionsParsed = z.output<typeof VarOptionsSchema>;
 
-function pathToField(root: string, path: ReadonlyArray<PropertyKey>): string {
-  let s = root;
-  for (const p of path) s += typeof p === 'number' ? `[${p}]` : `.${String(p)}`;
-  return s;
+/** Joins a root and a path into `market.covariance[1][2]` (an empty root gives `positions[0].qty`). */
+export function formatPath(root: string, path: ReadonlyArray<PropertyKey>): string {
+  let out = root;
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out;
 }
 
 function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
@@ -80,13 +84,23 @@ function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return v;
 }
 
-/** Parses `input` with `schema`; on failure throws a ValidationError for the first issue. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, root: string): z.output<S> {
+/**
+ * Parses `input` with `schema`; on failure throws a ValidationError for the first issue, naming
+ * the field path and the bad value. Unknown keys of strict objects are reported on the key itself.
+ * `describe` formats the bad value (default: `describeValue`).
+ */
+export function parseInput<S extends z.ZodType>(
+  schema: S, input: unknown, root: string, describe: (v: unknown) => string = describeValue,
+): z.output<S> {
   const r = schema.safeParse(input);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
-  const field = pathToField(root, issue.path);
-  const value = valueAt(input, issue.path);
-  const msg = issue.message.replace(/^Invalid input: /, '');
-  throw new ValidationError(field, issue.code, `${msg}; got ${describeValue(value)}`, value);
+  let path: PropertyKey[] = [...issue.path];
+  let message = issue.message.replace(/^Invalid input: /, '');
+  if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) {
+    path = [...path, issue.keys[0]];
+    message = 'unknown field (not part of the schema)';
+  }
+  const value = valueAt(input, path);
+  throw new ValidationError(formatPath(root, path), issue.code, `${message}; got ${describe(value)}`, value);
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ValidationError, describeValue } from '../../errors/index.js';
+import { parseInput } from '../../schemas/index.js';
 
 /** Conditional volatility model used to filter the historical returns. */
 export type VolModelConfig =
@@ -193,21 +194,6 @@ function describeSmall(v: unknown): string {
   return describeValue(v);
 }
 
-function formatPath(root: string, path: ReadonlyArray<PropertyKey>): string {
-  let out = root;
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
-  return out;
-}
-
-function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
-  let v: unknown = input;
-  for (const key of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[key];
-  }
-  return v;
-}
-
 /**
  * Validates `config` and merges it over the defaults.
  * @throws {ValidationError} for the first bad field, e.g. `config.weights: filtered + stressed must sum to 1 (got 1.2); got object`.
@@ -216,19 +202,7 @@ export function resolveVarEsConfig(config: VarEsMarginConfig = {}): ResolvedVarE
   if (config === null || typeof config !== 'object') {
     throw new ValidationError('config', 'type', `must be an object; got ${describeValue(config)}`, config);
   }
-  const r = schema.safeParse(config);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    let path: PropertyKey[] = [...issue.path];
-    let message = issue.message;
-    if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) {
-      path = [...path, issue.keys[0]!];
-      message = 'unknown field (not part of the schema)';
-    }
-    const value = valueAt(config, path);
-    throw new ValidationError(formatPath('config', path), issue.code, `${message}; got ${describeSmall(value)}`, value);
-  }
-  const c = r.data;
+  const c = parseInput(schema, config, 'config', describeSmall);
   const D = DEFAULT_VAR_ES_CONFIG;
   const vm = c.volModel ?? { kind: 'ewma' as const };
   const apc = c.apc ?? { kind: 'none' as const };
