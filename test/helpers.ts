@@ -25,3 +25,15 @@ export function portfolioSigma(w: number[], cov: number[][]): number {
 export function equicorrelated(vols: number[], rho: number): number[][] {
   return vols.map((vi, i) => vols.map((vj, j) => (i === j ? 1 : rho) * vi * vj));
 }
+
+/** mulberry32: the small seeded uniform generator on [0, 1) shared by the test fixtures. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,14 +1,6 @@
 /** Seeded test RNG: mulberry32 uniforms and Box–Muller normals (deterministic for a given seed). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../helpers.js';
+import { mulberry32 } from '../helpers.js';
 
 export function normals(seed: number, n: number): Float64Array {
   const u = mulberry32(seed);

@@ -6,6 +6,7 @@ import { buildInstrumentTable, revalueKernel, type Position } from '../../src/in
 import type { InstrumentColumns, ScenarioColumns } from '../../src/instruments/kernel.js';
 import { revalueColumnsWasm, revalueScenarioRangeWasm } from '../../src/instruments/reval-wasm.js';
 import { WasmCore } from '../../src/wasm/index.js';
+import { mulberry32 } from '../helpers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WASM = `${ROOT}build/core.wasm`;
@@ -24,17 +25,7 @@ async function ensureWasm(): Promise<void> {
   if (!fresh) execSync('npm run build:wasm', { cwd: ROOT, stdio: 'pipe' });
 }
 
-/** mulberry32: small deterministic generator for the fixtures. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const market = { prices: { BTC: 60000, ETH: 3000, SOL: 150 } };
 const SPOT = market.prices;

@@ -1,17 +1,9 @@
 /** Seeded synthetic price histories for the VaR/ES margin tests. */
+import { mulberry32 } from '../helpers.js';
 import type { PriceSeries } from '../../src/market/index.js';
 
-/** mulberry32: a small seeded uniform generator on [0, 1). */
-export function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (shared test generator): seeded uniforms on [0, 1). */
+export const uniform = mulberry32;
 
 /** Standard normals by Box–Muller from a seeded uniform stream. */
 export function normals(seed: number): () => number {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { parseCsv } from '../../src/market/index.js';
 import { returns } from '../../src/market/index.js';
+import { mulberry32 } from '../helpers.js';
 
 export const EU_CSV = fileURLToPath(new URL('../../data/eustockmarkets.csv', import.meta.url));
 
@@ -11,17 +12,8 @@ export function euReturns(): number[][] {
   return returns(parseCsv(readFileSync(EU_CSV, 'utf8')));
 }
 
-/** mulberry32: small seeded uniform generator in [0, 1). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (shared test generator): seeded uniforms in [0, 1). */
+export const rng = mulberry32;
 
 /** Standard normal by Box–Muller on `u`. */
 export function normals(u: () => number): () => number {
