@@ -29,8 +29,8 @@ import type { VarEsMarginConfig, VarEsMarginResult } from '../margin/var-es/inde
 import type { PriceSeries } from '../market/index.js';
 import { stressBook } from '../stress/index.js';
 import type { BookStressOptions, StressResult } from '../stress/index.js';
-import { backtest as backtestFixed, ewmaNormalForecaster, historicalForecaster, rollingBacktest } from '../backtest/index.js';
-import type { BacktestResult, RollingBacktestResult } from '../backtest/index.js';
+import { backtest as backtestFixed, ewmaNormalForecaster, historicalForecaster, recalibrate, rollingBacktest } from '../backtest/index.js';
+import type { BacktestResult, RecalibrateOptions, RecalibrationResult, RollingBacktestResult } from '../backtest/index.js';
 import { allocateCollateral, deleverage, kellyFraction, minimizeCvar, minimizeGridMargin } from '../optimize/index.js';
 import type {
   CollateralProblem, CollateralResult, CvarHedgeProblem, CvarHedgeResult, DeleverageProblem, DeleverageResult,
@@ -435,6 +435,15 @@ export class Engine implements AsyncDisposable {
       const forecaster = (options.model ?? 'historical') === 'historical' ? historicalForecaster : ewmaNormalForecaster(options.lambda ?? 0.94);
       return rollingBacktest(series, forecaster, { window: options.window ?? 250, confidence, input: options.input ?? 'pnl', significance: options.significance });
     });
+  }
+
+  /**
+   * The dynamic recalibration loop: backtest the VaR model rolling over the series; when it fails
+   * (red zone or Kupiec p < significance) search candidate parameters (EWMA λ, VaR multiplier,
+   * window) and propose the least-capital one that passes, with before/after backtests.
+   */
+  recalibrate(series: number[], options: RecalibrateOptions): Promise<RecalibrationResult> {
+    return this.track(async () => recalibrate(series, options));
   }
 
   /**

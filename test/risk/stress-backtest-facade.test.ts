@@ -70,3 +70,20 @@ describe('engine.backtest', () => {
     expect(Number.isFinite(r.kupiec.pValue)).toBe(true);
   });
 });
+
+describe('engine.recalibrate', () => {
+  it('turns a too-small VaR model into one that passes, or says none is needed', async () => {
+    // losses with volatility clustering: calm, then a turbulent stretch
+    let x = 11;
+    const u = (): number => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296;
+    const losses: number[] = [];
+    for (let t = 0; t < 1500; t++) {
+      const z = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+      losses.push(z * (t > 900 && t < 1200 ? 3 : 1));
+    }
+    const r = await engine.recalibrate(losses, { window: 250, confidence: 0.99, model: { kind: 'historical', multiplier: 0.6 } });
+    expect(r.status).toBe('recalibrated');
+    expect(r.after!.result.kupiec.pValue).toBeGreaterThanOrEqual(0.05);
+    expect(r.before.result.exceedances).toBeGreaterThan(r.after!.result.exceedances);
+  });
+});
