@@ -12,7 +12,7 @@ import { Command, CommanderError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { createEngine } from '../engine/index.js';
 import type { Engine, Progress } from '../engine/index.js';
-import { AbortError, MarginEngineError, ValidationError, describeValue } from '../errors/index.js';
+import { AbortError, SolverError, ValidationError, describeValue } from '../errors/index.js';
 import { OPERATIONS } from '../service/operations.js';
 import type { Operation } from '../service/operations.js';
 import type { ServiceLimits } from '../service/server.js';
@@ -39,12 +39,6 @@ const defaultIo = (): CliIo => ({
   readStdin: () => readFileSync(0, 'utf8'),
 });
 
-/** A feature the lead has not wired yet: exit 2 with a clear message, never fake output. */
-class NotAvailableError extends MarginEngineError {
-  constructor(command: string) {
-    super('E_NOT_AVAILABLE', `\`${command}\` is not available yet in this version of margin-engine`);
-  }
-}
 
 type Obj = Record<string, unknown>;
 
@@ -93,7 +87,8 @@ const CLI: Record<string, CliEntry> = {
       new Option('--exposures <list>', 'comma-separated exposure per factor (portfolio.exposures)'),
       new Option('--vols <list>', 'comma-separated daily vol per factor (market.vols)'),
       new Option('--correlation <rho>', 'uniform correlation between factors, with --vols (default 0)'),
-      new Option('-m, --method <method>', 'mc-normal | mc-t | parametric | historical (options.method)'),
+      new Option('-m, --method <method>', 'mc-normal | mc-t | parametric | historical | fhs | cornish-fisher | stressed (options.method)'),
+      new Option('--attribution', 'component and marginal ES by factor'),
       new Option('-c, --confidence <list>', 'confidence level(s), e.g. 0.99 or 0.975,0.99'),
       new Option('-s, --scenarios <n>', 'Monte Carlo scenarios'),
       new Option('--seed <n>', 'random seed (same seed, same numbers)'),
@@ -120,6 +115,7 @@ const CLI: Record<string, CliEntry> = {
       if (o.seed !== undefined) opt.seed = num(o.seed as string);
       if (o.horizonDays !== undefined) opt.horizonDays = num(o.horizonDays as string);
       if (o.df !== undefined) opt.df = num(o.df as string);
+      if (o.attribution === true) opt.attribution = true;
     },
     examples: [
       'margin-engine var --exposures 1e6,-4e5 --vols 0.03,0.04 --correlation 0.6 -m mc-normal -s 1e6 --seed 7',
@@ -129,7 +125,7 @@ const CLI: Record<string, CliEntry> = {
   },
   margin: {
     options: [
-      new Option('--model <model>', 'tiered | scenario-grid (options.model)'),
+      new Option('--model <model>', 'tiered | scenario-grid | var-es (options.model)'),
       new Option('--daily-vol <vol>', 'tiered: daily vol for distance-to-liquidation in sigmas'),
     ],
     apply(body, o) {
@@ -140,6 +136,7 @@ const CLI: Record<string, CliEntry> = {
     examples: [
       'margin-engine margin --input account.json --model tiered',
       'margin-engine margin --input options-book.json --model scenario-grid --format json',
+      'margin-engine margin --input book-with-history.json --model var-es',
     ],
   },
   liquidation: {
@@ -150,15 +147,19 @@ const CLI: Record<string, CliEntry> = {
     examples: ['margin-engine liquidation --input account.json --daily-vol 0.035'],
   },
   stress: {
-    options: [new Option('--type <type>', 'hypothetical | reverse-worst | reverse-uniform | default-fund | waterfall')],
+    options: [new Option('--type <type>', 'book | hypothetical | reverse-worst | reverse-uniform | default-fund | waterfall')],
     apply(body, o) {
       if (o.type !== undefined) body.type = o.type;
     },
-    examples: ['margin-engine stress --input scenarios.json --type hypothetical', 'margin-engine stress --input members.json --type default-fund'],
+    examples: [
+      'margin-engine stress --input book.json --type book',
+      'margin-engine stress --input scenarios.json --type hypothetical',
+      'margin-engine stress --input members.json --type default-fund',
+    ],
   },
   backtest: {
     options: [
-      new Option('--type <type>', 'forecasts | rolling'),
+      new Option('--type <type>', 'forecasts | rolling | recalibrate'),
       new Option('-c, --confidence <a>', 'VaR confidence level'),
       new Option('--window <n>', 'rolling: observations per forecast'),
       new Option('--forecaster <f>', 'rolling: historical | ewma'),
@@ -169,7 +170,31 @@ const CLI: Record<string, CliEntry> = {
       if (o.window !== undefined) body.window = num(o.window as string);
       if (o.forecaster !== undefined) body.forecaster = o.forecaster;
     },
-    examples: ['margin-engine backtest --input pnl.json --type rolling --window 250 -c 0.99 --forecaster historical'],
+    examples: [
+      'margin-engine backtest --input pnl.json --type rolling --window 250 -c 0.99 --forecaster historical',
+      'margin-engine backtest --input losses.json --type recalibrate --window 250 -c 0.99',
+    ],
+  },
+  optimize: {
+    options: [
+      new Option('--kind <kind>', 'cvar | grid-hedge | collateral | deleverage | kelly (problem.kind)'),
+      new Option('--time-limit <s>', 'solver time limit in seconds'),
+    ],
+    apply(body, o) {
+      if (o.kind !== undefined) obj(body, 'problem').kind = o.kind;
+      if (o.timeLimit !== undefined) obj(body, 'options').timeLimit = num(o.timeLimit as string);
+    },
+    examples: [
+      'margin-engine optimize --input hedge.json --kind grid-hedge',
+      'margin-engine optimize --input collateral.json --kind collateral --format json',
+    ],
+  },
+  covariance: {
+    options: [new Option('--method <method>', 'sample | ewma | ledoit-wolf (options.method)')],
+    apply(body, o) {
+      if (o.method !== undefined) obj(body, 'options').method = o.method;
+    },
+    examples: ['margin-engine covariance --input returns.json --method ledoit-wolf --format json'],
   },
 };
 
@@ -377,24 +402,43 @@ Examples:
       log.info({ completed: w.completed }, 'worker stopped');
     });
 
-  for (const [name, what] of [['optimize', 'Minimise margin or CVaR over hedges and allocations'], ['report', 'Render a risk report']] as const) {
-    program
-      .command(name)
-      .description(`${what} (not available yet)`)
-      .allowUnknownOption()
-      .allowExcessArguments()
-      .action(() => {
-        throw new NotAvailableError(name);
+  program
+    .command('report')
+    .description('Run the main risk batch (sample accounts on the shipped data) and write the HTML report')
+    .option('-o, --out <file>', 'HTML report path', 'reports/margin-report.html')
+    .option('-s, --scenarios <n>', 'Monte Carlo scenarios per run', '1000000')
+    .option('--data <csv>', 'wide CSV of daily closes with columns BTC, ETH, SOL (default: shipped synthetic data)')
+    .option('--seed <n>', 'random seed', '42')
+    .option('-t, --threads <n>', 'worker threads (default: all cores)')
+    .option('--no-wasm', 'use the pure-TS kernels')
+    .addHelpText('after', `
+Examples:
+  $ margin-engine report
+  $ margin-engine report --out /tmp/risk.html --scenarios 200000 --data my-closes.csv
+`)
+    .action(async (o: Obj) => {
+      const { runBatch } = await import('../main/batch.js');
+      const r = await runBatch({
+        reportPath: o.out as string,
+        scenarios: positiveInt('--scenarios', Number(o.scenarios)),
+        seed: Number(o.seed),
+        threads: positiveInt('--threads', o.threads),
+        wasm: o.wasm === false ? false : 'auto',
+        ...(o.data !== undefined ? { dataPath: o.data as string } : {}),
+        log: (line) => io.stdout(`${line}\n`),
       });
-  }
+      if (r.reportPath) io.stderr(`report: ${r.reportPath}\n`);
+    });
 
   program.addHelpText('after', `
-Exit codes: 0 ok, 2 usage or validation error (the field is named), 3 runtime failure, 130 interrupted.
+Exit codes: 0 ok, 2 usage or validation error (the field is named) or an infeasible optimisation (the constraint set is named), 3 runtime failure, 130 interrupted.
 
 Examples:
   $ margin-engine var --exposures 1e6 --vols 0.02 -m parametric
   $ margin-engine var --input book.json -m mc-normal -s 1e6 --seed 42 --format json
   $ margin-engine margin --input account.json --model tiered --format table
+  $ margin-engine optimize --input hedge.json --kind grid-hedge
+  $ margin-engine report --out reports/risk.html
   $ margin-engine serve --port 8080 --api-keys-file keys.txt
   $ margin-engine worker --queue redis://127.0.0.1:6379
 `);
@@ -413,8 +457,8 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
       io.stderr(`error: ${e.message}\n  field: ${e.field}  rule: ${e.rule}\n`);
       return EXIT.USAGE;
     }
-    if (e instanceof NotAvailableError) {
-      io.stderr(`error: ${e.message}\n`);
+    if (e instanceof SolverError) {
+      io.stderr(`error: ${e.message}\n  constraint set: ${e.constraintSet}\n`);
       return EXIT.USAGE;
     }
     if (e instanceof AbortError) {

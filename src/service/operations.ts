@@ -18,9 +18,13 @@ import {
 } from '../stress/index.js';
 import type { ClearingMember, WaterfallInput } from '../stress/index.js';
 import {
-  backtest, ewmaNormalForecaster, historicalForecaster, rollingBacktest, scaledForecaster,
+  backtest, ewmaNormalForecaster, historicalForecaster, recalibrate, rollingBacktest, scaledForecaster,
 } from '../backtest/index.js';
-import type { Forecaster } from '../backtest/index.js';
+import type { Forecaster, RecalibrateOptions } from '../backtest/index.js';
+import { stressBook } from '../stress/index.js';
+import type { BookStressOptions } from '../stress/index.js';
+import type { VarEsMarginConfig } from '../margin/var-es/index.js';
+import type { OptimizeRequest } from '../engine/index.js';
 
 /** What a runner gets besides the request. */
 export interface RunContext {
@@ -100,7 +104,13 @@ const varOp: Operation<VarRequest> = {
         // the Z·Lᵀ product is ~n² per scenario; the constant covers draws, tail push and overhead
         return { units: o.scenarios * (n * n + 16), field: 'options.scenarios' };
       case 'historical':
+      case 'cornish-fisher':
         return { units: (req.market.returns?.length ?? req.market.pnl?.length ?? 0) * n * o.horizonDays, field: 'market.returns' };
+      case 'fhs':
+        // GARCH fits cost a few thousand likelihood evaluations per factor
+        return { units: (req.market.returns?.length ?? 0) * n * (o.volModel === 'garch' ? 3000 : 10) * o.horizonDays, field: 'market.returns' };
+      case 'stressed':
+        return { units: (req.market.returns?.length ?? req.market.pnl?.length ?? 0) * o.stressWindowDays * 10, field: 'options.stressWindowDays' };
       default:
         return { units: n * n, field: 'portfolio.exposures' };
     }
@@ -137,19 +147,35 @@ const GridMarginRequestSchema = z.object({
   options: z.object({ model: z.literal('scenario-grid'), config: z.record(z.string(), z.unknown()).optional() }),
 });
 
-export const MarginRequestSchema = z.union([TieredMarginRequestSchema, GridMarginRequestSchema]);
-export type MarginRequest = z.output<typeof TieredMarginRequestSchema> | z.output<typeof GridMarginRequestSchema>;
+const PriceSeriesSchema = z.object({
+  dates: z.array(z.string()).min(2).max(100_000),
+  symbols: z.array(z.string().min(1)).min(1).max(1000),
+  prices: z.array(vector).min(2).max(100_000),
+});
+
+const VarEsMarginRequestSchema = z.object({
+  portfolio: z.object({ positions: z.array(GridPositionSchema).min(1).max(100_000) }),
+  market: z.object({ prices: z.record(z.string(), num), valuationDate: z.string().optional(), history: PriceSeriesSchema }),
+  options: z.object({ model: z.literal('var-es'), config: z.record(z.string(), z.unknown()).optional() }),
+});
+
+export const MarginRequestSchema = z.union([TieredMarginRequestSchema, GridMarginRequestSchema, VarEsMarginRequestSchema]);
+export type MarginRequest =
+  | z.output<typeof TieredMarginRequestSchema>
+  | z.output<typeof GridMarginRequestSchema>
+  | z.output<typeof VarEsMarginRequestSchema>;
 
 const MARGIN_MODELS = {
   tiered: TieredMarginRequestSchema,
   'scenario-grid': GridMarginRequestSchema,
+  'var-es': VarEsMarginRequestSchema,
 } as const;
 
 const ModelEnvelope = z.object({ options: z.object({ model: z.enum(Object.keys(MARGIN_MODELS) as [keyof typeof MARGIN_MODELS]) }) });
 
 const marginOp: Operation<MarginRequest> = {
   name: 'margin',
-  summary: 'Initial and maintenance margin: tiered exchange margin or scenario-grid portfolio margin',
+  summary: 'Initial and maintenance margin: tiered exchange margin, scenario-grid portfolio margin or CCP VaR/ES margin',
   schema: MarginRequestSchema,
   parse(body) {
     // the model picks the schema, so errors name fields of the chosen model, not a union
@@ -157,17 +183,28 @@ const marginOp: Operation<MarginRequest> = {
     return parseBody(MARGIN_MODELS[options.model], body) as MarginRequest;
   },
   work(req) {
+    if (req.options.model === 'var-es') {
+      const m = req.market as { history: { prices: number[][] } };
+      return { units: 100 * m.history.prices.length * (req.portfolio.positions.length + 1), field: 'market.history' };
+    }
     return { units: 1000 * (req.portfolio.positions.length + 1), field: 'portfolio.positions' };
   },
   run(req, ctx) {
     const engine = need(ctx);
+    if (req.options.model === 'var-es') {
+      const m = req.market as Market & { history: { dates: string[]; symbols: string[]; prices: number[][] } };
+      return engine.margin({ positions: req.portfolio.positions as unknown as Position[] }, m, {
+        model: 'var-es',
+        config: (req.options as { config?: VarEsMarginConfig }).config,
+      });
+    }
     if (req.options.model === 'tiered') {
       const { model, ...opts } = req.options;
       return engine.margin(req.portfolio as Account, req.market as { marks: Record<string, number> }, { model, ...(opts as TieredOptions) });
     }
     return engine.margin({ positions: req.portfolio.positions as unknown as Position[] }, req.market as Market, {
       model: 'scenario-grid',
-      config: req.options.config as GridMarginConfig | undefined,
+      config: (req.options as { config?: GridMarginConfig }).config,
     });
   },
 };
@@ -227,6 +264,19 @@ export const StressRequestSchema = z.discriminatedUnion('type', [
     cover: z.union([z.literal(1), z.literal(2)]).optional(),
   }),
   z.object({
+    type: z.literal('book'),
+    positions: z.array(GridPositionSchema).min(1).max(100_000),
+    market: z.object({ prices: z.record(z.string(), num), valuationDate: z.string().optional() }),
+    history: PriceSeriesSchema.optional(),
+    options: z.object({
+      shocks: z.array(z.object({ name: z.string().max(200) }).loose()).max(10_000).optional(),
+      windowDays: z.number().int().min(1).optional(),
+      episodes: z.number().int().min(1).max(100).optional(),
+      margin: num.optional(),
+      reverseThreshold: num.optional(),
+    }).optional(),
+  }),
+  z.object({
     type: z.literal('waterfall'),
     members: z.array(z.object({ id: z.string().min(1), initialMargin: num, fundContribution: num })).min(1).max(100_000),
     defaulters: z.array(z.object({ id: z.string().min(1), loss: num })),
@@ -252,7 +302,7 @@ function rooted<T>(f: () => T): T {
 
 const stressOp: Operation<StressRequest> = {
   name: 'stress',
-  summary: 'Hypothetical and reverse stress of a linear book, Cover-1/2 default fund, default waterfall',
+  summary: 'Stress: instrument book with full revaluation (shocks, historical episodes, reverse), linear-book shocks, Cover-1/2 default fund, default waterfall',
   pure: true,
   schema: StressRequestSchema,
   parse: (body) => parseBody(StressRequestSchema, body),
@@ -264,6 +314,8 @@ const stressOp: Operation<StressRequest> = {
         return { units: req.exposures.length ** 2, field: 'covariance' };
       case 'reverse-uniform':
         return { units: 200 * req.exposures.length, field: 'exposures' };
+      case 'book':
+        return { units: 1000 * req.positions.length * ((req.options?.shocks?.length ?? 5) + (req.history?.prices.length ?? 0) + 100), field: 'positions' };
       default:
         return { units: 100 * req.members.length, field: 'members' };
     }
@@ -281,6 +333,13 @@ const stressOp: Operation<StressRequest> = {
           const opts = { initialShock: req.initialShock, maxShock: req.maxShock };
           return { type: req.type, direction: req.direction, ...reverseStressUniform((s) => linearPnl(w, w.map(() => sign * s)), req.threshold, opts) };
         }
+        case 'book':
+          return {
+            type: req.type,
+            results: stressBook(req.positions as unknown as Position[], req.market as Market, {
+              ...(req.options as BookStressOptions | undefined), history: req.history,
+            }),
+          };
         case 'default-fund':
           return { type: req.type, ...defaultFundSize(req.members as ClearingMember[], req.cover ? { cover: req.cover } : {}) };
         case 'waterfall': {
@@ -316,17 +375,28 @@ export const BacktestRequestSchema = z.discriminatedUnion('type', [
     confidence: num,
     significance: num.optional(),
   }),
+  z.object({
+    type: z.literal('recalibrate'),
+    series: vector.min(2),
+    input: z.enum(['loss', 'pnl']).optional(),
+    window: z.number().int().min(1),
+    confidence: num,
+    model: z.object({ kind: z.enum(['historical', 'ewma']) }).loose().optional(),
+    candidates: z.record(z.string(), z.unknown()).optional(),
+    significance: num.optional(),
+  }),
 ]);
 export type BacktestRequest = z.output<typeof BacktestRequestSchema>;
 
 const backtestOp: Operation<BacktestRequest> = {
   name: 'backtest',
-  summary: 'VaR backtest: exceedances, Kupiec POF, Christoffersen, Basel traffic light (given or rolling forecasts)',
+  summary: 'VaR backtest: exceedances, Kupiec POF, Christoffersen, Basel traffic light (given or rolling forecasts), and recalibration',
   pure: true,
   schema: BacktestRequestSchema,
   parse: (body) => parseBody(BacktestRequestSchema, body),
   work(req) {
     if (req.type === 'forecasts') return { units: req.losses.length, field: 'losses' };
+    if (req.type === 'recalibrate') return { units: 50 * req.series.length * req.window, field: 'series' };
     const days = Math.max(0, req.series.length - (req.start ?? req.window));
     return { units: days * req.window * (req.forecaster === 'historical' ? Math.log2(req.window + 1) : 1), field: 'window' };
   },
@@ -339,6 +409,10 @@ const backtestOp: Operation<BacktestRequest> = {
         }
         return { type: req.type, ...backtest(req.losses, req.forecasts, { confidence: req.confidence, ...sig }) };
       }
+      if (req.type === 'recalibrate') {
+        const { type, series, ...opts } = req;
+        return { type, ...recalibrate(series, opts as RecalibrateOptions) };
+      }
       let f: Forecaster = req.forecaster === 'historical' ? historicalForecaster : ewmaNormalForecaster(req.lambda ?? 0.94);
       if (req.multiplier !== undefined) f = scaledForecaster(f, req.multiplier);
       return {
@@ -350,6 +424,73 @@ const backtestOp: Operation<BacktestRequest> = {
   },
 };
 
+// ---- optimize ----------------------------------------------------------------------------------
+
+export const OptimizeRequestSchema = z.object({
+  problem: z.object({ kind: z.enum(['cvar', 'grid-hedge', 'collateral', 'deleverage', 'kelly']) }).loose(),
+  options: z.object({ timeLimit: num.optional(), mipRelGap: num.optional() }).optional(),
+});
+export type OptimizeBody = z.output<typeof OptimizeRequestSchema>;
+
+function countNumbers(v: unknown, cap = 1e8): number {
+  let n = 0;
+  const stack: unknown[] = [v];
+  while (stack.length && n < cap) {
+    const x = stack.pop();
+    if (typeof x === 'number') n++;
+    else if (Array.isArray(x)) for (const y of x) stack.push(y);
+    else if (x !== null && typeof x === 'object') for (const y of Object.values(x)) stack.push(y);
+  }
+  return n;
+}
+
+const optimizeOp: Operation<OptimizeBody> = {
+  name: 'optimize',
+  summary: 'Least capital for the exposure wanted (HiGHS LP/MIP): CVaR hedge, grid-margin hedge, collateral, deleveraging, Kelly',
+  schema: OptimizeRequestSchema,
+  parse: (body) => parseBody(OptimizeRequestSchema, body),
+  // LP size grows with the numbers in the problem (scenario × instrument P&L, grids); interior point ~ nnz·√nnz
+  work: (req) => {
+    const nnz = countNumbers(req.problem);
+    return { units: 50 * nnz * Math.sqrt(nnz + 1), field: 'problem' };
+  },
+  run: (req, ctx) => rootedAsync('problem', () => need(ctx).optimize(req.problem as unknown as OptimizeRequest, req.options ?? {})),
+};
+
+// ---- covariance --------------------------------------------------------------------------------
+
+export const CovarianceRequestSchema = z.object({
+  returns: matrix.min(2).max(1_000_000),
+  options: z.object({
+    method: z.enum(['sample', 'ewma', 'ledoit-wolf']).optional(),
+    lambda: num.optional(),
+    target: z.enum(['identity', 'constant-correlation']).optional(),
+  }).optional(),
+});
+export type CovarianceRequest = z.output<typeof CovarianceRequestSchema>;
+
+const covarianceOp: Operation<CovarianceRequest> = {
+  name: 'covariance',
+  summary: 'Covariance of a return matrix: sample (WASM over the pool), EWMA or Ledoit–Wolf',
+  schema: CovarianceRequestSchema,
+  parse: (body) => parseBody(CovarianceRequestSchema, body),
+  work: (req) => ({ units: req.returns.length * (req.returns[0]?.length ?? 0) ** 2, field: 'returns' }),
+  run: (req, ctx) => need(ctx).covariance(req.returns, req.options ?? {}),
+};
+
+/** Like `rooted`, for async runners: prefixes a module's field with the request key it came from. */
+async function rootedAsync<T>(root: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof ValidationError && !e.field.startsWith(`${root}.`) && !e.field.startsWith('request.')) {
+      const msg = e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message;
+      throw new ValidationError(`${root}.${e.field}`, e.rule, msg, e.value);
+    }
+    throw e;
+  }
+}
+
 // ---- the table ---------------------------------------------------------------------------------
 
 /** Every operation by name. Add an entry to expose a new one on HTTP, batches, OpenAPI and the CLI. */
@@ -359,6 +500,8 @@ export const OPERATIONS: Readonly<Record<string, Operation<any>>> = {
   liquidation: liquidationOp,
   stress: stressOp,
   backtest: backtestOp,
+  optimize: optimizeOp,
+  covariance: covarianceOp,
 };
 
 /** Looks up an operation; throws a ValidationError naming `field` for an unknown name. */

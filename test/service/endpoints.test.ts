@@ -164,3 +164,56 @@ describe('operations endpoints', () => {
     expect(doc.components.schemas.varRequest.properties.options.properties.method.enum).toContain('mc-normal');
   });
 });
+
+describe('endpoints for optimisation, covariance, CCP margin, book stress and recalibration', () => {
+  it('POST /v1/optimize solves a collateral allocation (hand-checked cost 1.6)', async () => {
+    const r = await post('/v1/optimize', {
+      problem: {
+        kind: 'collateral',
+        assets: [{ id: 'USDC', available: 60, haircut: 0, costRate: 0.01 }, { id: 'BTC', available: 1000, haircut: 0.2, costRate: 0.02 }],
+        venues: [{ id: 'V', requirement: 100 }],
+      },
+    });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().objective).toBeCloseTo(1.6, 9);
+  });
+
+  it('POST /v1/optimize names the constraint set of an infeasible problem with a 4xx', async () => {
+    const r = await post('/v1/optimize', {
+      problem: { kind: 'collateral', assets: [{ id: 'USDC', available: 10, haircut: 0, costRate: 0.01 }], venues: [{ id: 'V', requirement: 100 }] },
+    });
+    expect(r.statusCode).toBeGreaterThanOrEqual(400);
+    expect(r.statusCode).toBeLessThan(500);
+    expect(JSON.stringify(r.json())).toMatch(/requirement|availability/);
+  });
+
+  it('POST /v1/covariance equals engine.covariance', async () => {
+    const returns = Array.from({ length: 40 }, (_, t) => [Math.sin(t), Math.cos(1.3 * t), Math.sin(0.7 * t + 1)]);
+    const r = await post('/v1/covariance', { returns, options: { method: 'ledoit-wolf' } });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().covariance).toEqual((await engine.covariance(returns, { method: 'ledoit-wolf' })).covariance);
+  });
+
+  it('POST /v1/margin with the var-es model on a price history', async () => {
+    const dates = Array.from({ length: 120 }, (_, t) => `d${t}`);
+    const prices = dates.map((_, t) => [60_000 * Math.exp(0.02 * Math.sin(t * 1.7) + 0.001 * t)]);
+    const history = { dates, symbols: ['BTC'], prices };
+    const body = { portfolio: gridBook, market: { prices: { BTC: prices.at(-1)![0] }, history }, options: { model: 'var-es' } };
+    const r = await post('/v1/margin', body);
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().components.filteredEs).toBeGreaterThan(0);
+  });
+
+  it('POST /v1/stress with type book revalues the positions', async () => {
+    const r = await post('/v1/stress', { type: 'book', positions: gridBook.positions, market: { prices: { BTC: 60_000 } }, options: { margin: 5_000 } });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().results.some((x: { kind: string }) => x.kind === 'reverse')).toBe(true);
+  });
+
+  it('POST /v1/backtest with type recalibrate', async () => {
+    const series = Array.from({ length: 600 }, (_, t) => Math.sin(t * 12.9898) * 43758.5453 % 1);
+    const r = await post('/v1/backtest', { type: 'recalibrate', series, window: 250, confidence: 0.99 });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(['not-needed', 'recalibrated', 'no-passing-candidate']).toContain(r.json().status);
+  });
+});
