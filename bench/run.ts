@@ -1,19 +1,35 @@
 /**
- * `npm run bench`: runs the benchmark suites and writes bench/results/.
+ * `npm run bench`: runs the benchmark suites and writes bench/results/ (one .json, .md and .svg per
+ * suite, and README.md, the combined report).
  *
- *   node build/bench/run.js            standard run (mc-var: 50 factors × 1e6 scenarios)
+ *   node build/bench/run.js            standard run (a few minutes on 2 cores)
  *   node build/bench/run.js --quick    smoke run (< 1 min), results in bench/results/raw/quick/
- *   node build/bench/run.js --full     also the sweeps (scenarios 1e4…1e7, threads 1…cores)
+ *   node build/bench/run.js --full     headline sizes and the sweeps (1e7 scenarios, 1,000 options ×
+ *                                      100k scenarios, CVaR LP 100 × 20,000: takes much longer)
+ *   node build/bench/run.js --suite covariance --suite kernels
  *
  * Timings are only meaningful on a quiet machine; the 1-minute load average is recorded with
  * every result file.
  */
 import { parseBenchFlags } from './lib/cli.js';
-import { SUITE as MC_VAR, mcVarSuite } from './mc-var.bench.js';
 import type { BenchFlags } from './lib/cli.js';
+import { writeReadme } from './lib/readme.js';
+import { SUITE as COVARIANCE, covarianceSuite } from './covariance.bench.js';
+import { SUITE as GRID_MARGIN, gridMarginSuite } from './grid-margin.bench.js';
+import { SUITE as KERNELS, kernelsSuite } from './kernels.bench.js';
+import { SUITE as MC_SCALING, mcScalingSuite } from './mc-scaling.bench.js';
+import { SUITE as MC_VAR, mcVarSuite } from './mc-var.bench.js';
+import { SUITE as OPTIMIZE, optimizeSuite } from './optimize.bench.js';
+import { SUITE as REVALUATION, revaluationSuite } from './revaluation.bench.js';
 
 const SUITES: Record<string, (flags: BenchFlags) => Promise<unknown>> = {
   [MC_VAR]: mcVarSuite,
+  [MC_SCALING]: mcScalingSuite,
+  [KERNELS]: kernelsSuite,
+  [REVALUATION]: revaluationSuite,
+  [GRID_MARGIN]: gridMarginSuite,
+  [COVARIANCE]: covarianceSuite,
+  [OPTIMIZE]: optimizeSuite,
 };
 
 async function main(): Promise<void> {
@@ -22,11 +38,15 @@ async function main(): Promise<void> {
   const unknown = names.filter((n) => !(n in SUITES));
   if (unknown.length > 0) throw new Error(`unknown suite(s): ${unknown.join(', ')}; known: ${Object.keys(SUITES).join(', ')}`);
   const t0 = performance.now();
+  const times: string[] = [];
   for (const name of names) {
     console.log(`\n## ${name}${flags.quick ? ' (quick)' : ''}${flags.full ? ' (full)' : ''}\n`);
+    const t = performance.now();
     await SUITES[name](flags);
+    times.push(`${name} ${((performance.now() - t) / 1e3).toFixed(1)} s`);
   }
-  console.log(`\nbench done in ${((performance.now() - t0) / 1e3).toFixed(1)} s; results in ${flags.outDir}`);
+  console.log(`\nreport: ${writeReadme(flags.outDir)}`);
+  console.log(`bench done in ${((performance.now() - t0) / 1e3).toFixed(1)} s (${times.join(', ')}); results in ${flags.outDir}`);
 }
 
 main().catch((err: unknown) => {

@@ -8,7 +8,7 @@ import { resultsDir } from './machine.js';
 export interface BenchFlags {
   /** Smoke run: small sizes, 2 iterations, results under bench/results/raw/quick (git-ignored). */
   quick: boolean;
-  /** Adds the longer sweeps (scenarios, threads). */
+  /** Headline sizes and the longer sweeps (scenarios, threads). */
   full: boolean;
   /** Where results go. */
   outDir: string;
@@ -17,10 +17,12 @@ export interface BenchFlags {
 }
 
 export const USAGE = `usage: node build/bench/run.js [--quick] [--full] [--out DIR] [--suite NAME ...]
-  --quick   smoke run (100k scenarios, 2 iterations, < 1 min); writes bench/results/raw/quick/
-  --full    also run the sweeps (scenarios 1e4..1e7, threads 1..cores)
+  --quick   smoke run (small sizes, 2-3 iterations, < 1 min); writes bench/results/raw/quick/
+  --full    headline sizes and sweeps (scenarios 1e4..1e7, threads 1..cores, 1,000 options x 100k
+            scenarios, CVaR LP 100 x 20,000); takes much longer
   --out     results directory (default bench/results)
-  --suite   run only the named suite(s): mc-var
+  --suite   run only the named suite(s): mc-var, mc-scaling, kernels, revaluation, grid-margin,
+            covariance, optimize (repeatable)
 env: MARGIN_ENGINE_PEERS  peers directory (default ../shared/peers next to the repo)`;
 
 export function parseBenchFlags(argv = process.argv.slice(2)): BenchFlags {
