@@ -122,8 +122,16 @@ function main(): void {
       tolerance: { type: 'string' },
       strict: { type: 'boolean', default: false },
       update: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) {
+    console.log(`usage: node build/bench/check.js [fresh.json ...] [--baseline F] [--tolerance 0.25] [--strict] [--update]
+  Compares the throughput ratios of fresh result files (default: every suite file in bench/results)
+  with the baseline; exits 1 when a ratio falls below baseline × (1 − tolerance).
+  --update  write the fresh ratios into the baseline instead.`);
+    return;
+  }
   const files = freshFiles(positionals);
   const basePath = path.resolve(values.baseline ?? path.join(resultsDir(), 'baseline.json'));
   if (values.update) {
