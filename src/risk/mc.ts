@@ -54,43 +54,77 @@ export function planTasks(nChunks: number, threads: number): Array<[number, numb
   return out;
 }
 
+/**
+ * Running top-k of task tails, fed as tasks finish so the merge overlaps the workers' compute:
+ * `add` appends a task's tail and compacts to the k largest once the buffer holds 2k; `finish`
+ * sorts the k largest descending (ties by scenario index). The result is the top-k of the union,
+ * whatever the order the parts arrive in.
+ */
+export class TailMerger {
+  private v: Float64Array;
+  private ix: Float64Array;
+  private size = 0;
+
+  constructor(private readonly k: number) {
+    this.v = new Float64Array(2 * k);
+    this.ix = new Float64Array(2 * k);
+  }
+
+  add(part: Pick<McTaskResult, 'tail' | 'index'>): void {
+    const m = part.tail.length;
+    if (this.size + m > this.v.length) {
+      const cap = Math.max(2 * this.v.length, this.size + m);
+      const v = new Float64Array(cap);
+      const ix = new Float64Array(cap);
+      v.set(this.v.subarray(0, this.size));
+      ix.set(this.ix.subarray(0, this.size));
+      this.v = v;
+      this.ix = ix;
+    }
+    this.v.set(part.tail, this.size);
+    this.ix.set(part.index, this.size);
+    this.size += m;
+    if (this.size >= 2 * this.k) {
+      selectTopTs(this.v, this.ix, this.size, this.k);
+      this.size = this.k;
+    }
+  }
+
+  finish(): { v: Float64Array; ix: Float64Array } {
+    const { v, ix } = this;
+    selectTopTs(v, ix, this.size, this.k);
+    const m = Math.min(this.k, this.size);
+    // Native numeric sort of the values (a comparator sort of 25k pairs costs tens of ms), then
+    // each index placed at its value's rank by binary search; equal values get ascending indices.
+    const sorted = v.slice(0, m).sort().reverse();
+    const sortedIx = new Float64Array(m);
+    const used = new Int32Array(m);
+    for (let i = 0; i < m; i++) {
+      const x = v[i];
+      let lo = 0;
+      let hi = m - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (sorted[mid] > x) lo = mid + 1;
+        else hi = mid;
+      }
+      sortedIx[lo + used[lo]++] = ix[i];
+    }
+    for (let i = 0; i < m; ) {
+      let j = i + 1;
+      while (j < m && sorted[j] === sorted[i]) j++;
+      if (j - i > 1) sortedIx.subarray(i, j).sort();
+      i = j;
+    }
+    return { v: sorted, ix: sortedIx };
+  }
+}
+
 /** Merges task tails: top kMax of the union, sorted descending (ties by scenario index). */
 export function mergeTails(parts: readonly McTaskResult[], kMax: number): { v: Float64Array; ix: Float64Array } {
-  let total = 0;
-  for (const p of parts) total += p.tail.length;
-  const v = new Float64Array(total);
-  const ix = new Float64Array(total);
-  let o = 0;
-  for (const p of parts) {
-    v.set(p.tail, o);
-    ix.set(p.index, o);
-    o += p.tail.length;
-  }
-  selectTopTs(v, ix, total, kMax);
-  const m = Math.min(kMax, total);
-  // Native numeric sort of the values (a comparator sort of 25k pairs costs tens of ms), then each
-  // index placed at its value's rank by binary search; equal values get ascending indices.
-  const sorted = v.slice(0, m).sort().reverse();
-  const sortedIx = new Float64Array(m);
-  const used = new Int32Array(m);
-  for (let i = 0; i < m; i++) {
-    const x = v[i];
-    let lo = 0;
-    let hi = m - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid] > x) lo = mid + 1;
-      else hi = mid;
-    }
-    sortedIx[lo + used[lo]++] = ix[i];
-  }
-  for (let i = 0; i < m; ) {
-    let j = i + 1;
-    while (j < m && sorted[j] === sorted[i]) j++;
-    if (j - i > 1) sortedIx.subarray(i, j).sort();
-    i = j;
-  }
-  return { v: sorted, ix: sortedIx };
+  const m = new TailMerger(kMax);
+  for (const p of parts) m.add(p);
+  return m.finish();
 }
 
 export async function runMonteCarlo(pool: WorkerPool, job: McJob): Promise<McOutcome> {
@@ -109,6 +143,7 @@ export async function runMonteCarlo(pool: WorkerPool, job: McJob): Promise<McOut
   if (job.signal?.aborted) throw new AbortError(job.signal.reason);
   job.signal?.addEventListener('abort', onAbort, { once: true });
   let done = 0;
+  const merger = new TailMerger(kMax);
   try {
     const results = await Promise.all(
       ranges.map(async ([chunkFrom, chunkTo]) => {
@@ -117,6 +152,7 @@ export async function runMonteCarlo(pool: WorkerPool, job: McJob): Promise<McOut
         };
         try {
           const r = await pool.run<McTaskResult>(task, ctl.signal);
+          merger.add(r); // merge while the other tasks still run
           done += Math.min(scenarios, chunkTo * CHUNK_SCENARIOS) - chunkFrom * CHUNK_SCENARIOS;
           job.onProgress?.({ done, total: scenarios });
           return r;
@@ -137,7 +173,7 @@ export async function runMonteCarlo(pool: WorkerPool, job: McJob): Promise<McOut
     }
     const mean = s / scenarios;
     const variance = scenarios > 1 ? Math.max(0, (s2 - scenarios * mean * mean) / (scenarios - 1)) : 0;
-    const { v, ix } = mergeTails(results, kMax);
+    const { v, ix } = merger.finish();
     return { levels: levelsFromSortedTail(v, scenarios, job.levels), meanLoss: mean, stdLoss: Math.sqrt(variance), tail: v, tailIndex: ix };
   } catch (e) {
     if (job.signal?.aborted) throw new AbortError(job.signal.reason);
