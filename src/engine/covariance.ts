@@ -1,0 +1,103 @@
+/**
+ * Covariance on the engine: the sample estimator on the WASM kernel over the pool (rows split
+ * into equal-work ranges; bit-identical to one thread); EWMA and Ledoit–Wolf on the calling thread.
+ */
+import { ValidationError, describeValue } from '../errors/index.js';
+import { balancedRowRanges, shareForCov } from '../market/cov-task.js';
+import { ewmaCovariance, ledoitWolf } from '../market/index.js';
+import type { EngineContext } from './context.js';
+
+/** A T×N matrix of observations: nested rows, or row-major data with its shape. */
+export type Matrix = number[][] | { data: Float64Array; rows: number; cols: number };
+
+export interface CovarianceOptions {
+  /** `sample` (ddof = 1, WASM kernel over the pool), `ewma` (RiskMetrics) or `ledoit-wolf`. */
+  method?: 'sample' | 'ewma' | 'ledoit-wolf';
+  /** EWMA decay (default 0.94). */
+  lambda?: number;
+  /** Ledoit–Wolf target (default `identity`, the scikit-learn estimator). */
+  target?: 'identity' | 'constant-correlation';
+}
+
+export interface CovarianceResult {
+  covariance: number[][];
+  method: 'sample' | 'ewma' | 'ledoit-wolf';
+  rows: number;
+  cols: number;
+  /** Ledoit–Wolf shrinkage intensity in [0, 1]. */
+  shrinkage?: number;
+  kernel: 'wasm' | 'ts';
+  elapsedMs: number;
+}
+
+function toRowMajor(x: Matrix): { data: Float64Array; rows: number; cols: number } {
+  if (Array.isArray(x)) {
+    const rows = x.length;
+    const cols = rows ? (Array.isArray(x[0]) ? x[0].length : -1) : 0;
+    const data = new Float64Array(rows * Math.max(cols, 0));
+    for (let r = 0; r < rows; r++) {
+      const row = x[r];
+      if (!Array.isArray(row) || row.length !== cols) {
+        throw new ValidationError(`returns[${r}]`, 'dimension', `must be an array of ${cols} numbers; got ${describeValue(row)}`);
+      }
+      for (let c = 0; c < cols; c++) data[r * cols + c] = row[c];
+    }
+    return { data, rows, cols };
+  }
+  if (!x || !(x.data instanceof Float64Array) || !Number.isInteger(x.rows) || !Number.isInteger(x.cols) || x.data.length < x.rows * x.cols) {
+    throw new ValidationError('returns', 'type', 'must be number[][] or { data: Float64Array, rows, cols } with data.length >= rows·cols');
+  }
+  return x;
+}
+
+function toNested(d: ArrayLike<number>, n: number): number[][] {
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (__, j) => d[i * n + j]));
+}
+
+/**
+ * Covariance of a T×N return matrix. `sample` runs the blocked WASM kernel over the pool (rows
+ * of the result split into equal-work ranges; bit-identical to one thread); `ewma` and
+ * `ledoit-wolf` run on the calling thread.
+ * @throws ValidationError for a ragged or non-finite matrix, fewer than 2 rows or a bad option.
+ */
+export async function computeCovariance(ctx: EngineContext, returns: Matrix, options: CovarianceOptions = {}): Promise<CovarianceResult> {
+  {
+    const t0 = performance.now();
+    const method = options.method ?? 'sample';
+    if (!['sample', 'ewma', 'ledoit-wolf'].includes(method)) {
+      throw new ValidationError('options.method', 'enum', `must be 'sample', 'ewma' or 'ledoit-wolf'; got ${describeValue(method)}`);
+    }
+    const { data, rows, cols } = toRowMajor(returns);
+    if (rows < 2) throw new ValidationError('returns', 'length', `needs at least 2 rows; got ${rows}`);
+    if (cols < 1) throw new ValidationError('returns[0]', 'length', 'needs at least 1 column');
+    for (let i = 0; i < rows * cols; i++) {
+      if (!Number.isFinite(data[i])) {
+        throw new ValidationError(`returns[${Math.floor(i / cols)}][${i % cols}]`, 'finite', `must be a finite number; got ${describeValue(data[i])}`);
+      }
+    }
+    const kernel = ctx.wasm ? 'wasm' as const : 'ts' as const;
+    if (method !== 'sample') {
+      const nested = Array.isArray(returns) ? returns : Array.from({ length: rows }, (_, r) => Array.from(data.subarray(r * cols, (r + 1) * cols)));
+      if (method === 'ewma') {
+        return { covariance: ewmaCovariance(nested, options.lambda ?? 0.94), method, rows, cols, kernel, elapsedMs: performance.now() - t0 };
+      }
+      const lw = ledoitWolf(nested, { target: options.target ?? 'identity' });
+      return { covariance: lw.covariance, shrinkage: lw.shrinkage, method, rows, cols, kernel, elapsedMs: performance.now() - t0 };
+    }
+    const shared = shareForCov(data, rows, cols);
+    const ranges = balancedRowRanges(cols, Math.min(cols, ctx.pool.threads));
+    const parts = await Promise.all(ranges.map(([rowFrom, rowTo]) =>
+      ctx.pool.run<Float64Array>({ kind: 'cov', shared, t: rows, n: cols, rowFrom, rowTo, wasm: ctx.wasm })));
+    const out = new Float64Array(cols * cols);
+    ranges.forEach(([from, to], p) => {
+      for (let i = from; i < to; i++) {
+        for (let j = i; j < cols; j++) {
+          const v = parts[p][(i - from) * cols + j];
+          out[i * cols + j] = v;
+          out[j * cols + i] = v;
+        }
+      }
+    });
+    return { covariance: toNested(out, cols), method, rows, cols, kernel, elapsedMs: performance.now() - t0 };
+  }
+}
