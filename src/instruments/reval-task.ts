@@ -6,7 +6,7 @@
  */
 import type { InstrumentColumns, ScenarioColumns } from './kernel.js';
 import { revalueColumns } from './revalue.js';
-import { revalueScenarioRangeWasm } from './reval-wasm.js';
+import { TABLE_COLUMNS, revalueScenarioRangeWasm } from './reval-wasm.js';
 import type { WasmCore } from '../wasm/index.js';
 
 export interface RevalTask {
@@ -18,13 +18,11 @@ export interface RevalTask {
   wasm: boolean;
 }
 
-const TABLE_KEYS = ['kind', 'underlying', 'quantity', 'size', 'price', 'strike', 'expiry', 'vol', 'rate', 'carry', 'callPut', 'volScale'] as const;
-
 /** Copies the table and scenarios into one SharedArrayBuffer and returns views on it. */
 export function shareRevaluation(table: InstrumentColumns, scen: ScenarioColumns): { table: InstrumentColumns; scen: ScenarioColumns } {
   const n = table.n;
   const m = scen.nScenarios * scen.nUnderlyings;
-  const sab = new SharedArrayBuffer((TABLE_KEYS.length * n + 3 * m + scen.nScenarios) * 8);
+  const sab = new SharedArrayBuffer((TABLE_COLUMNS.length * n + 3 * m + scen.nScenarios) * 8);
   let off = 0;
   const take = (src: Float64Array, len: number): Float64Array => {
     const v = new Float64Array(sab, off * 8, len);
@@ -33,7 +31,7 @@ export function shareRevaluation(table: InstrumentColumns, scen: ScenarioColumns
     return v;
   };
   const t = { n } as InstrumentColumns;
-  for (const k of TABLE_KEYS) t[k] = take(table[k], n);
+  for (const k of TABLE_COLUMNS) t[k] = take(table[k], n);
   const s: ScenarioColumns = {
     nScenarios: scen.nScenarios,
     nUnderlyings: scen.nUnderlyings,

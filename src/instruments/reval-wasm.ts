@@ -16,8 +16,8 @@ interface RevalExports extends CoreExports {
   ): void;
 }
 
-/** Column order of the table block in WASM memory (contract with assembly/reval.ts). */
-const TABLE_COLUMNS = [
+/** Column order of the table block in WASM memory (contract with assembly/reval.ts); also the shared-buffer layout. */
+export const TABLE_COLUMNS = [
   'kind', 'underlying', 'quantity', 'size', 'price', 'strike', 'expiry', 'vol', 'rate', 'carry', 'callPut', 'volScale',
 ] as const;
 

@@ -87,8 +87,7 @@ function fillPerUnderlying(
   }
   for (const [k, x] of Object.entries(v)) check(x, `${field}.${k}`);
   for (let u = 0; u < nu; u++) {
-    const x = v[underlyings[u]];
-    if (x !== undefined) dst[s * nu + u] = x;
+    if (Object.hasOwn(v, underlyings[u])) dst[s * nu + u] = v[underlyings[u]];
   }
 }
 

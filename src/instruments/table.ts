@@ -49,7 +49,8 @@ export function buildInstrumentTable(positions: readonly Position[], market: Mar
     if (typeof p.underlying !== 'string' || p.underlying.length === 0) {
       throw new ValidationError(`${f}.underlying`, 'type', `must be a non-empty string; got ${describeValue(p.underlying)}`, p.underlying);
     }
-    const spot = prices[p.underlying];
+    // own keys only: an underlying named like an Object.prototype member ('constructor') has no price
+    const spot = Object.hasOwn(prices, p.underlying) ? prices[p.underlying] : undefined;
     if (spot === undefined) {
       throw new ValidationError(`${f}.underlying`, 'market', `has no price in market.prices; got ${describeValue(p.underlying)}`, p.underlying);
     }

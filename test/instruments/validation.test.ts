@@ -60,3 +60,20 @@ describe('input validation', () => {
     expect(fieldOf(() => optionGreeks({ optionType: 'put', underlyingPrice: 1, strike: 1, expiryYears: Number.NaN, vol: 0.2 }))).toMatch(/^option\.expiryYears/);
   });
 });
+
+describe('symbols named like Object.prototype members', () => {
+  it('treats an inherited key as a missing price, not as a price', () => {
+    // Before: prices['constructor'] (the Object function) passed the `=== undefined` check and every P&L was NaN.
+    const p: Position = { kind: 'spot', underlying: 'constructor', quantity: 1 };
+    expect(fieldOf(() => revalue([p], market, { move: 0.1 }))).toBe(
+      'positions[0].underlying | positions[0].underlying: has no price in market.prices; got "constructor"',
+    );
+  });
+
+  it('prices an own key of that name and ignores inherited keys of a per-underlying scenario record', () => {
+    const p: Position = { kind: 'spot', underlying: 'toString', quantity: 2 };
+    const r = revalueGrid([p], { prices: { toString: 100 } }, [{ move: 0.1 }, { move: { BTC: 0.5 } }]);
+    expect(r.total[0]).toBeCloseTo(20, 9);
+    expect(r.total[1]).toBe(0);
+  });
+});

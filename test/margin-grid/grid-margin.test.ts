@@ -18,6 +18,18 @@ describe('default profile', () => {
     expect(gridScenarios(DEFAULT_GRID_PROFILE).filter((s) => s.extended)).toHaveLength(12);
   });
 
+  it('puts the end points exactly at ±priceRange and the grid symmetric for any range and point count', () => {
+    for (let c = 1; c < 99; c++) {
+      for (const pricePoints of [3, 5, 7, 9, 13, 21]) {
+        const priceRange = c / 100;
+        const m = corePriceMoves({ priceRange, pricePoints });
+        expect(m[0]).toBe(-priceRange);
+        expect(m[pricePoints - 1]).toBe(priceRange);
+        m.forEach((x, k) => expect(x).toBe(-m[pricePoints - 1 - k] + 0));
+      }
+    }
+  });
+
   it('scales the vol shock by sqrt(30 d / T) within [0.5, 2]', () => {
     const v = DEFAULT_GRID_PROFILE.volShock;
     expect(volShockScale(v, 30 / 365)).toBeCloseTo(1, 12);
@@ -91,6 +103,17 @@ describe('gridMargin', () => {
     const same = gridMargin([perp('BTC', 1), perp('ETH', 20)], market);
     expect(same.offsets.total).toBe(0);
     expect(same.initial).toBeCloseTo(same.scanningRisk, 9);
+  });
+
+  it('finds the direction and the credit with a price range whose grid points are not exact (0.05 over 7 points)', () => {
+    // (0.05·6)/6 is 0.05000000000000001: the ±range scenarios were looked up by equality with ±0.05,
+    // not found, and every underlying read as direction −1, so no pair ever earned a credit.
+    const cfg = { priceRange: 0.05, pricePoints: 7 };
+    const r = gridMargin([perp('BTC', 1), perp('ETH', -20)], market, cfg);
+    expect(r.byUnderlying.map((u) => u.direction)).toEqual([1, -1]);
+    expect(r.offsets.credits).toHaveLength(1);
+    expect(r.offsets.total).toBeCloseTo(0.3 * Math.min(r.byUnderlying[0].worstLoss, r.byUnderlying[1].worstLoss), 6);
+    expect(gridMargin([perp('BTC', 1), perp('ETH', 20)], market, cfg).offsets.total).toBe(0);
   });
 
   it('is monotone in position size for a single outright position (property)', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors/index.js';
-import { tieredMargin, type Account } from '../../src/margin/tiered/index.js';
+import { parseTierTable, tieredMargin, type Account } from '../../src/margin/tiered/index.js';
 import { btcUsdInverse, btcUsdt, ethUsdt } from './helpers.js';
 
 const base = (p: Partial<Account['positions'][number]> = {}, a: Partial<Account> = {}): Account => ({
@@ -12,6 +12,7 @@ const base = (p: Partial<Account['positions'][number]> = {}, a: Partial<Account>
 });
 const tables = [btcUsdt, ethUsdt, btcUsdInverse];
 const marks = { BTCUSDT: 40000, ETHUSDT: 2000, BTCUSD_PERP: 40000 };
+const rawBtc = { ...btcUsdt, tiers: btcUsdt.tiers.map(({ maintenanceAmount: _a, ...t }) => t) };
 
 function errorOf(fn: () => unknown): ValidationError {
   try {
@@ -50,6 +51,13 @@ describe('validation errors name the field and the bad value', () => {
 
   it('missing mark price', () => {
     expect(errorOf(() => tieredMargin(base(), { ETHUSDT: 2000 }, tables)).field).toBe('marks.BTCUSDT');
+  });
+
+  it('missing mark price for a symbol named like an Object.prototype member', () => {
+    // Before: marks['constructor'] (the Object function) counted as a mark and every amount was NaN.
+    const t = parseTierTable({ ...rawBtc, symbol: 'constructor' });
+    const e = errorOf(() => tieredMargin(base({ symbol: 'constructor' }), marks, [t]));
+    expect(e.field).toBe('marks.constructor');
   });
 
   it('zero quantity, leverage below 1, NaN wallet', () => {

@@ -49,6 +49,30 @@ describe('history errors name the field', () => {
     expect(e.message).toMatch(/price of ETH on 2015-01-04 must be a finite number > 0; got -2/);
   });
 
+  it('names history.prices when the vol filter blows a jump after a near-flat period up to an infinite move', () => {
+    // Pegged (1e-7 a day) for 300 days, re-pegs +40 % in a day, then 1 % a day: σ_used/σ_t ≈ 2e5 at the jump.
+    // Before: the short call's P&L was −Infinity (margin Infinity) and a hedged book's NaN dropped out of the tail.
+    const peg = gbmHistory({ symbols: ['USDX'], start: [1], vol: (t) => (t <= 300 ? 1e-7 : 0.01), days: 400, seed: 1, jump: (t) => (t === 301 ? 0.4 : 0) });
+    const m = lastPrices(peg);
+    const call: Position = { kind: 'option', optionType: 'call', style: 'linear', underlying: 'USDX', quantity: -1e6, strike: 1, expiry: 0.1, vol: 0.5 };
+    const hedge: Position[] = [{ kind: 'spot', underlying: 'USDX', quantity: 1e6 }, { kind: 'linear-perp', underlying: 'USDX', quantity: -1e6 }];
+    for (const b of [[call], [{ kind: 'spot', underlying: 'USDX', quantity: -1 }], hedge] as Position[][]) {
+      const e = caught(() => varEsMargin(b, m, peg));
+      expect(e.field).toBe('history.prices');
+      expect(e.rule).toBe('degenerate');
+      expect(e.message).toMatch(/^history\.prices: filtered scenario 2015-10-2\d … 2015-10-\d\d has a non-finite P&L \(moves USDX Infinity\)/);
+    }
+    // Filtering only the returns after the jump is fine.
+    expect(Number.isFinite(varEsMargin([call], m, peg, { lookbackDays: 90 }).initial)).toBe(true);
+  });
+
+  it('names history.prices when a move follows a flat seed window (zero conditional vol)', () => {
+    const prices = hist.prices.map((r, t) => (t <= 40 ? [50000, 3000] : r.slice()));
+    const e = caught(() => varEsMargin(book, market, { ...hist, prices }));
+    expect(e.field).toBe('history.prices');
+    expect(e.message).toMatch(/conditional vol of BTC is 0 before the move on 2015-02-11/);
+  });
+
   it('names history.prices on a shape mismatch and history.symbols on duplicates', () => {
     expect(caught(() => varEsMargin(book, market, { ...hist, prices: hist.prices.slice(1) })).field).toBe('history.prices');
     expect(caught(() => varEsMargin(book, market, { ...hist, symbols: ['BTC', 'BTC'] })).field).toBe('history.symbols[1]');
@@ -87,6 +111,10 @@ describe('config errors name the field', () => {
     const e = withConfig({ liquidity: { capacityUsd: { BTC: 1e6 } } });
     expect(e.field).toBe('config.liquidity.capacityUsd.ETH');
     expect(withConfig({ liquidity: { capacityUsd: { BTC: 0, ETH: 1 } } }).field).toBe('config.liquidity.capacityUsd.BTC');
+    // an underlying named like an Object.prototype member has no inherited capacity (before: NaN add-on)
+    const h = { ...hist, symbols: ['constructor', 'ETH'] };
+    const inherited = caught(() => varEsMargin([{ kind: 'spot', underlying: 'constructor', quantity: 1 }], { prices: { constructor: 50000 } }, h, { liquidity: { capacityUsd: {} } }));
+    expect(inherited.field).toBe('config.liquidity.capacityUsd.constructor');
   });
 
   it('requires start and end of a stressed range together, inside the history', () => {

@@ -19,6 +19,7 @@
  * - Deribit, "Portfolio Margin" model documentation (price × vol grid, short-option and spread add-ons).
  */
 import {
+  DAYS_PER_YEAR,
   KIND,
   buildInstrumentTable,
   revalueKernel,
@@ -120,8 +121,12 @@ export function gridMargin(positions: readonly Position[], market: Market, confi
   const byUnderlying: UnderlyingRisk[] = [];
   const addOns: UnderlyingAddOn[] = [];
   const pnl = new Float64Array(ns);
-  const upIdx = scenarios.findIndex((s) => !s.extended && s.vol === 'unchanged' && s.priceMove === profile.priceRange);
-  const downIdx = scenarios.findIndex((s) => !s.extended && s.vol === 'unchanged' && s.priceMove === -profile.priceRange);
+  // Direction from the ±priceRange core moves with vol unchanged. Look the moves up by position in the core
+  // grid, not by comparing with ±priceRange: the computed grid point may differ from it in the last ulp.
+  const moves = corePriceMoves(profile);
+  const coreIndex = (move: number): number => scenarios.findIndex((s) => !s.extended && s.vol === 'unchanged' && s.priceMove === move);
+  const upIdx = coreIndex(moves[moves.length - 1]);
+  const downIdx = coreIndex(moves[0]);
 
   for (let u = 0; u < nu; u++) {
     const rows: number[] = [];
@@ -175,7 +180,7 @@ function scenarioColumns(scenarios: GridScenario[], p: GridMarginProfile): Scena
     const s = scenarios[k];
     cols.move[k] = s.priceMove;
     target[k] = s.vol === 'up' ? p.volShock.up : s.vol === 'down' ? -p.volShock.down : 0;
-    cols.dt[k] = p.horizonDays / 365;
+    cols.dt[k] = p.horizonDays / DAYS_PER_YEAR;
   }
   return cols;
 }

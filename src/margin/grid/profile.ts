@@ -157,10 +157,13 @@ export function resolveGridProfile(config: GridMarginConfig = {}, field = 'profi
   return p;
 }
 
-/** Core price moves of a profile: pricePoints evenly spaced over ±priceRange, the middle one exactly 0. */
+/**
+ * Core price moves of a profile: pricePoints evenly spaced over ±priceRange; the middle one is exactly 0,
+ * the ends exactly ±priceRange and the grid exactly symmetric (the fraction (2k − m)/m is formed first).
+ */
 export function corePriceMoves(p: Pick<GridMarginProfile, 'priceRange' | 'pricePoints'>): number[] {
   const m = p.pricePoints - 1;
-  return Array.from({ length: p.pricePoints }, (_, k) => (p.priceRange * (2 * k - m)) / m);
+  return Array.from({ length: p.pricePoints }, (_, k) => p.priceRange * ((2 * k - m) / m));
 }
 
 /** Term-structure scale of the vol shock for an option with `expiryYears` to expiry. */

@@ -194,7 +194,7 @@ function prepare(accountIn: unknown, marksIn: unknown, tablesIn: TierTables, opt
     const at = (f: string) => `positions[${i}].${f}`;
     const table = tables.get(p.symbol);
     if (table === undefined) throw new ValidationError(at('symbol'), 'unknown-symbol', `unknown symbol (no tier table); got ${describeValue(p.symbol)}`, p.symbol);
-    const mark = marks[p.symbol];
+    const mark = Object.hasOwn(marks, p.symbol) ? marks[p.symbol] : undefined;
     if (mark === undefined) throw new ValidationError(formatPath('marks', [p.symbol]), 'required', `missing mark price for ${at('symbol')}; got undefined`);
     if (p.contract !== table.contract) {
       throw new ValidationError(at('contract'), 'table', `must be "${table.contract}" to match the tier table of ${p.symbol}; got ${describeValue(p.contract)}`, p.contract);
@@ -248,7 +248,8 @@ function prepare(accountIn: unknown, marksIn: unknown, tablesIn: TierTables, opt
 
 function volFor(opts: z.output<typeof TieredOptionsSchema>, symbol: string): number | undefined {
   if (opts.dailyVol === undefined) return undefined;
-  return typeof opts.dailyVol === 'number' ? opts.dailyVol : opts.dailyVol[symbol];
+  if (typeof opts.dailyVol === 'number') return opts.dailyVol;
+  return Object.hasOwn(opts.dailyVol, symbol) ? opts.dailyVol[symbol] : undefined;
 }
 
 /**

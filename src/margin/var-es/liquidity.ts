@@ -67,7 +67,7 @@ export function liquidityAddOn(
 ): LiquidityLine[] {
   const deltas = netDeltaUsd(table, underlyings.length);
   return underlyings.map((u, j) => {
-    const capacityUsd = liq.capacityUsd[u];
+    const capacityUsd = Object.hasOwn(liq.capacityUsd, u) ? liq.capacityUsd[u] : undefined;
     if (capacityUsd === undefined) {
       throw new ValidationError(`config.liquidity.capacityUsd.${u}`, 'missing', `market capacity (USD) is required for every underlying of the portfolio; got undefined`, undefined);
     }

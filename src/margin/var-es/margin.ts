@@ -149,6 +149,7 @@ export function varEsMargin(
   const fScen = mporScenarios(filtered, h, und, cfg);
   const nF = und.length === 0 ? lookback - h + 1 : fScen.nScenarios;
   const fRev = und.length === 0 ? { total: new Float64Array(nF), byPosition: new Float64Array(0) } : revalueColumns(c, fScen, true);
+  requireFinitePnl(fRev.total, fScen.move, und, dates, from, h);
   const fLoss = negate(fRev.total);
   const fTail = esWithTail(fLoss, a);
   const fComp = componentEs(fRev.byPosition as Float64Array, nP, fTail.tail);
@@ -207,6 +208,26 @@ export function varEsMargin(
   };
   if (cfg.returnPnlVector) result.pnlVector = fRev.total;
   return result;
+}
+
+/**
+ * Rejects a filtered scenario whose P&L is not finite. The filter multiplies a return by σ_used/σ_t; where
+ * the conditional vol was nearly 0 before a jump (a pegged or long-flat price, then a move) the ratio is huge,
+ * the h-day move overflows to Infinity and the revaluation gives ±Infinity or NaN (Infinity − Infinity across
+ * a hedge) — a NaN would otherwise drop out of the tail sort silently and understate the ES.
+ * @throws {ValidationError} `history.prices` naming the scenario's dates and moves.
+ */
+function requireFinitePnl(total: Float64Array, move: Float64Array, und: readonly string[], dates: readonly string[], from: number, h: number): void {
+  for (let w = 0; w < total.length; w++) {
+    if (Number.isFinite(total[w])) continue;
+    const moves = und.map((u, j) => `${u} ${move[w * und.length + j]}`).join(', ');
+    throw new ValidationError(
+      'history.prices',
+      'degenerate',
+      `filtered scenario ${dates[from + w]} … ${dates[from + w + h]} has a non-finite P&L (moves ${moves}): the vol filter ratio σ_used/σ_t explodes after a near-zero conditional vol; use a longer seedWindow, volModel 'garch' or lookbackDays after the regime change; got ${total[w]}`,
+      total[w],
+    );
+  }
 }
 
 function negate(x: Float64Array): Float64Array {

@@ -169,5 +169,5 @@ export function mporScenarios(
 
 /** Value of a number-or-record parameter for one underlying (records default to `fallback`). */
 export function perUnderlying(v: number | Record<string, number>, u: string, fallback = 0): number {
-  return typeof v === 'number' ? v : v[u] ?? fallback;
+  return typeof v === 'number' ? v : Object.hasOwn(v, u) ? v[u] : fallback;
 }
