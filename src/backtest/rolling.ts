@@ -11,6 +11,7 @@
  *   A model can be neither (e.g. yellow zone with an acceptable Kupiec p).
  */
 import { ValidationError, describeValue } from '../errors/index.js';
+import { tailCount } from '../risk/tail.js';
 import { normalQuantile } from '../stats/index.js';
 import { christoffersen, exceedances, kupiecPof } from './coverage.js';
 import type { ChristoffersenResult, KupiecResult } from './coverage.js';
@@ -148,14 +149,8 @@ export function rollingBacktest(
   return { ...res, window, start };
 }
 
-/**
- * Number of tail scenarios k = ceil((1 − a)·N) with (1 − a)·N rounded to 9 decimals first
- * (so 99 % of 1,000 gives 10, not 11), clamped to [1, N].
- */
-export function tailCount(n: number, confidence: number): number {
-  const raw = Math.round((1 - confidence) * n * 1e9) / 1e9;
-  return Math.min(n, Math.max(1, Math.ceil(raw)));
-}
+/** The engine's tail size k = ceil((1 − a)·N) (rounded to 1e-9 first), re-exported so there is one rule. */
+export { tailCount };
 
 /**
  * Historical-simulation VaR: the k-th largest loss of the history, k = tailCount(N, a).

@@ -15,7 +15,8 @@
  * - inverse option: coin Q·(V1/X1 − V0/X0), USD at X1: Q·(V1 − V0·X1/X0)
  *   with σ1 = max(0, σ0 + (volAbs + volRel·σ0)·volScale[i]) and T1 = max(0, T0 − dt).
  */
-import { gbsPrice } from './pricing.js';
+import { MIN_TOTAL_VOL, gbsPrice } from './pricing.js';
+import { normalCdf } from '../stats/index.js';
 
 /** Kind codes of the instrument table (stable: shared with the WASM kernel). */
 export const KIND = {
@@ -113,6 +114,14 @@ export function revalueKernel(
     const sig0 = t.vol[i];
     const vs = t.volScale[i];
     const v0 = isOption ? gbsPrice(cp, x0, K, T0, r, b, sig0) : 0;
+    // gbsPrice inlined with its expiry-only terms cached while consecutive scenarios share the
+    // decayed expiry (same operations, same bits; the WASM kernel caches the same way)
+    const bmr = b - r;
+    const mr = -r;
+    let lastT = Number.NaN;
+    let carry = 0;
+    let kdf = 0;
+    let sqrtT = 0;
     for (let k = 0; k < ns; k++) {
       const j = k * nu + u;
       const x1 = x0 * (1 + s.move[j]);
@@ -120,7 +129,25 @@ export function revalueKernel(
       if (isOption) {
         const sig1 = Math.max(0, sig0 + (s.volAbs[j] + s.volRel[j] * sig0) * vs);
         const T1 = Math.max(0, T0 - s.dt[k]);
-        const v1 = gbsPrice(cp, x1, K, T1, r, b, sig1);
+        let v1: number;
+        if (!(T1 > 0)) {
+          v1 = Math.max(cp * (x1 - K), 0);
+        } else {
+          if (T1 !== lastT) {
+            lastT = T1;
+            carry = Math.exp(bmr * T1);
+            kdf = K * Math.exp(mr * T1);
+            sqrtT = Math.sqrt(T1);
+          }
+          const v = sig1 * sqrtT;
+          if (!(v >= MIN_TOTAL_VOL)) {
+            v1 = Math.max(cp * (x1 * carry - kdf), 0);
+          } else {
+            const d1 = (Math.log(x1 / K) + (b + 0.5 * sig1 * sig1) * T1) / v;
+            const d2 = d1 - v;
+            v1 = cp * (x1 * carry * normalCdf(cp * d1) - kdf * normalCdf(cp * d2));
+          }
+        }
         pnl = inverseOption ? q * (v1 - (v0 * x1) / x0) : q * (v1 - v0);
       } else if (inverseFuture) {
         pnl = (q * (x1 - x0)) / x0;

@@ -17,10 +17,22 @@ export interface Eigen {
   vectors: number[][];
 }
 
-/** Jacobi on a row-major copy; returns unsorted eigenvalues and column eigenvectors. Internal. */
+/**
+ * Jacobi on a row-major copy; returns unsorted eigenvalues and column eigenvectors. Internal.
+ * The matrix is first scaled by a power of two (exact) so that max|a_ij| is about 1: without it the
+ * squared norms of entries beyond ~1e154 overflow (or below ~1e-162 underflow) and the sweep stops at
+ * once, returning the diagonal as "eigenvalues".
+ */
 export function jacobiInPlace(a: Float64Array, n: number, v: Float64Array, maxSweeps = 100): Float64Array {
   v.fill(0);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  let amax = 0;
+  for (let i = 0; i < n * n; i++) amax = Math.max(amax, Math.abs(a[i]));
+  // Scale by 2^-e in two factors: 2^±e alone overflows for e near the ends of the exponent range.
+  const e = amax > 0 && Number.isFinite(amax) ? Math.round(Math.log2(amax)) : 0;
+  const e1 = Math.trunc(e / 2);
+  const e2 = e - e1;
+  if (e !== 0) for (let i = 0; i < n * n; i++) a[i] = a[i] * 2 ** -e1 * 2 ** -e2;
   let total = 0;
   for (let i = 0; i < n * n; i++) total += a[i] * a[i];
   for (let sweep = 0; sweep < maxSweeps; sweep++) {
@@ -63,7 +75,7 @@ export function jacobiInPlace(a: Float64Array, n: number, v: Float64Array, maxSw
     }
   }
   const d = new Float64Array(n);
-  for (let i = 0; i < n; i++) d[i] = a[i * n + i];
+  for (let i = 0; i < n; i++) d[i] = a[i * n + i] * 2 ** e1 * 2 ** e2;
   return d;
 }
 

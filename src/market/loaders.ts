@@ -261,7 +261,8 @@ function longTable(rows: { line: number; cells: string[] }[]): RawTable {
  * @param opts `{ fill = 'error', sort = false, format = 'auto', delimiter = ',' }`.
  * @returns `{ dates, symbols, prices }` with `prices[t][j]` > 0.
  * @throws {ValidationError} naming the CSV line and column: missing value, non-numeric or
- *   non-positive price, unsorted or duplicate date, ragged row, bad header.
+ *   non-positive price, unsorted or duplicate date, ragged row, bad header; `options.delimiter`
+ *   that is not a single character (other than `"` or a line break).
  * @example
  * parseCsv('date,BTC,ETH\n2024-01-01,42000,2300\n2024-01-02,43000,2350').prices[1]
  * // returns [43000, 2350]
@@ -272,6 +273,9 @@ export function parseCsv(text: string, opts: CsvOptions = {}): PriceSeries {
   }
   const format = requireOneOf('options.format', opts.format ?? 'auto', ['auto', 'wide', 'long'] as const);
   const delimiter = opts.delimiter ?? ',';
+  if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
+    throw new ValidationError('options.delimiter', 'char', `must be one character other than a quote or a line break; got ${describeValue(delimiter)}`, delimiter);
+  }
   const rows = splitCsv(text, delimiter);
   if (rows.length < 2) {
     throw new ValidationError('text', 'length', `must have a header row and at least one data row; got ${rows.length} non-empty lines`, rows.length);

@@ -161,6 +161,12 @@ function validate(problem: CollateralProblem): CollateralProblem {
     if (a.eligibleVenues !== undefined && !Array.isArray(a.eligibleVenues)) {
       throw new ValidationError(`${f}.eligibleVenues`, 'type', `must be an array of venue ids; got ${describeValue(a.eligibleVenues)}`, a.eligibleVenues);
     }
+    // A misspelt venue would make the asset silently ineligible there (and the LP infeasible for the wrong reason).
+    a.eligibleVenues?.forEach((id, k) => {
+      if (!venues.some((v) => v.id === id)) {
+        throw new ValidationError(`${f}.eligibleVenues[${k}]`, 'venue', `must be one of problem.venues[*].id; got ${describeValue(id)}`, id);
+      }
+    });
   });
   venues.forEach((v, i) => {
     const f = `problem.venues[${i}]`;

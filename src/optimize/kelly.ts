@@ -73,7 +73,6 @@ export function kellyFraction(returns: ArrayLike<number>, options: KellyOptions 
   let mean = 0;
   for (let s = 0; s < n; s++) {
     const r = finite(`returns[${s}]`, returns[s]);
-    if (r <= -Infinity) throw new ValidationError(`returns[${s}]`, 'range', `must be > -Infinity; got ${r}`, r);
     minR = Math.min(minR, r);
     mean += r / n;
   }

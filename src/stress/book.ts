@@ -8,7 +8,7 @@
  * ## References
  * - BCBS (2018). Stress testing principles. - CPMI-IOSCO (2012). PFMI, Principle 4 (stress tests).
  */
-import { ValidationError } from '../errors/index.js';
+import { ValidationError, describeValue } from '../errors/index.js';
 import { revalue, revalueGrid } from '../instruments/index.js';
 import type { Market, Position, Scenario } from '../instruments/index.js';
 import type { PriceSeries } from '../market/index.js';
@@ -58,7 +58,7 @@ export interface BookStressOptions {
   windowDays?: number;
   /** How many non-overlapping worst episodes (default 3). */
   episodes?: number;
-  /** Margin held against the book: coverage is margin / loss, and reverse stress targets it. */
+  /** Margin held against the book (≥ 0): coverage is margin / loss, and reverse stress targets it when > 0. */
   margin?: number;
   /** Reverse stress: the loss to breach (default: `margin`). */
   reverseThreshold?: number;
@@ -111,14 +111,20 @@ function notionalUsd(p: Position, price: number): number {
 
 /**
  * Stresses a book: hypothetical shocks, historical episodes (when `history` is given) and a
- * reverse stress (when a margin or threshold is given).
- * @throws ValidationError naming the field for bad shocks, history or thresholds.
+ * reverse stress (when `reverseThreshold`, or a `margin` > 0, is given).
+ * @throws ValidationError naming the field for bad shocks, history, episodes, margin or thresholds.
  */
 export function stressBook(positions: readonly Position[], market: Market, opts: BookStressOptions = {}): StressResult[] {
   if (!Array.isArray(positions) || positions.length === 0) throw new ValidationError('positions', 'length', 'must be a non-empty array of positions');
+  const margin = opts.margin;
+  if (margin !== undefined && !(Number.isFinite(margin) && margin >= 0)) {
+    throw new ValidationError('margin', 'range', `must be a finite amount >= 0; got ${describeValue(margin)}`, margin);
+  }
+  const shocks = opts.shocks ?? DEFAULT_SHOCKS;
+  if (!Array.isArray(shocks)) throw new ValidationError('shocks', 'type', `must be an array of scenarios; got ${describeValue(shocks)}`, shocks);
   const unds = underlyingsOf(positions);
   const out: StressResult[] = [];
-  (opts.shocks ?? DEFAULT_SHOCKS).forEach((s, i) => {
+  shocks.forEach((s, i) => {
     if (!s || typeof s.name !== 'string') throw new ValidationError(`shocks[${i}].name`, 'required', 'must be a string');
     const h = s.liquidityHaircut ?? 0;
     if (!(h >= 0 && h < 1)) throw new ValidationError(`shocks[${i}].liquidityHaircut`, 'range', `must be in [0, 1); got ${h}`);
@@ -129,8 +135,8 @@ export function stressBook(positions: readonly Position[], market: Market, opts:
     out.push(resultOf(s.name, 'hypothetical', positions, market, { move: moves, volShift: s.volShift }, moves, opts.margin, h));
   });
   if (opts.history) out.push(...historicalEpisodes(positions, market, opts.history, opts.windowDays ?? 5, opts.episodes ?? 3, opts.margin));
-  const threshold = opts.reverseThreshold ?? opts.margin;
-  if (threshold !== undefined) out.push(reverseUniform(positions, market, threshold, opts.margin));
+  if (opts.reverseThreshold !== undefined) out.push(reverseUniform(positions, market, opts.reverseThreshold, margin));
+  else if (margin !== undefined && margin > 0) out.push(reverseUniform(positions, market, margin, margin));
   return out;
 }
 
@@ -141,6 +147,9 @@ export function stressBook(positions: readonly Position[], market: Market, opts:
 export function historicalEpisodes(
   positions: readonly Position[], market: Market, history: PriceSeries, windowDays: number, episodes: number, margin?: number,
 ): StressResult[] {
+  if (history === null || typeof history !== 'object' || !Array.isArray(history.symbols) || !Array.isArray(history.prices) || !Array.isArray(history.dates)) {
+    throw new ValidationError('history', 'type', `must be a PriceSeries { dates, symbols, prices }; got ${describeValue(history)}`, history);
+  }
   const unds = underlyingsOf(positions);
   const cols = unds.map((u) => {
     const j = history.symbols.indexOf(u);
@@ -148,9 +157,23 @@ export function historicalEpisodes(
     return j;
   });
   const T = history.prices.length;
-  if (!(Number.isInteger(windowDays) && windowDays >= 1 && windowDays < T)) {
-    throw new ValidationError('windowDays', 'range', `must be an integer in [1, ${T - 1}]; got ${windowDays}`);
+  if (history.dates.length !== T) {
+    throw new ValidationError('history.dates', 'length', `must have one date per row of prices (${T}); got ${history.dates.length}`, history.dates.length);
   }
+  if (!(Number.isInteger(windowDays) && windowDays >= 1 && windowDays < T)) {
+    throw new ValidationError('windowDays', 'range', `must be an integer in [1, ${T - 1}]; got ${describeValue(windowDays)}`, windowDays);
+  }
+  if (!(Number.isInteger(episodes) && episodes >= 1)) {
+    throw new ValidationError('episodes', 'integer', `must be an integer >= 1; got ${describeValue(episodes)}`, episodes);
+  }
+  history.prices.forEach((row, t) => {
+    for (const j of cols) {
+      const v = Array.isArray(row) ? row[j] : undefined;
+      if (!(typeof v === 'number' && Number.isFinite(v) && v > 0)) {
+        throw new ValidationError(`history.prices[${t}][${j}]`, 'positive', `must be a finite price > 0; got ${describeValue(v)}`, v);
+      }
+    }
+  });
   const starts = T - windowDays;
   const scenarios: Scenario[] = [];
   for (let s = 0; s < starts; s++) {

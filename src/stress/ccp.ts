@@ -207,18 +207,23 @@ export function allocateDefaultFund(
 /**
  * Converts a currency amount to integer minor units: round(amount × 10^decimals), or the ceiling with
  * `mode: 'ceil'` (prudent for sizing a fund).
- * @throws ValidationError if the amount is negative, non-finite or too large for a safe integer.
+ * @throws ValidationError if the amount is negative, non-finite or too large for a safe integer, or the
+ *   mode is not 'round' or 'ceil'.
  * @example toMinorUnits(12.34) // returns 1234; toMinorUnits(0.07, { mode: 'ceil' }) // returns 7
  */
 export function toMinorUnits(amount: number, options: { decimals?: number; mode?: 'round' | 'ceil' } = {}): number {
   const a = requireNonNegative('amount', amount);
+  const mode = options.mode ?? 'round';
+  if (mode !== 'round' && mode !== 'ceil') {
+    throw new ValidationError('options.mode', 'enum', `must be 'round' or 'ceil'; got ${describeValue(mode)}`, mode);
+  }
   const d = options.decimals ?? 2;
   if (!Number.isInteger(d) || d < 0 || d > 8) {
     throw new ValidationError('options.decimals', 'integer', `must be an integer in [0, 8]; got ${describeValue(d)}`, d);
   }
   // Round the scaled value to 1e-6 first so that 0.07 × 100 = 7.000000000000001 does not ceil to 8.
   const scaled = Math.round(a * 10 ** d * 1e6) / 1e6;
-  const v = options.mode === 'ceil' ? Math.ceil(scaled) : Math.round(scaled);
+  const v = mode === 'ceil' ? Math.ceil(scaled) : Math.round(scaled);
   if (!Number.isSafeInteger(v)) {
     throw new ValidationError('amount', 'minor-units', `is too large for integer minor units; got ${describeValue(amount)}`, amount);
   }

@@ -112,7 +112,16 @@ export function defaultWaterfall(input: WaterfallInput): WaterfallResult {
   }
 
   const survivors = members.filter((m) => !defaulted.has(m.id));
-  const loss = defaulters.reduce((s, d) => s + d.loss, 0);
+  // Integer sums stay exact only below 2^53; past that "sums exactly" would silently fail.
+  const safeSum = (field: string, xs: number[]): number => {
+    const total = xs.reduce((s, x) => s + x, 0);
+    if (!Number.isSafeInteger(total)) throw new ValidationError(field, 'range', `total exceeds the safe integer range of minor units; got ${total}`, total);
+    return total;
+  };
+  const loss = safeSum('input.defaulters[*].loss', defaulters.map((d) => d.loss));
+  // These two bound every margin and fund sum below.
+  safeSum('input.members[*].initialMargin', members.map((m) => m.initialMargin));
+  safeSum('input.members[*].fundContribution', members.map((m) => m.fundContribution));
   const layers: WaterfallLayer[] = [];
   let remaining = loss;
   const push = (layer: WaterfallLayerName, available: number, used: number): void => {

@@ -27,6 +27,18 @@ describe('jacobiEigen', () => {
     }
   });
 
+  it('is scale-free: entries near 1e200 or 1e-200 give the scaled eigenvalues, not the diagonal', () => {
+    // [[1, 2], [2, 1]] has eigenvalues −1 and 3; squaring 1e200 entries overflows a naive norm test.
+    for (const s of [1e200, 1e-200]) {
+      const { values } = jacobiEigen([[s, 2 * s], [2 * s, s]]);
+      expect(values[0] / s).toBeCloseTo(-1, 12);
+      expect(values[1] / s).toBeCloseTo(3, 12);
+      expect(isPsd([[s, 2 * s], [2 * s, s]])).toBe(false);
+    }
+    const fixed = nearestPsd([[1e200, 2e200], [2e200, 1e200]]);
+    expect(fixed[0][1] / 1e200).toBeCloseTo(1.5, 12);
+  });
+
   it('rejects a non-symmetric matrix naming the entry', () => {
     expect(() => jacobiEigen([[1, 2], [3, 1]])).toThrow(/a\[0\]\[1\]: must equal a\[1\]\[0\]/);
   });

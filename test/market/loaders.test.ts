@@ -93,6 +93,13 @@ describe('parseCsv (wide format)', () => {
     expect(catchValidation(() => parseCsv('date,A,B\n1,2')).field).toBe('csv line 2');
   });
 
+  it('reads a semicolon-separated file and rejects a delimiter that is not one character', () => {
+    expect(parseCsv('date;BTC\n2024-01-01;42000', { delimiter: ';' }).prices).toEqual([[42000]]);
+    for (const delimiter of ['', ';;', '"', '\n']) {
+      expect(() => parseCsv('date;;BTC\n2024-01-01;;42000', { delimiter })).toThrow(/^options\.delimiter: must be one character other than a quote or a line break/);
+    }
+  });
+
   it('rejects an unknown fill option naming it', () => {
     expect(catchValidation(() => parseCsv('date,A\n1,2', { fill: 'zero' as never })).field).toBe('options.fill');
   });

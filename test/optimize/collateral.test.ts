@@ -43,6 +43,12 @@ describe('allocateCollateral', () => {
     expect(err).toMatchObject({ status: 'Infeasible', constraintSet: 'margin-requirements+asset-availability' });
   });
 
+  it('rejects an eligible venue that is not among the venues, naming it', async () => {
+    await expect(allocateCollateral({ assets: [{ ...btc, eligibleVenues: ['deribt'] }], venues: [{ id: 'deribit', requirement: 1 }] })).rejects.toThrow(
+      /^problem\.assets\[0\]\.eligibleVenues\[0\]: must be one of problem\.venues\[\*\]\.id; got "deribt"/,
+    );
+  });
+
   it('rejects a haircut of 1 naming the field', async () => {
     await expect(allocateCollateral({ assets: [{ ...usdc, haircut: 1 }], venues: [{ id: 'x', requirement: 1 }] })).rejects.toThrow(ValidationError);
     await expect(allocateCollateral({ assets: [{ ...usdc, haircut: 1 }], venues: [{ id: 'x', requirement: 1 }] })).rejects.toThrow(/problem\.assets\[0\]\.haircut: must be in \[0, 1\); got 1/);

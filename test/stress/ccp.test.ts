@@ -140,4 +140,8 @@ describe('toMinorUnits', () => {
     expect(toMinorUnits(0.07, { mode: 'ceil' })).toBe(7); // 0.07 × 100 = 7.000000000000001
     expect(toMinorUnits(1350.001, { mode: 'ceil' })).toBe(135001);
   });
+
+  it('rejects an unknown rounding mode instead of rounding silently', () => {
+    expect(() => toMinorUnits(0.071, { mode: 'floor' as never })).toThrow(/^options\.mode: must be 'round' or 'ceil'; got "floor"/);
+  });
 });

@@ -117,6 +117,18 @@ describe('defaultWaterfall', () => {
     expect(() => defaultWaterfall({ ...base, skinInTheGame: 1.5 })).toThrow(/input\.skinInTheGame: must be a non-negative safe integer/);
   });
 
+  it('rejects totals beyond 2^53 minor units, where integer sums stop being exact', () => {
+    const big = 2 ** 53 - 1;
+    const input: WaterfallInput = {
+      members: [{ id: 'a', initialMargin: 0, fundContribution: 0 }, { id: 'b', initialMargin: 0, fundContribution: 0 }],
+      defaulters: [{ id: 'a', loss: big }, { id: 'b', loss: big }],
+      skinInTheGame: 0,
+    };
+    expect(() => defaultWaterfall(input)).toThrow(/^input\.defaulters\[\*\]\.loss: total exceeds the safe integer range/);
+    const funds = { ...input, defaulters: [], members: input.members.map((m) => ({ ...m, fundContribution: big })) };
+    expect(() => defaultWaterfall(funds)).toThrow(/^input\.members\[\*\]\.fundContribution: total exceeds/);
+  });
+
   it('rejects a defaulter that is not a member', () => {
     expect(() => defaultWaterfall({ ...base, defaulters: [{ id: 'Z', loss: 1 }] })).toThrow(
       /input\.defaulters\[0\]\.id: must be one of input\.members; got "Z"/,
