@@ -3,7 +3,7 @@
  * slices, each worker margins its slice with the same model as `gridMargin`.
  */
 import type { Market, Position } from '../../instruments/index.js';
-import { gridMargin } from './grid.js';
+import { gridMarginPrepared, prepareGrid } from './grid.js';
 import type { GridMarginConfig } from './profile.js';
 
 export interface GridBatchTask {
@@ -16,8 +16,9 @@ export interface GridBatchTask {
 /** Initial and maintenance margin of each account of the slice: [initial₀, maintenance₀, initial₁, …]. */
 export function runGridBatchTask(t: GridBatchTask): Float64Array {
   const out = new Float64Array(2 * t.accounts.length);
+  const prep = prepareGrid(t.config); // profile and scenario grid once per slice
   t.accounts.forEach((positions, i) => {
-    const r = gridMargin(positions, t.market, t.config);
+    const r = gridMarginPrepared(positions, t.market, prep);
     out[2 * i] = r.initial;
     out[2 * i + 1] = r.maintenance;
   });

@@ -23,7 +23,6 @@ import {
   KIND,
   buildInstrumentTable,
   revalueKernel,
-  allocateColumns,
   type InstrumentColumns,
   type Market,
   type Position,
@@ -110,29 +109,66 @@ export function gridScenarios(profile: GridMarginProfile): GridScenario[] {
  * // returns 8000 (the −16 % core move; the extended −66 % counts 0.15 · 33,000 = 4,950)
  */
 export function gridMargin(positions: readonly Position[], market: Market, config: GridMarginConfig = {}): GridMarginResult {
-  const profile = resolveGridProfile(config);
-  const table = buildInstrumentTable(positions, market);
-  const c = table.columns;
-  const scenarios = gridScenarios(profile);
-  const ns = scenarios.length;
-  const sc = scenarioColumns(scenarios, profile);
-  const nu = table.underlyings.length;
+  return gridMarginPrepared(positions, market, prepareGrid(config));
+}
 
-  const byUnderlying: UnderlyingRisk[] = [];
-  const addOns: UnderlyingAddOn[] = [];
-  const pnl = new Float64Array(ns);
+/** The resolved profile and its scenario grid, reusable across many accounts (see `gridMarginPrepared`). */
+export interface PreparedGrid {
+  readonly profile: GridMarginProfile;
+  readonly scenarios: GridScenario[];
+  /** Core ±priceRange scenarios with vol unchanged (for the book's direction). */
+  readonly upIdx: number;
+  readonly downIdx: number;
+  /** Kernel scenario columns by number of underlyings (every underlying moves alike). */
+  readonly columns: Map<number, ScenarioColumns>;
+  /** Kernel output scratch, grown as needed and reused across accounts. */
+  scratch: { total: Float64Array; byPos: Float64Array };
+}
+
+/** Validates `config` and builds its scenario grid once. */
+export function prepareGrid(config: GridMarginConfig = {}): PreparedGrid {
+  const profile = resolveGridProfile(config);
+  const scenarios = gridScenarios(profile);
   // Direction from the ±priceRange core moves with vol unchanged. Look the moves up by position in the core
   // grid, not by comparing with ±priceRange: the computed grid point may differ from it in the last ulp.
   const moves = corePriceMoves(profile);
   const coreIndex = (move: number): number => scenarios.findIndex((s) => !s.extended && s.vol === 'unchanged' && s.priceMove === move);
-  const upIdx = coreIndex(moves[moves.length - 1]);
-  const downIdx = coreIndex(moves[0]);
+  return {
+    profile, scenarios, upIdx: coreIndex(moves[moves.length - 1]), downIdx: coreIndex(moves[0]), columns: new Map(),
+    scratch: { total: new Float64Array(scenarios.length), byPos: new Float64Array(0) },
+  };
+}
 
+/**
+ * `gridMargin` with a prepared grid: one kernel call revalues every position under the grid (all
+ * underlyings moved alike), and each underlying's risk array sums its own positions' P&L.
+ */
+export function gridMarginPrepared(positions: readonly Position[], market: Market, prep: PreparedGrid): GridMarginResult {
+  const { profile, scenarios, upIdx, downIdx } = prep;
+  const table = buildInstrumentTable(positions, market);
+  const c = table.columns;
+  const n = c.n;
+  const ns = scenarios.length;
+  const nu = table.underlyings.length;
+  let sc = prep.columns.get(nu);
+  if (!sc) prep.columns.set(nu, (sc = scenarioColumns(scenarios, profile, nu)));
+  for (let i = 0; i < n; i++) c.volScale[i] = volShockScale(profile.volShock, c.expiry[i]);
+  if (prep.scratch.byPos.length < ns * n) prep.scratch.byPos = new Float64Array(2 * ns * n);
+  const byPos = prep.scratch.byPos;
+  revalueKernel(c, sc, prep.scratch.total, byPos);
+
+  const byUnderlying: UnderlyingRisk[] = [];
+  const addOns: UnderlyingAddOn[] = [];
+  const pnl = new Float64Array(ns);
   for (let u = 0; u < nu; u++) {
     const rows: number[] = [];
-    for (let i = 0; i < c.n; i++) if (c.underlying[i] === u) rows.push(i);
-    const sub = subTable(c, rows, profile);
-    revalueKernel(sub, sc, pnl, null);
+    for (let i = 0; i < n; i++) if (c.underlying[i] === u) rows.push(i);
+    // the underlying's P&L, summed in position order (as a kernel run on its positions alone would)
+    for (let k = 0; k < ns; k++) {
+      let acc = 0;
+      for (const i of rows) acc += byPos[k * n + i];
+      pnl[k] = acc;
+    }
     const riskArray = new Float64Array(ns);
     let worst = 0;
     for (let k = 0; k < ns; k++) {
@@ -169,32 +205,23 @@ export function gridMargin(positions: readonly Position[], market: Market, confi
   };
 }
 
-function scenarioColumns(scenarios: GridScenario[], p: GridMarginProfile): ScenarioColumns {
+function scenarioColumns(scenarios: GridScenario[], p: GridMarginProfile, nu: number): ScenarioColumns {
   const ns = scenarios.length;
   const cols: ScenarioColumns = {
-    nScenarios: ns, nUnderlyings: 1,
-    move: new Float64Array(ns), volAbs: new Float64Array(ns), volRel: new Float64Array(ns), dt: new Float64Array(ns),
+    nScenarios: ns, nUnderlyings: nu,
+    move: new Float64Array(ns * nu), volAbs: new Float64Array(ns * nu), volRel: new Float64Array(ns * nu), dt: new Float64Array(ns),
   };
   const target = p.volShock.mode === 'relative' ? cols.volRel : cols.volAbs;
   for (let k = 0; k < ns; k++) {
     const s = scenarios[k];
-    cols.move[k] = s.priceMove;
-    target[k] = s.vol === 'up' ? p.volShock.up : s.vol === 'down' ? -p.volShock.down : 0;
+    const shock = s.vol === 'up' ? p.volShock.up : s.vol === 'down' ? -p.volShock.down : 0;
+    for (let u = 0; u < nu; u++) {
+      cols.move[k * nu + u] = s.priceMove;
+      target[k * nu + u] = shock;
+    }
     cols.dt[k] = p.horizonDays / DAYS_PER_YEAR;
   }
   return cols;
-}
-
-/** Copies the given rows into a one-underlying table, with the term-structure vol-shock scale. */
-function subTable(c: InstrumentColumns, rows: number[], p: GridMarginProfile): InstrumentColumns {
-  const t = allocateColumns(rows.length);
-  const keys = ['kind', 'quantity', 'size', 'price', 'strike', 'expiry', 'vol', 'rate', 'carry', 'callPut'] as const;
-  rows.forEach((i, j) => {
-    for (const k of keys) t[k][j] = c[k][i];
-    t.underlying[j] = 0;
-    t.volScale[j] = volShockScale(p.volShock, c.expiry[i]);
-  });
-  return t;
 }
 
 function underlyingAddOn(c: InstrumentColumns, rows: number[], underlying: string, price: number, p: GridMarginProfile): UnderlyingAddOn {

@@ -14,6 +14,9 @@ export {
 } from './profile.js';
 export {
   gridMargin,
+  gridMarginPrepared,
+  prepareGrid,
+  type PreparedGrid,
   gridScenarios,
   type GridMarginResult,
   type GridScenario,
