@@ -246,6 +246,12 @@ function positiveInt(field: string, s: unknown): number | undefined {
   return n;
 }
 
+function portNumber(field: string, s: unknown): number {
+  const n = Number(s);
+  if (!(typeof s === 'string' && /^\d+$/.test(s) && n <= 65_535)) throw new ValidationError(field, 'range', `must be a port number in [0, 65535]; got ${describeValue(s)}`, s);
+  return n;
+}
+
 function byteSize(field: string, s: unknown): number | undefined {
   if (s === undefined) return undefined;
   const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(String(s).trim());
@@ -348,7 +354,7 @@ Examples:
       };
       const svc = await serve({
         host: o.host as string,
-        port: Number(o.port),
+        port: portNumber('--port', o.port),
         threads: positiveInt('--threads', o.threads),
         wasm: o.wasm === false ? false : 'auto',
         resultsDir: o.resultsDir as string,

@@ -39,8 +39,8 @@ interface StoredRecord extends BatchRecord {
 
 /** The batch queue is full: retry later (HTTP 429). */
 export class QueueFullError extends MarginEngineError {
-  constructor(limit: number) {
-    super('E_QUEUE_FULL', `the batch queue is full (${limit} jobs waiting); retry later`);
+  constructor(limit: number, what = `${limit} jobs waiting`) {
+    super('E_QUEUE_FULL', `the batch queue is full (${what}); retry later`);
   }
 }
 
@@ -52,6 +52,12 @@ export interface BatchManagerOptions {
   maxConcurrent?: number;
   /** Jobs waiting beyond the running ones before submissions get 429 (default 10,000). */
   maxQueued?: number;
+  /**
+   * JSON bytes of the requests of waiting jobs (they are held in memory until they run) before
+   * submissions get 429 (default 256 MiB); a single request larger than this is still accepted when
+   * nothing is waiting.
+   */
+  maxQueuedBytes?: number;
   /** A running job is cancelled (status failed, E_ABORTED) after this long (default: no limit). */
   timeoutMs?: number;
   /** Finished records kept in memory; older ones are read back from disk (default 1,000). */
@@ -67,6 +73,8 @@ interface Job {
   record: StoredRecord;
   op: Operation;
   request: unknown;
+  /** JSON size of `request`, counted against maxQueuedBytes while the job waits. */
+  bytes: number;
   ctl: AbortController;
   done?: Promise<void>;
 }
@@ -87,15 +95,15 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   const tmp = `${path}.${process.pid}.${++tmpCounter}.tmp`;
   const fh = await open(tmp, 'w');
   try {
-    await fh.writeFile(text);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
+    try {
+      await fh.writeFile(text);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, path);
   } catch (e) {
-    await unlink(tmp).catch(() => {});
+    await unlink(tmp).catch(() => {}); // no stray temporary file after a full disk or a failed rename
     throw e;
   }
 }
@@ -109,10 +117,16 @@ export class BatchManager {
   private readonly counts: Record<BatchStatus, number> = { queued: 0, running: 0, succeeded: 0, failed: 0, requeued: 0 };
   private closing = false;
   private ready: Promise<void>;
+  /** Submissions past the queue checks whose record is still being written. */
+  private submitting = 0;
+  /** JSON bytes of the requests of waiting jobs and of submissions in flight. */
+  private queuedBytes = 0;
 
   constructor(opts: BatchManagerOptions) {
-    this.opts = { maxConcurrent: 2, maxQueued: 10_000, keepInMemory: 1000, ...opts };
+    this.opts = { maxConcurrent: 2, maxQueued: 10_000, maxQueuedBytes: 256 * 1024 * 1024, keepInMemory: 1000, ...opts };
     this.ready = mkdir(opts.resultsDir, { recursive: true }).then(() => {});
+    // the error surfaces from the first submit or resume; unobserved it would crash the process
+    this.ready.catch(() => {});
   }
 
   /** Jobs by status, for metrics (finished counts are those seen by this instance). */
@@ -139,11 +153,25 @@ export class BatchManager {
    */
   async submit(op: Operation, request: unknown, id: string = randomUUID()): Promise<BatchRecord> {
     if (this.closing) throw new ShuttingDownError();
-    if (this.waiting.length >= this.opts.maxQueued) throw new QueueFullError(this.opts.maxQueued);
+    // submissions in flight count too: concurrent ones must not all pass the checks before any is queued
+    if (this.waiting.length + this.submitting >= this.opts.maxQueued) throw new QueueFullError(this.opts.maxQueued);
+    const plain = toPlain(request);
+    const bytes = toJson(plain).length;
+    if (this.queuedBytes > 0 && this.queuedBytes + bytes > this.opts.maxQueuedBytes) {
+      throw new QueueFullError(this.opts.maxQueued, `${this.opts.maxQueuedBytes} bytes of requests waiting`);
+    }
     const record: StoredRecord = { id, operation: op.name, status: 'queued', createdAt: new Date().toISOString(), progress: null };
-    await this.persist({ ...record, request: toPlain(request) });
-    const job: Job = { record, op, request, ctl: new AbortController() };
-    this.waiting.push(job);
+    this.submitting++;
+    this.queuedBytes += bytes;
+    try {
+      await this.persist({ ...record, request: plain });
+    } catch (e) {
+      this.queuedBytes -= bytes;
+      throw e;
+    } finally {
+      this.submitting--;
+    }
+    this.waiting.push({ record, op, request, bytes, ctl: new AbortController() });
     this.pump();
     return this.view(record);
   }
@@ -171,6 +199,7 @@ export class BatchManager {
   private pump(): void {
     while (!this.closing && this.running.size < this.opts.maxConcurrent && this.waiting.length > 0) {
       const job = this.waiting.shift()!;
+      this.queuedBytes -= job.bytes;
       this.running.set(job.record.id, job);
       job.done = this.execute(job);
     }
@@ -249,7 +278,9 @@ export class BatchManager {
         const op = this.opts.operation(rec.operation);
         const request = op.parse(rec.request);
         const record: StoredRecord = { id: rec.id, operation: op.name, status: 'queued', createdAt: rec.createdAt, progress: null };
-        this.waiting.push({ record, op, request, ctl: new AbortController() });
+        const bytes = toJson(rec.request ?? null).length;
+        this.queuedBytes += bytes;
+        this.waiting.push({ record, op, request, bytes, ctl: new AbortController() });
         n++;
       } catch (e) {
         const failed: StoredRecord = { ...rec, request: undefined, status: 'failed', finishedAt: new Date().toISOString(), error: toHttpError(e, 0).body.error };
@@ -268,6 +299,7 @@ export class BatchManager {
     if (this.closing) return;
     this.closing = true;
     const waiting = this.waiting.splice(0);
+    this.queuedBytes = 0;
     await Promise.all(
       waiting.map((j) => this.persist({ ...j.record, status: 'requeued', request: toPlain(j.request) }).then(() => {
         this.counts.requeued += 1;

@@ -34,6 +34,8 @@ export interface ServiceLimits {
   maxConcurrentBatches?: number;
   /** Batch jobs waiting before submissions get 429 (default 10,000). */
   maxQueuedBatches?: number;
+  /** JSON bytes of the waiting batch requests (held in memory) before submissions get 429 (default 256 MiB). */
+  maxQueuedBatchBytes?: number;
   /** A synchronous request is cancelled after this long (default 60 s; 503). */
   syncTimeoutMs?: number;
   /** A batch job is cancelled after this long (default: none). */
@@ -66,6 +68,7 @@ export const DEFAULT_LIMITS: Required<Omit<ServiceLimits, 'batchTimeoutMs'>> = {
   maxBatchWork: 1e13,
   maxConcurrentBatches: 2,
   maxQueuedBatches: 10_000,
+  maxQueuedBatchBytes: 256 * 1024 * 1024,
   syncTimeoutMs: 60_000,
   shutdownDeadlineMs: 30_000,
 };
@@ -144,6 +147,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     resultsDir: opts.resultsDir,
     maxConcurrent: limits.maxConcurrentBatches,
     maxQueued: limits.maxQueuedBatches,
+    maxQueuedBytes: limits.maxQueuedBatchBytes,
     timeoutMs: limits.batchTimeoutMs,
     operation: (name) => operation(name),
     run: (op, request, ctx) => op.run(request, { engine: queueEngine ?? engine, ...ctx }),
@@ -240,8 +244,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     if (ownsQueueEngine) await queueEngine?.close();
   });
 
-  if (opts.resume ?? true) await batches.resume();
-  await app.ready();
+  try {
+    if (opts.resume ?? true) await batches.resume();
+    await app.ready();
+  } catch (e) {
+    await app.close(); // onClose: the batch manager and an owned queue engine
+    throw e;
+  }
   return app;
 }
 
@@ -270,7 +279,15 @@ export async function serve(opts: ServeOptions): Promise<RunningService> {
     await engine.close();
     throw e;
   }
-  const url = await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 8080 });
+  let url: string;
+  try {
+    url = await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 8080 });
+  } catch (e) {
+    // port in use, bad host…: nothing may stay open behind the error
+    await app.close();
+    await engine.close();
+    throw e;
+  }
   let closing: Promise<void> | undefined;
   return {
     app,

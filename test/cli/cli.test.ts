@@ -189,4 +189,12 @@ describe('run() in-process', () => {
     expect(await run(['node', 'me', 'stress', '--input', join(dir, 'stress.json'), '--type', 'nope'], t.io)).toBe(2);
     expect(t.err()).toMatch(/field: type/);
   });
+
+  it('serve with a bad --port exits 2 naming the flag, before starting anything', async () => {
+    for (const port of ['99999', 'http', '-1']) {
+      const c = capture();
+      expect(await run(['node', 'me', 'serve', '--no-auth', '-t', '1', '--port', port, '--results-dir', join(dir, 'results-port')], c.io)).toBe(2);
+      expect(c.err()).toMatch(/--port/);
+    }
+  }, 30_000);
 });

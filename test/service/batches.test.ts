@@ -3,11 +3,15 @@
  * finished results survive a restart on the same resultsDir; jobs still waiting or running at
  * shutdown are stored as requeued and finished by the next instance; records are written atomically.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/index.js';
 import type { Engine } from '../../src/engine/index.js';
+import { BatchManager, QueueFullError, writeFileAtomic } from '../../src/service/batches.js';
+import type { BatchRunner } from '../../src/service/batches.js';
+import { operation } from '../../src/service/operations.js';
 import { AUTH, makeServer, tmpDir, varBody, waitBatch, removeTmpDirs } from './fixtures.js';
 
 let engine: Engine;
@@ -93,4 +97,63 @@ describe('batches', () => {
       await b.close();
     }
   }, 30_000);
+});
+
+describe('BatchManager limits and failures (fake runner, no engine)', () => {
+  /** A runner whose jobs end only when released, so the queue state is known when the checks run. */
+  function gatedRunner(): { run: BatchRunner; release: () => void } {
+    const gates: Array<() => void> = [];
+    let open = false;
+    return {
+      run: () => (open ? Promise.resolve({ ok: true }) : new Promise((r) => gates.push(() => r({ ok: true })))),
+      release: () => {
+        open = true;
+        for (const g of gates.splice(0)) g();
+      },
+    };
+  }
+  const op = operation('var');
+
+  it('concurrent submissions cannot push the queue past maxQueued', async () => {
+    const g = gatedRunner();
+    const m = new BatchManager({ resultsDir: tmpDir('me-bm-'), maxConcurrent: 1, maxQueued: 2, run: g.run, operation });
+    const outcomes = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => m.submit(op, { i })));
+    const rejected = outcomes.filter((o) => o.status === 'rejected');
+    expect(rejected.length).toBeGreaterThan(0);
+    for (const r of rejected) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(QueueFullError);
+    expect(m.jobCounts().queued).toBeLessThanOrEqual(2);
+    g.release();
+    await m.close(5_000);
+  });
+
+  it('the requests held by waiting jobs are bounded in bytes (429, not unbounded memory)', async () => {
+    const g = gatedRunner();
+    const m = new BatchManager({ resultsDir: tmpDir('me-bm-'), maxConcurrent: 1, maxQueuedBytes: 10_000, run: g.run, operation });
+    const big = { pad: 'x'.repeat(4_000) };
+    await m.submit(op, big); // runs at once: not waiting
+    await m.submit(op, big);
+    await m.submit(op, big);
+    await expect(m.submit(op, big)).rejects.toThrow(QueueFullError);
+    expect(m.jobCounts()).toMatchObject({ running: 1, queued: 2 });
+    g.release();
+    await m.close(5_000);
+  });
+
+  it('a results directory that cannot be created fails the submission instead of crashing the process', async () => {
+    const file = join(tmpDir('me-bm-'), 'a-file');
+    writeFileSync(file, '');
+    const m = new BatchManager({ resultsDir: join(file, 'results'), run: async () => 1, operation });
+    // let the manager's own mkdir fail while nothing awaits it (an unobserved rejection fails the run)
+    await expect(mkdir(join(file, 'results'), { recursive: true })).rejects.toThrow(/ENOTDIR/);
+    await new Promise((r) => setTimeout(r, 20));
+    await expect(m.submit(op, {})).rejects.toThrow(/ENOTDIR/);
+    await m.close(5_000);
+  });
+
+  it('writeFileAtomic leaves no temporary file behind when the rename fails', async () => {
+    const dir = tmpDir('me-atomic-');
+    mkdirSync(join(dir, 'target')); // renaming a file over a directory fails
+    await expect(writeFileAtomic(join(dir, 'target'), 'x')).rejects.toThrow();
+    expect(readdirSync(dir)).toEqual(['target']);
+  });
 });
