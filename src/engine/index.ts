@@ -9,7 +9,8 @@ import { mainThreadCore } from '../wasm/index.js';
 import { sampleTierTables } from '../margin/index.js';
 import { liquidationPrices, tieredMargin } from '../margin/tiered/index.js';
 import type { Account, LiquidationPriceResult, Marks, TierTables, TieredMarginResult, TieredOptions } from '../margin/tiered/index.js';
-import { gridMargin } from '../margin/grid/index.js';
+import { gridMargin, prepareGrid } from '../margin/grid/index.js';
+import { packAccounts } from '../margin/grid/batch-task.js';
 import type { GridMarginConfig, GridMarginResult } from '../margin/grid/index.js';
 import { varEsMargin } from '../margin/var-es/index.js';
 import type { VarEsMarginConfig, VarEsMarginResult } from '../margin/var-es/index.js';
@@ -318,31 +319,26 @@ export class Engine implements AsyncDisposable {
     return this.track(async () => {
       const t0 = performance.now();
       if (!Array.isArray(accounts)) throw new ValidationError('accounts', 'type', `must be an array of { positions }; got ${describeValue(accounts)}`);
-      accounts.forEach((a, i) => {
+      prepareGrid(config); // validates the profile once
+      // Validate and build every account's table here (errors name the account before any worker
+      // starts), then share them as typed arrays: cloning position objects to workers costs more
+      // than the margin itself.
+      const tables = accounts.map((a, i) => {
         if (!a || !Array.isArray(a.positions)) throw new ValidationError(`accounts[${i}].positions`, 'required', 'must be an array of positions');
-      });
-      // validate everything up front on the calling thread (cheap next to the grid) so a bad
-      // account is named before any worker starts
-      if (accounts.length > 0) gridMargin(accounts[0].positions, market, config);
-      const parts = Math.max(1, Math.min(accounts.length, this.threads * 4));
-      const ranges = Array.from({ length: parts }, (_, p) => [Math.floor((p * accounts.length) / parts), Math.floor(((p + 1) * accounts.length) / parts)] as const);
-      const outs = await Promise.all(ranges.map(([from, to]) => this.pool.run<Float64Array>({
-        kind: 'grid-batch', accounts: accounts.slice(from, to).map((a) => a.positions), market, config,
-      }).catch((e: unknown) => {
-        // errors lose their class across threads: re-run the slice here to name the bad account
-        for (let i = from; i < to; i++) {
-          try {
-            gridMargin(accounts[i].positions, market, config);
-          } catch (inner) {
-            if (inner instanceof ValidationError) throw new ValidationError(`accounts[${i}].${inner.field}`, inner.rule, inner.message.replace(/^[^:]*: /, ''), inner.value);
-            throw inner;
-          }
+        try {
+          return buildInstrumentTable(a.positions, market);
+        } catch (e) {
+          if (e instanceof ValidationError) throw new ValidationError(`accounts[${i}].${e.field}`, e.rule, e.message.replace(/^[^:]*: /, ''), e.value);
+          throw e;
         }
-        throw e;
-      })));
-      const n = accounts.length;
-      const initial = new Float64Array(n);
-      const maintenance = new Float64Array(n);
+      });
+      const packed = packAccounts(tables, config);
+      const nAcc = accounts.length;
+      const parts = Math.max(1, Math.min(nAcc, this.threads * 4));
+      const ranges = Array.from({ length: parts }, (_, p) => [Math.floor((p * nAcc) / parts), Math.floor(((p + 1) * nAcc) / parts)] as const);
+      const outs = await Promise.all(ranges.map(([from, to]) => this.pool.run<Float64Array>({ kind: 'grid-batch', packed, from, to, market, config })));
+      const initial = new Float64Array(nAcc);
+      const maintenance = new Float64Array(nAcc);
       ranges.forEach(([from], p) => {
         const o = outs[p];
         for (let i = 0; i < o.length / 2; i++) {

@@ -144,15 +144,28 @@ export function prepareGrid(config: GridMarginConfig = {}): PreparedGrid {
  * underlyings moved alike), and each underlying's risk array sums its own positions' P&L.
  */
 export function gridMarginPrepared(positions: readonly Position[], market: Market, prep: PreparedGrid): GridMarginResult {
-  const { profile, scenarios, upIdx, downIdx } = prep;
   const table = buildInstrumentTable(positions, market);
-  const c = table.columns;
+  setVolScales(table.columns, prep);
+  return gridMarginOfTable(table.columns, table.underlyings, market, prep);
+}
+
+/** Sets each row's vol-shock scale for the grid's term-structure rule (options; 1 otherwise). */
+export function setVolScales(c: InstrumentColumns, prep: PreparedGrid): void {
+  for (let i = 0; i < c.n; i++) c.volScale[i] = volShockScale(prep.profile.volShock, c.expiry[i]);
+}
+
+/**
+ * The grid margin of a built instrument table (rows' `underlying` index into `underlyings`,
+ * vol-shock scales already set by `setVolScales`): the batch path, where tables are built and
+ * validated once on the calling thread and shared with the workers as typed arrays.
+ */
+export function gridMarginOfTable(c: InstrumentColumns, underlyings: readonly string[], market: Market, prep: PreparedGrid): GridMarginResult {
+  const { profile, scenarios, upIdx, downIdx } = prep;
   const n = c.n;
   const ns = scenarios.length;
-  const nu = table.underlyings.length;
+  const nu = underlyings.length;
   let sc = prep.columns.get(nu);
   if (!sc) prep.columns.set(nu, (sc = scenarioColumns(scenarios, profile, nu)));
-  for (let i = 0; i < n; i++) c.volScale[i] = volShockScale(profile.volShock, c.expiry[i]);
   if (prep.scratch.byPos.length < ns * n) prep.scratch.byPos = new Float64Array(2 * ns * n);
   const byPos = prep.scratch.byPos;
   revalueKernel(c, sc, prep.scratch.total, byPos);
@@ -178,7 +191,7 @@ export function gridMarginPrepared(positions: readonly Position[], market: Marke
     const swing = pnl[upIdx] - pnl[downIdx];
     const scale = Math.abs(pnl[upIdx]) + Math.abs(pnl[downIdx]);
     const direction = Math.abs(swing) <= 1e-12 * scale ? 0 : swing > 0 ? 1 : -1;
-    const underlying = table.underlyings[u];
+    const underlying = underlyings[u];
     const price = market.prices[underlying];
     byUnderlying.push({
       underlying, price, direction, riskArray,

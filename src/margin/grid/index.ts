@@ -15,6 +15,8 @@ export {
 export {
   gridMargin,
   gridMarginPrepared,
+  gridMarginOfTable,
+  setVolScales,
   prepareGrid,
   type PreparedGrid,
   gridScenarios,
