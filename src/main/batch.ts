@@ -6,6 +6,7 @@
  *
  * Programmatic use: `await runBatch({ scenarios: 20_000, reportPath: null })`.
  */
+import { ValidationError } from '../errors/index.js';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -169,9 +170,9 @@ function fill(o: BatchOptions): Filled {
     reportPath: o.reportPath === undefined ? resolve('reports', 'margin-report.html') : o.reportPath,
     threads: o.threads,
   };
-  if (!(Number.isInteger(f.scenarios) && f.scenarios >= 1000)) throw new RangeError(`options.scenarios must be an integer ≥ 1000; got ${f.scenarios}`);
-  if (!(f.confidence > 0.5 && f.confidence < 1)) throw new RangeError(`options.confidence must be in (0.5, 1); got ${f.confidence}`);
-  if (!(Number.isInteger(f.backtestWindow) && f.backtestWindow >= 20)) throw new RangeError(`options.backtestWindow must be an integer ≥ 20; got ${f.backtestWindow}`);
+  if (!(Number.isInteger(f.scenarios) && f.scenarios >= 1000)) throw new ValidationError('options.scenarios', 'range', `must be an integer ≥ 1000; got ${f.scenarios}`, f.scenarios);
+  if (!(f.confidence > 0.5 && f.confidence < 1)) throw new ValidationError('options.confidence', 'range', `must be in (0.5, 1); got ${f.confidence}`, f.confidence);
+  if (!(Number.isInteger(f.backtestWindow) && f.backtestWindow >= 20)) throw new ValidationError('options.backtestWindow', 'range', `must be an integer ≥ 20; got ${f.backtestWindow}`, f.backtestWindow);
   return f;
 }
 
@@ -235,7 +236,7 @@ export async function runBatch(options: BatchOptions = {}): Promise<BatchResult>
   const series = await timed(timings, 'load data', () => loadCsv(o.dataPath));
   const colOf = (f: Factor): number => {
     const j = series.symbols.indexOf(f);
-    if (j < 0) throw new RangeError(`data file ${o.dataPath} has no column ${f}; got ${series.symbols.join(', ')}`);
+    if (j < 0) throw new ValidationError('options.dataPath', 'columns', `data file ${o.dataPath} has no column ${f}; got ${series.symbols.join(', ')}`, o.dataPath);
     return j;
   };
   const cols = FACTORS.map(colOf);

@@ -198,3 +198,11 @@ describe('run() in-process', () => {
     }
   }, 30_000);
 });
+
+describe('report argument errors', () => {
+  it('exit 2 naming the field (too few scenarios)', async () => {
+    const r = await cli(['report', '--out', join(dir, 'x.html'), '--scenarios', '10', '-t', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/options\.scenarios/);
+  }, 30_000);
+});
