@@ -25,6 +25,7 @@ import type { MachineInfo } from './lib/machine.js';
 import { checkEstimate, mcTolerance, peerProblem } from './lib/model.js';
 import type { PeerProblem } from './lib/model.js';
 import { PeerToolchain, runPeer } from './lib/peers.js';
+import { naiveMonteCarlo } from './lib/naive-mc.js';
 import type { PeerCommand } from './lib/peers.js';
 import { consoleTable, fmtCount, fmtMoney, fmtRate, fmtRatio, fmtSeconds, markdownTable, writeJson, writeText } from './lib/results.js';
 import { summarize } from './lib/stats.js';
@@ -53,7 +54,7 @@ export function mcVarConfig(flags: Pick<BenchFlags, 'quick'>): McVarConfig {
     : { assets: 50, scenarios: 1_000_000, tsScenarios: 200_000, seed: 42, iterations: 7, warmupIterations: 1, peerRuns: 5, quick: false };
 }
 
-export type RowId = 'ts-1t' | 'wasm-1t' | 'wasm-2t' | 'wasm-all' | 'c' | 'c-fast' | 'numpy';
+export type RowId = 'ts-1t' | 'wasm-1t' | 'wasm-2t' | 'wasm-all' | 'c' | 'c-fast' | 'numpy' | 'js-naive';
 
 export interface Row {
   id: RowId;
@@ -87,6 +88,7 @@ export interface McVarRatios {
   wasm1T_vs_c: number | null;
   wasm1T_vs_numpy: number | null;
   wasm1T_vs_ts1T: number | null;
+  wasm1T_vs_jsNaive: number | null;
   wasmAllT_vs_cFast: number | null;
   wasm2T_vs_wasm1T: number | null;
   wasmAllT_vs_wasm1T: number | null;
@@ -200,6 +202,27 @@ function peerRow(spec: PeerRowSpec, cfg: McVarConfig, problem: PeerProblem): Row
   };
 }
 
+/** The straightforward JS Monte Carlo peer, in-process on the calling thread. */
+async function naiveRow(cfg: McVarConfig, problem: PeerProblem): Promise<Row> {
+  const scenarios = cfg.tsScenarios;
+  const label = `straightforward JS MC (${fmtCount(scenarios)} scen.)`;
+  const first = naiveMonteCarlo(problem.covariance, problem.exposures, scenarios, cfg.seed);
+  const checked = checkEstimate(label, problem, scenarios, first.var99, first.es975);
+  log(`${label}: var99 ${fmtMoney(first.var99)}, es975 ${fmtMoney(first.es975)} — timing ${cfg.iterations} iterations`);
+  const timed = await timeRow('js-naive', async () => {
+    naiveMonteCarlo(problem.covariance, problem.exposures, scenarios, cfg.seed);
+  }, { iterations: Math.min(cfg.iterations, 3), warmupIterations: cfg.warmupIterations });
+  const s = timed.summary;
+  return {
+    id: 'js-naive', label, kind: 'peer', status: 'ok', threads: 1, scenarios,
+    computes: 'PEER plain JS, 1 thread: seeded mulberry32 + polar normals, Cholesky, full L·z per scenario, full sort (bench/lib/naive-mc.ts)',
+    version: `Node ${process.version}`,
+    iterations: timed.iterations, warmupIterations: timed.warmupIterations, samplesSeconds: timed.samplesSeconds,
+    medianSeconds: s.median, spread: { min: s.min, p25: s.p25, p75: s.p75, max: s.max },
+    throughput: scenarios / s.median, ...checked,
+  };
+}
+
 function ratio(rows: readonly Row[], a: RowId, b: RowId): number | null {
   const ra = rows.find((r) => r.id === a && r.status === 'ok');
   const rb = rows.find((r) => r.id === b && r.status === 'ok');
@@ -230,6 +253,8 @@ export async function runMcVar(cfg: McVarConfig): Promise<McVarReport> {
   if (cores > 2) rows.push(await engineRow({ id: 'wasm-2t', label: 'WASM, 2 threads', threads: 2, wasm: true, scenarios: cfg.scenarios }, cfg, problem));
   rows.push(await engineRow({ id: 'wasm-all', label: `WASM, all threads (${cores})`, threads: cores, wasm: true, scenarios: cfg.scenarios }, cfg, problem));
 
+  rows.push(await naiveRow(cfg, problem));
+
   const tools = new PeerToolchain(dir);
   try {
     rows.push(peerRow({ id: 'c', label: 'mc_var.c (gcc -O3)', command: tools.compileC('mc_var.c'),
@@ -248,6 +273,7 @@ export async function runMcVar(cfg: McVarConfig): Promise<McVarReport> {
     wasm1T_vs_c: ratio(rows, 'wasm-1t', 'c'),
     wasm1T_vs_numpy: ratio(rows, 'wasm-1t', 'numpy'),
     wasm1T_vs_ts1T: ratio(rows, 'wasm-1t', 'ts-1t'),
+    wasm1T_vs_jsNaive: ratio(rows, 'wasm-1t', 'js-naive'),
     wasmAllT_vs_cFast: ratio(rows, 'wasm-all', 'c-fast'),
     wasm2T_vs_wasm1T: wasm2 ? ratio(rows, wasm2, 'wasm-1t') : null,
     wasmAllT_vs_wasm1T: ratio(rows, 'wasm-all', 'wasm-1t'),
@@ -271,6 +297,7 @@ const RATIO_LABELS: Record<keyof McVarRatios, string> = {
   wasm1T_vs_c: 'WASM 1 thread vs mc_var.c',
   wasm1T_vs_numpy: 'WASM 1 thread vs numpy',
   wasm1T_vs_ts1T: 'WASM 1 thread vs pure-TS twin (1 thread)',
+  wasm1T_vs_jsNaive: 'WASM 1 thread vs straightforward JS Monte Carlo (1 thread)',
   wasmAllT_vs_cFast: 'WASM all threads vs mc_var_fast.c',
   wasm2T_vs_wasm1T: 'WASM 2 threads vs WASM 1 thread',
   wasmAllT_vs_wasm1T: 'WASM all threads vs WASM 1 thread',
