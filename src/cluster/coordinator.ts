@@ -24,8 +24,9 @@ export interface ClusterOptions {
   url: string;
   queueName?: string;
   /**
-   * Parallelism the job split assumes (the engine cuts a job into 4 × this many chunk-range jobs,
-   * at most one per 4,096-scenario chunk). Default 8. Does not change the numbers.
+   * Parallelism the job split assumes (the engine cuts a job into 2–16 × this many chunk-range
+   * jobs, about one per 0.5 M scenarios, at most one per 4,096-scenario chunk). Default 8. Does
+   * not change the numbers.
    */
   parallelism?: number;
   /** Attempts per chunk job on worker errors (default 3; stalls are counted by the workers). */

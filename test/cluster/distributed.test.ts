@@ -15,6 +15,8 @@ import { createEngine } from '../../src/engine/index.js';
 import type { Engine, VarResult } from '../../src/engine/index.js';
 import { createClusterEngine } from '../../src/cluster/index.js';
 import { buildServer } from '../../src/service/index.js';
+import { planTasks } from '../../src/risk/mc.js';
+import { CHUNK_SCENARIOS } from '../../src/risk/mc-task.js';
 
 const hasRedis = spawnSync('sh', ['-c', 'command -v redis-server && command -v redis-cli']).status === 0;
 const CLI = join(process.cwd(), 'build/src/cli/main.js');
@@ -139,10 +141,12 @@ describe.skipIf(!hasRedis)('distributed Monte Carlo on BullMQ', () => {
     } finally {
       await remote.close();
     }
-    // parallelism 2 → 8 chunk-range jobs, each completed once (log lines may trail the queue events)
+    // each chunk-range job of the split (planTasks for parallelism 2) completed exactly once
+    // (log lines may trail the queue events)
+    const jobs = planTasks(Math.ceil(options.scenarios / CHUNK_SCENARIOS), 2).length;
     const completed = (): number => workers.reduce((s, w) => s + w.lines.filter((l) => l.msg === 'job completed').length, 0);
-    for (let i = 0; i < 50 && completed() < 8; i++) await sleep(100);
-    expect(completed()).toBe(8);
+    for (let i = 0; i < 50 && completed() < jobs; i++) await sleep(100);
+    expect(completed()).toBe(jobs);
 
     // the same through the service: POST /v1/batches with --queue
     const app = await buildServer({ engine, apiKeys: ['k'], resultsDir, queue: { url, queueName, parallelism: 2 }, defaultMetrics: false });
