@@ -4,7 +4,7 @@
  */
 import { ValidationError, describeValue } from '../errors/index.js';
 import { balancedRowRanges, shareForCov } from '../market/cov-task.js';
-import { ewmaCovariance, ledoitWolf } from '../market/index.js';
+import { centreColumns, ewmaCovariance, ledoitWolfFromCentred } from '../market/index.js';
 import type { EngineContext } from './context.js';
 
 /** A T×N matrix of observations: nested rows, or row-major data with its shape. */
@@ -54,50 +54,63 @@ function toNested(d: ArrayLike<number>, n: number): number[][] {
   return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (__, j) => d[i * n + j]));
 }
 
+/** Sample covariance (ddof = 1) on the pool: equal-work row ranges, bit-identical to one thread. */
+async function sampleOnPool(ctx: EngineContext, data: Float64Array, rows: number, cols: number): Promise<Float64Array> {
+  const shared = shareForCov(data, rows, cols);
+  const ranges = balancedRowRanges(cols, Math.min(cols, ctx.pool.threads));
+  const parts = await Promise.all(ranges.map(([rowFrom, rowTo]) =>
+    ctx.pool.run<Float64Array>({ kind: 'cov', shared, t: rows, n: cols, rowFrom, rowTo, wasm: ctx.wasm })));
+  const out = new Float64Array(cols * cols);
+  ranges.forEach(([from, to], p) => {
+    for (let i = from; i < to; i++) {
+      for (let j = i; j < cols; j++) {
+        const v = parts[p][(i - from) * cols + j];
+        out[i * cols + j] = v;
+        out[j * cols + i] = v;
+      }
+    }
+  });
+  return out;
+}
+
 /**
  * Covariance of a T×N return matrix. `sample` runs the blocked WASM kernel over the pool (rows
- * of the result split into equal-work ranges; bit-identical to one thread); `ewma` and
- * `ledoit-wolf` run on the calling thread.
+ * of the result split into equal-work ranges; bit-identical to one thread); `ledoit-wolf` takes
+ * its XᵀX from the same pool run and adds only O(T·N) sums on the calling thread; `ewma` runs on
+ * the calling thread.
  * @throws ValidationError for a ragged or non-finite matrix, fewer than 2 rows or a bad option.
  */
 export async function computeCovariance(ctx: EngineContext, returns: Matrix, options: CovarianceOptions = {}): Promise<CovarianceResult> {
-  {
-    const t0 = performance.now();
-    const method = options.method ?? 'sample';
-    if (!['sample', 'ewma', 'ledoit-wolf'].includes(method)) {
-      throw new ValidationError('options.method', 'enum', `must be 'sample', 'ewma' or 'ledoit-wolf'; got ${describeValue(method)}`);
-    }
-    const { data, rows, cols } = toRowMajor(returns);
-    if (rows < 2) throw new ValidationError('returns', 'length', `needs at least 2 rows; got ${rows}`);
-    if (cols < 1) throw new ValidationError('returns[0]', 'length', 'needs at least 1 column');
-    for (let i = 0; i < rows * cols; i++) {
-      if (!Number.isFinite(data[i])) {
-        throw new ValidationError(`returns[${Math.floor(i / cols)}][${i % cols}]`, 'finite', `must be a finite number; got ${describeValue(data[i])}`);
-      }
-    }
-    const kernel = ctx.wasm ? 'wasm' as const : 'ts' as const;
-    if (method !== 'sample') {
-      const nested = Array.isArray(returns) ? returns : Array.from({ length: rows }, (_, r) => Array.from(data.subarray(r * cols, (r + 1) * cols)));
-      if (method === 'ewma') {
-        return { covariance: ewmaCovariance(nested, options.lambda ?? 0.94), method, rows, cols, kernel, elapsedMs: performance.now() - t0 };
-      }
-      const lw = ledoitWolf(nested, { target: options.target ?? 'identity' });
-      return { covariance: lw.covariance, shrinkage: lw.shrinkage, method, rows, cols, kernel, elapsedMs: performance.now() - t0 };
-    }
-    const shared = shareForCov(data, rows, cols);
-    const ranges = balancedRowRanges(cols, Math.min(cols, ctx.pool.threads));
-    const parts = await Promise.all(ranges.map(([rowFrom, rowTo]) =>
-      ctx.pool.run<Float64Array>({ kind: 'cov', shared, t: rows, n: cols, rowFrom, rowTo, wasm: ctx.wasm })));
-    const out = new Float64Array(cols * cols);
-    ranges.forEach(([from, to], p) => {
-      for (let i = from; i < to; i++) {
-        for (let j = i; j < cols; j++) {
-          const v = parts[p][(i - from) * cols + j];
-          out[i * cols + j] = v;
-          out[j * cols + i] = v;
-        }
-      }
-    });
-    return { covariance: toNested(out, cols), method, rows, cols, kernel, elapsedMs: performance.now() - t0 };
+  const t0 = performance.now();
+  const method = options.method ?? 'sample';
+  if (!['sample', 'ewma', 'ledoit-wolf'].includes(method)) {
+    throw new ValidationError('options.method', 'enum', `must be 'sample', 'ewma' or 'ledoit-wolf'; got ${describeValue(method)}`);
   }
+  const target = options.target ?? 'identity';
+  if (target !== 'identity' && target !== 'constant-correlation') {
+    throw new ValidationError('options.target', 'enum', `must be 'identity' or 'constant-correlation'; got ${describeValue(target)}`);
+  }
+  const { data, rows, cols } = toRowMajor(returns);
+  if (rows < 2) throw new ValidationError('returns', 'length', `needs at least 2 rows; got ${rows}`);
+  if (cols < 1) throw new ValidationError('returns[0]', 'length', 'needs at least 1 column');
+  for (let i = 0; i < rows * cols; i++) {
+    if (!Number.isFinite(data[i])) {
+      throw new ValidationError(`returns[${Math.floor(i / cols)}][${i % cols}]`, 'finite', `must be a finite number; got ${describeValue(data[i])}`);
+    }
+  }
+  const kernel = ctx.wasm ? 'wasm' as const : 'ts' as const;
+  const done = (covariance: number[][], shrinkage?: number): CovarianceResult => ({
+    covariance, method, rows, cols, kernel, elapsedMs: performance.now() - t0, ...(shrinkage === undefined ? {} : { shrinkage }),
+  });
+  if (method === 'ewma') {
+    const nested = Array.isArray(returns) ? returns : Array.from({ length: rows }, (_, r) => Array.from(data.subarray(r * cols, (r + 1) * cols)));
+    return done(ewmaCovariance(nested, options.lambda ?? 0.94));
+  }
+  const sample = await sampleOnPool(ctx, data, rows, cols);
+  if (method === 'sample') return done(toNested(sample, cols));
+  const xtx = sample.map((v) => v * (rows - 1)); // XcᵀXc
+  const xc = Float64Array.from(data.subarray(0, rows * cols));
+  centreColumns(xc, rows, cols);
+  const lw = ledoitWolfFromCentred(xc, rows, cols, xtx, target);
+  return done(lw.covariance, lw.shrinkage);
 }

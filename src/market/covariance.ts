@@ -115,39 +115,63 @@ export function ledoitWolf(x: number[][], opts: { target?: 'identity' | 'constan
   const kind = requireOneOf('options.target', opts.target ?? 'identity', ['identity', 'constant-correlation'] as const);
   const { rows: t, cols: n } = requireMatrix('x', x, 2);
   const xc = toFloat64(x, t, n);
-  const mean = new Float64Array(n);
-  for (let r = 0; r < t; r++) for (let j = 0; j < n; j++) mean[j] += xc[r * n + j];
-  for (let j = 0; j < n; j++) mean[j] /= t;
-  for (let r = 0; r < t; r++) for (let j = 0; j < n; j++) xc[r * n + j] -= mean[j];
-  // S = XcᵀXc / T, and the fourth-moment sums both targets need.
+  centreColumns(xc, t, n);
+  // XcᵀXc (upper triangle, mirrored): the only O(T·N²) part
   const xtx = new Float64Array(n * n);
-  const x2tx2 = new Float64Array(n * n);
   for (let r = 0; r < t; r++) {
     const o = r * n;
     for (let i = 0; i < n; i++) {
       const xi = xc[o + i];
-      const xi2 = xi * xi;
-      for (let j = i; j < n; j++) {
-        const xj = xc[o + j];
-        xtx[i * n + j] += xi * xj;
-        x2tx2[i * n + j] += xi2 * xj * xj;
-      }
+      for (let j = i; j < n; j++) xtx[i * n + j] += xi * xc[o + j];
     }
   }
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) { xtx[j * n + i] = xtx[i * n + j]; x2tx2[j * n + i] = x2tx2[i * n + j]; }
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) xtx[j * n + i] = xtx[i * n + j];
+  return ledoitWolfFromCentred(xc, t, n, xtx, kind);
+}
+
+/** Subtracts each column's mean in place (row-major T×N). */
+export function centreColumns(x: Float64Array, t: number, n: number): void {
+  const mean = new Float64Array(n);
+  for (let r = 0; r < t; r++) for (let j = 0; j < n; j++) mean[j] += x[r * n + j];
+  for (let j = 0; j < n; j++) mean[j] /= t;
+  for (let r = 0; r < t; r++) for (let j = 0; j < n; j++) x[r * n + j] -= mean[j];
+}
+
+/**
+ * Ledoit–Wolf from centred data `xc` (T×N) and its cross-product `xtx` = XcᵀXc (full N×N), which
+ * the caller may compute with a faster kernel (the engine uses the WASM pool). Every other sum the
+ * shrinkage needs is O(T·N): Σ_ij Σ_t x_ti² x_tj² = Σ_t (Σ_i x_ti²)², its diagonal Σ_t x_ti⁴, and
+ * for the constant-correlation target Σ_{j≠i} (sd_j/sd_i) Σ_t x_ti³ x_tj = Σ_t x_ti³ (u_t − sd_i x_ti)
+ * with u_t = Σ_j sd_j x_tj.
+ */
+export function ledoitWolfFromCentred(
+  xc: Float64Array, t: number, n: number, xtx: Float64Array, kind: 'identity' | 'constant-correlation',
+): ShrunkCovariance {
   const s = new Float64Array(n * n);
   for (let k = 0; k < n * n; k++) s[k] = xtx[k] / t;
+  // Σ_t (Σ_i x_ti²)² and the diagonal fourth moments
+  let sumX2X2 = 0;
+  const x4 = new Float64Array(n);
+  for (let r = 0; r < t; r++) {
+    const o = r * n;
+    let q = 0;
+    for (let i = 0; i < n; i++) {
+      const v = xc[o + i] * xc[o + i];
+      q += v;
+      x4[i] += v * v;
+    }
+    sumX2X2 += q * q;
+  }
   const f = new Float64Array(n * n);
   let delta: number;
   if (kind === 'identity') {
     let trace = 0;
     for (let i = 0; i < n; i++) trace += s[i * n + i];
     const mu = trace / n;
-    let beta_ = 0;
     let delta_ = 0;
-    for (let k = 0; k < n * n; k++) { beta_ += x2tx2[k]; delta_ += xtx[k] * xtx[k]; }
+    for (let k = 0; k < n * n; k++) delta_ += xtx[k] * xtx[k];
     delta_ /= t * t;
-    let beta = (beta_ / t - delta_) / (n * t);
+    let beta = (sumX2X2 / t - delta_) / (n * t);
     const d = (delta_ - 2 * mu * trace + n * mu * mu) / n;
     beta = Math.min(beta, d);
     delta = beta === 0 ? 0 : beta / d;
@@ -164,32 +188,28 @@ export function ledoitWolf(x: number[][], opts: { target?: 'identity' | 'constan
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) rsum += s[i * n + j] / (sd[i] * sd[j]);
     const rBar = rsum / (n * (n - 1));
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) f[i * n + j] = i === j ? s[i * n + i] : rBar * sd[i] * sd[j];
-    // π̂ = Σ_ij [ (1/T) Σ_t x_ti² x_tj² − s_ij² ]
-    let phi = 0;
+    // π̂ = Σ_ij [ (1/T) Σ_t x_ti² x_tj² − s_ij² ], and its diagonal part
+    let sumS2 = 0;
+    for (let k = 0; k < n * n; k++) sumS2 += s[k] * s[k];
+    const phi = sumX2X2 / t - sumS2;
     let phiDiag = 0;
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        const p = x2tx2[i * n + j] / t - s[i * n + j] * s[i * n + j];
-        phi += p;
-        if (i === j) phiDiag += p;
-      }
-    }
-    // θ_ii,ij = (1/T) Σ_t x_ti³ x_tj − s_ii s_ij (i ≠ j)
-    const x3tx = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) phiDiag += x4[i] / t - s[i * n + i] * s[i * n + i];
+    // Σ_{i≠j} (sd_j/sd_i) θ_ij, θ_ij = (1/T) Σ_t x_ti³ x_tj − s_ii s_ij
+    const x3u = new Float64Array(n); // Σ_t x_ti³ (u_t − sd_i x_ti)
     for (let r = 0; r < t; r++) {
       const o = r * n;
+      let u = 0;
+      for (let j = 0; j < n; j++) u += sd[j] * xc[o + j];
       for (let i = 0; i < n; i++) {
-        const xi3 = xc[o + i] ** 3;
-        for (let j = 0; j < n; j++) x3tx[i * n + j] += xi3 * xc[o + j];
+        const xi = xc[o + i];
+        x3u[i] += xi * xi * xi * (u - sd[i] * xi);
       }
     }
     let rhoOff = 0;
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        if (i === j) continue;
-        const theta = x3tx[i * n + j] / t - s[i * n + i] * s[i * n + j];
-        rhoOff += (sd[j] / sd[i]) * theta;
-      }
+      let sdS = 0; // Σ_{j≠i} sd_j s_ij
+      for (let j = 0; j < n; j++) if (j !== i) sdS += sd[j] * s[i * n + j];
+      rhoOff += (x3u[i] / t - s[i * n + i] * sdS) / sd[i];
     }
     const rho = phiDiag + rBar * rhoOff;
     let gamma = 0;

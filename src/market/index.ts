@@ -12,7 +12,7 @@ export type { ReturnKind, WindowRange } from './returns.js';
 export { ewmaVolatility, fitGarch11, garchForecast } from './volatility.js';
 export type { EwmaVolResult, Garch11Params, Garch11Fit } from './volatility.js';
 export {
-  sampleCovariance, ewmaCovariance, ledoitWolf, correlationFromCovariance, covarianceFromVolsAndCorrelation,
+  sampleCovariance, ewmaCovariance, ledoitWolf, ledoitWolfFromCentred, centreColumns, correlationFromCovariance, covarianceFromVolsAndCorrelation,
 } from './covariance.js';
 export type { EwmaCovarianceOptions, ShrunkCovariance } from './covariance.js';
 export { jacobiEigen, nearestPsd, isPsd, conditionNumber } from './linalg.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { ValidationError, createEngine } from '../../src/index.js';
 import type { Engine } from '../../src/index.js';
-import { isPsd, sampleCovariance } from '../../src/market/index.js';
+import { isPsd, ledoitWolf, sampleCovariance } from '../../src/market/index.js';
 import { balancedRowRanges } from '../../src/market/cov-task.js';
 
 const engines: Engine[] = [];
@@ -52,6 +52,17 @@ describe('covariance on the pool', () => {
     expect(lw.shrinkage).toBeLessThanOrEqual(1);
     const ew = await engines[0].covariance(returns, { method: 'ewma', lambda: 0.97 });
     expect(isPsd(ew.covariance)).toBe(true);
+  });
+
+  it('Ledoit–Wolf on the pool (XᵀX from the WASM kernel) equals the single-threaded estimator, both targets', async () => {
+    for (const target of ['identity', 'constant-correlation'] as const) {
+      const ref = ledoitWolf(returns, { target });
+      for (const e of engines) {
+        const got = await e.covariance(returns, { method: 'ledoit-wolf', target });
+        expect(Math.abs(got.shrinkage! - ref.shrinkage)).toBeLessThanOrEqual(1e-12 * ref.shrinkage);
+        got.covariance.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(v - ref.covariance[i][j])).toBeLessThanOrEqual(1e-12 * Math.abs(ref.covariance[i][i]))));
+      }
+    }
   });
 
   it('names the cell for non-finite input and rejects ragged rows', async () => {
