@@ -1,3 +1,5 @@
+import { expect } from 'vitest';
+import { ValidationError } from '../src/errors/index.js';
 /** Shared fixtures for the core tests. */
 
 /** The peers' deterministic covariance: B Bᵀ + diag(d²) with 3 factors (../shared/peers). */
@@ -36,4 +38,15 @@ export function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** Runs `f`, expects it to throw a ValidationError, and returns that error. */
+export function validationErrorOf(f: () => unknown): ValidationError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ValidationError);
+    return e as ValidationError;
+  }
+  throw new Error('expected a ValidationError');
 }

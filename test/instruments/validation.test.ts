@@ -1,19 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../src/errors/index.js';
 import { blackScholes, optionGreeks, revalue, revalueGrid, type Market, type Position } from '../../src/instruments/index.js';
+import { validationErrorOf } from '../helpers.js';
 
 const market: Market = { prices: { BTC: 50000 } };
 const call = (o: Record<string, unknown>): Position =>
   ({ kind: 'option', optionType: 'call', style: 'linear', underlying: 'BTC', quantity: 1, strike: 50000, expiry: 0.5, vol: 0.5, ...o }) as Position;
 
 function fieldOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return `${(e as ValidationError).field} | ${(e as Error).message}`;
-  }
-  throw new Error('expected a ValidationError');
+  const e = validationErrorOf(fn);
+  return `${e.field} | ${e.message}`;
 }
 
 describe('input validation', () => {

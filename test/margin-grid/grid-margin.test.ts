@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { ValidationError } from '../../src/errors/index.js';
 import { revalue, type Market, type Position } from '../../src/instruments/index.js';
 import { DEFAULT_GRID_PROFILE, corePriceMoves, gridMargin, gridScenarios, volShockScale } from '../../src/margin/grid/index.js';
+import { validationErrorOf } from '../helpers.js';
 
 const market: Market = { prices: { BTC: 50000, ETH: 2500, SOL: 150 } };
 const perp = (underlying: string, quantity: number): Position => ({ kind: 'linear-perp', underlying, quantity });
@@ -146,15 +147,7 @@ describe('gridMargin', () => {
 });
 
 describe('grid margin validation', () => {
-  const bad = (config: object): ValidationError => {
-    try {
-      gridMargin([perp('BTC', 1)], market, config);
-    } catch (e) {
-      expect(e).toBeInstanceOf(ValidationError);
-      return e as ValidationError;
-    }
-    throw new Error('expected a ValidationError');
-  };
+  const bad = (config: object): ValidationError => validationErrorOf(() => gridMargin([perp('BTC', 1)], market, config));
 
   it.each([
     [{ pricePoints: 8 }, 'profile.pricePoints'],

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../src/errors/index.js';
 import type { Position } from '../../src/instruments/index.js';
 import { varEsMargin, type VarEsMarginConfig } from '../../src/margin/var-es/index.js';
 import type { PriceSeries } from '../../src/market/index.js';
 import { gbmHistory, isoDay, lastPrices } from './fixtures.js';
+import { validationErrorOf } from '../helpers.js';
 
 const hist = gbmHistory({ symbols: ['BTC', 'ETH'], start: [50000, 3000], vol: [0.03, 0.04], days: 300, seed: 1 });
 const market = lastPrices(hist);
@@ -12,39 +12,29 @@ const book: Position[] = [
   { kind: 'spot', underlying: 'ETH', quantity: 5 },
 ];
 
-/** Runs `f` and returns the ValidationError it throws. */
-function caught(f: () => unknown): ValidationError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return e as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
 
-const withConfig = (config: unknown) => caught(() => varEsMargin(book, market, hist, config as VarEsMarginConfig));
+const withConfig = (config: unknown) => validationErrorOf(() => varEsMargin(book, market, hist, config as VarEsMarginConfig));
 
 describe('history errors name the field', () => {
   it('names history.symbols and the position when an underlying has no series', () => {
-    const e = caught(() => varEsMargin([...book, { kind: 'linear-perp', underlying: 'SOL', quantity: 1 }], { prices: { ...market.prices, SOL: 150 } }, hist));
+    const e = validationErrorOf(() => varEsMargin([...book, { kind: 'linear-perp', underlying: 'SOL', quantity: 1 }], { prices: { ...market.prices, SOL: 150 } }, hist));
     expect(e.field).toBe('history.symbols');
     expect(e.message).toMatch(/no price series for underlying "SOL" \(positions\[2\]\.underlying\)/);
   });
 
   it('names history.prices when the history is too short for the MPOR and confidence', () => {
     const short: PriceSeries = { ...hist, dates: hist.dates.slice(0, 30), prices: hist.prices.slice(0, 30) };
-    const e = caught(() => varEsMargin(book, market, short));
+    const e = validationErrorOf(() => varEsMargin(book, market, short));
     expect(e.field).toBe('history.prices');
     expect(e.rule).toBe('length');
     expect(e.message).toMatch(/needs at least 41 daily returns .*got 29/);
-    expect(caught(() => varEsMargin(book, market, short, { volModel: { kind: 'garch' } })).field).toBe('history.prices');
+    expect(validationErrorOf(() => varEsMargin(book, market, short, { volModel: { kind: 'garch' } })).field).toBe('history.prices');
   });
 
   it('names the bad price with its row and column', () => {
     const prices = hist.prices.map((r) => r.slice());
     prices[3][1] = -2;
-    const e = caught(() => varEsMargin(book, market, { ...hist, prices }));
+    const e = validationErrorOf(() => varEsMargin(book, market, { ...hist, prices }));
     expect(e.field).toBe('history.prices[3][1]');
     expect(e.message).toMatch(/price of ETH on 2015-01-04 must be a finite number > 0; got -2/);
   });
@@ -57,7 +47,7 @@ describe('history errors name the field', () => {
     const call: Position = { kind: 'option', optionType: 'call', style: 'linear', underlying: 'USDX', quantity: -1e6, strike: 1, expiry: 0.1, vol: 0.5 };
     const hedge: Position[] = [{ kind: 'spot', underlying: 'USDX', quantity: 1e6 }, { kind: 'linear-perp', underlying: 'USDX', quantity: -1e6 }];
     for (const b of [[call], [{ kind: 'spot', underlying: 'USDX', quantity: -1 }], hedge] as Position[][]) {
-      const e = caught(() => varEsMargin(b, m, peg));
+      const e = validationErrorOf(() => varEsMargin(b, m, peg));
       expect(e.field).toBe('history.prices');
       expect(e.rule).toBe('degenerate');
       expect(e.message).toMatch(/^history\.prices: filtered scenario 2015-10-2\d … 2015-10-\d\d has a non-finite P&L \(moves USDX Infinity\)/);
@@ -68,15 +58,15 @@ describe('history errors name the field', () => {
 
   it('names history.prices when a move follows a flat seed window (zero conditional vol)', () => {
     const prices = hist.prices.map((r, t) => (t <= 40 ? [50000, 3000] : r.slice()));
-    const e = caught(() => varEsMargin(book, market, { ...hist, prices }));
+    const e = validationErrorOf(() => varEsMargin(book, market, { ...hist, prices }));
     expect(e.field).toBe('history.prices');
     expect(e.message).toMatch(/conditional vol of BTC is 0 before the move on 2015-02-11/);
   });
 
   it('names history.prices on a shape mismatch and history.symbols on duplicates', () => {
-    expect(caught(() => varEsMargin(book, market, { ...hist, prices: hist.prices.slice(1) })).field).toBe('history.prices');
-    expect(caught(() => varEsMargin(book, market, { ...hist, symbols: ['BTC', 'BTC'] })).field).toBe('history.symbols[1]');
-    expect(caught(() => varEsMargin(book, market, null as unknown as PriceSeries)).field).toBe('history');
+    expect(validationErrorOf(() => varEsMargin(book, market, { ...hist, prices: hist.prices.slice(1) })).field).toBe('history.prices');
+    expect(validationErrorOf(() => varEsMargin(book, market, { ...hist, symbols: ['BTC', 'BTC'] })).field).toBe('history.symbols[1]');
+    expect(validationErrorOf(() => varEsMargin(book, market, null as unknown as PriceSeries)).field).toBe('history');
   });
 });
 
@@ -113,7 +103,7 @@ describe('config errors name the field', () => {
     expect(withConfig({ liquidity: { capacityUsd: { BTC: 0, ETH: 1 } } }).field).toBe('config.liquidity.capacityUsd.BTC');
     // an underlying named like an Object.prototype member has no inherited capacity (before: NaN add-on)
     const h = { ...hist, symbols: ['constructor', 'ETH'] };
-    const inherited = caught(() => varEsMargin([{ kind: 'spot', underlying: 'constructor', quantity: 1 }], { prices: { constructor: 50000 } }, h, { liquidity: { capacityUsd: {} } }));
+    const inherited = validationErrorOf(() => varEsMargin([{ kind: 'spot', underlying: 'constructor', quantity: 1 }], { prices: { constructor: 50000 } }, h, { liquidity: { capacityUsd: {} } }));
     expect(inherited.field).toBe('config.liquidity.capacityUsd.constructor');
   });
 
@@ -137,7 +127,7 @@ describe('config errors name the field', () => {
   });
 
   it('passes position errors through from the instruments module', () => {
-    const e = caught(() => varEsMargin([{ kind: 'spot', underlying: 'BTC', quantity: Number.NaN }], market, hist));
+    const e = validationErrorOf(() => varEsMargin([{ kind: 'spot', underlying: 'BTC', quantity: Number.NaN }], market, hist));
     expect(e.field).toBe('positions[0].quantity');
   });
 });

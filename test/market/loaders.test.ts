@@ -2,20 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ValidationError } from '../../src/errors/index.js';
 import { fromArrays, loadCsv, parseCsv } from '../../src/market/index.js';
 import { EU_CSV } from './helpers.js';
+import { validationErrorOf } from '../helpers.js';
 
-/** Runs f, expects a ValidationError, returns it. */
-function catchValidation(f: () => unknown): ValidationError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return e as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('parseCsv (wide format)', () => {
   it('loads the EuStockMarkets file with day index, four symbols and 1860 rows', async () => {
@@ -27,15 +17,15 @@ describe('parseCsv (wide format)', () => {
   });
 
   it('rejects a missing value naming the line and column', () => {
-    const e = catchValidation(() => parseCsv('date,A,B\n2024-01-01,1,2\n2024-01-02,NA,3'));
+    const e = validationErrorOf(() => parseCsv('date,A,B\n2024-01-01,1,2\n2024-01-02,NA,3'));
     expect(e.rule).toBe('missing');
     expect(e.field).toBe('csv line 3, column A');
     expect(e.message).toContain('"NA"');
   });
 
   it('rejects an empty cell and NaN the same way', () => {
-    expect(catchValidation(() => parseCsv('date,A,B\n1,1,\n2,2,3')).field).toBe('csv line 2, column B');
-    expect(catchValidation(() => parseCsv('date,A,B\n1,1,2\n2,NaN,3')).field).toBe('csv line 3, column A');
+    expect(validationErrorOf(() => parseCsv('date,A,B\n1,1,\n2,2,3')).field).toBe('csv line 2, column B');
+    expect(validationErrorOf(() => parseCsv('date,A,B\n1,1,2\n2,NaN,3')).field).toBe('csv line 3, column A');
   });
 
   it('forward-fills a gap when fill is forward', () => {
@@ -44,7 +34,7 @@ describe('parseCsv (wide format)', () => {
   });
 
   it('refuses to forward-fill a gap in the first row', () => {
-    expect(catchValidation(() => parseCsv('date,A\n1,NA\n2,3', { fill: 'forward' })).field).toBe('csv line 2, column A');
+    expect(validationErrorOf(() => parseCsv('date,A\n1,NA\n2,3', { fill: 'forward' })).field).toBe('csv line 2, column A');
   });
 
   it('drops rows with a gap when fill is drop-row', () => {
@@ -54,18 +44,18 @@ describe('parseCsv (wide format)', () => {
   });
 
   it('rejects a negative price naming the cell and value', () => {
-    const e = catchValidation(() => parseCsv('date,A,B\n2024-01-01,1,2\n2024-01-02,3,-4'));
+    const e = validationErrorOf(() => parseCsv('date,A,B\n2024-01-01,1,2\n2024-01-02,3,-4'));
     expect(e.rule).toBe('positive');
     expect(e.field).toBe('csv line 3, column B');
     expect(e.message).toContain('-4');
   });
 
   it('rejects a zero price', () => {
-    expect(catchValidation(() => parseCsv('date,A\n1,0')).rule).toBe('positive');
+    expect(validationErrorOf(() => parseCsv('date,A\n1,0')).rule).toBe('positive');
   });
 
   it('rejects an unsorted date naming its line', () => {
-    const e = catchValidation(() => parseCsv('date,A\n2024-01-02,1\n2024-01-01,2'));
+    const e = validationErrorOf(() => parseCsv('date,A\n2024-01-02,1\n2024-01-01,2'));
     expect(e.rule).toBe('sorted');
     expect(e.field).toBe('csv line 3, column date');
     expect(e.message).toContain('2024-01-01');
@@ -82,15 +72,15 @@ describe('parseCsv (wide format)', () => {
   });
 
   it('rejects a duplicate date even with sort', () => {
-    expect(catchValidation(() => parseCsv('date,A\n2024-01-01,1\n2024-01-01,2', { sort: true })).rule).toBe('unique');
+    expect(validationErrorOf(() => parseCsv('date,A\n2024-01-01,1\n2024-01-01,2', { sort: true })).rule).toBe('unique');
   });
 
   it('rejects a non-numeric price', () => {
-    expect(catchValidation(() => parseCsv('date,A\n1,abc')).rule).toBe('number');
+    expect(validationErrorOf(() => parseCsv('date,A\n1,abc')).rule).toBe('number');
   });
 
   it('rejects a ragged row', () => {
-    expect(catchValidation(() => parseCsv('date,A,B\n1,2')).field).toBe('csv line 2');
+    expect(validationErrorOf(() => parseCsv('date,A,B\n1,2')).field).toBe('csv line 2');
   });
 
   it('reads a semicolon-separated file and rejects a delimiter that is not one character', () => {
@@ -101,7 +91,7 @@ describe('parseCsv (wide format)', () => {
   });
 
   it('rejects an unknown fill option naming it', () => {
-    expect(catchValidation(() => parseCsv('date,A\n1,2', { fill: 'zero' as never })).field).toBe('options.fill');
+    expect(validationErrorOf(() => parseCsv('date,A\n1,2', { fill: 'zero' as never })).field).toBe('options.fill');
   });
 });
 
@@ -123,19 +113,19 @@ describe('parseCsv (long format)', () => {
   });
 
   it('treats a symbol absent on a date as a missing value', () => {
-    const e = catchValidation(() => parseCsv(long));
+    const e = validationErrorOf(() => parseCsv(long));
     expect(e.rule).toBe('missing');
     expect(e.field).toBe('date 2024-01-03, symbol ETH (no row)');
   });
 
   it('rejects a duplicate (date, symbol) row', () => {
-    const e = catchValidation(() => parseCsv('date,symbol,close\n2024-01-01,BTC,1\n2024-01-01,BTC,2'));
+    const e = validationErrorOf(() => parseCsv('date,symbol,close\n2024-01-01,BTC,1\n2024-01-01,BTC,2'));
     expect(e.field).toBe('csv line 3');
     expect(e.rule).toBe('unique');
   });
 
   it('rejects a negative close naming its line', () => {
-    const e = catchValidation(() => parseCsv('symbol,date,close\nBTC,2024-01-01,1\nBTC,2024-01-02,-1'));
+    const e = validationErrorOf(() => parseCsv('symbol,date,close\nBTC,2024-01-01,1\nBTC,2024-01-02,-1'));
     expect(e.field).toBe('csv line 3, symbol BTC');
   });
 });
@@ -149,10 +139,10 @@ describe('loadCsv and fromArrays', () => {
   });
 
   it('validates in-memory arrays with the same rules', () => {
-    expect(catchValidation(() => fromArrays(['1', '2'], ['A'], [[1], [NaN]])).field).toBe('prices[1][0]');
-    expect(catchValidation(() => fromArrays(['1', '2'], ['A'], [[1], [-2]])).field).toBe('prices[1][0]');
-    expect(catchValidation(() => fromArrays(['2', '1'], ['A'], [[1], [2]])).field).toBe('dates[1]');
-    expect(catchValidation(() => fromArrays(['1'], ['A', 'A'], [[1, 2]])).field).toBe('symbols[1]');
+    expect(validationErrorOf(() => fromArrays(['1', '2'], ['A'], [[1], [NaN]])).field).toBe('prices[1][0]');
+    expect(validationErrorOf(() => fromArrays(['1', '2'], ['A'], [[1], [-2]])).field).toBe('prices[1][0]');
+    expect(validationErrorOf(() => fromArrays(['2', '1'], ['A'], [[1], [2]])).field).toBe('dates[1]');
+    expect(validationErrorOf(() => fromArrays(['1'], ['A', 'A'], [[1, 2]])).field).toBe('symbols[1]');
     expect(fromArrays([2, 1], ['A'], [[2], [1]], { sort: true }).prices).toEqual([[1], [2]]);
     expect(fromArrays([1, 2, 3], ['A'], [[1], [null], [3]], { fill: 'forward' }).prices).toEqual([[1], [1], [3]]);
   });
