@@ -1,22 +1,22 @@
 /**
- * Coordinator side of distributed Monte Carlo: an `Engine` whose pool is the BullMQ queue.
+ * Coordinator side of the cluster: an `Engine` whose task runner is the BullMQ queue.
  *
- * `RemotePool` has the WorkerPool surface the engine uses (`threads`, `run`, `utilization`,
- * `close`, `destroy`); each pool task (a chunk range) becomes one queue job, and its answer comes
- * back as the same `McTaskResult`. The engine's own code then plans the chunks, merges the tails
- * with `mergeTails`, sums the chunk sums in chunk order and takes the levels with
- * `levelsFromSortedTail` — so a distributed `var` is the single-machine `engine.var` bit for bit
- * (same seed, same kernel), and every future Monte Carlo method of the engine distributes for free.
- * Non-Monte-Carlo work (parametric, historical, margin…) never touches the pool and runs here.
+ * `RemotePool` implements the same `TaskRunner` as the local pool: each task (of any registered
+ * kind — Monte Carlo chunk ranges, revaluation ranges, covariance rows, margin, fits, stress,
+ * backtests, HiGHS solves…) becomes one queue job, run by a `margin-engine worker` process
+ * through the same task registry, and its answer comes back as the same value or typed error.
+ * The engine's own code plans, splits and merges exactly as on one machine, so a cluster engine
+ * returns the local engine's numbers (bit for bit where the kernel is deterministic).
  */
 import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
 import { Engine } from '../engine/index.js';
 import { AbortError, EngineClosedError, ValidationError, WorkerError, describeValue } from '../errors/index.js';
-import type { WorkerPool, WorkerTask } from '../pool/index.js';
+import { fromErrorRecord } from '../errors/index.js';
+import type { RunOptions, TaskDef, TaskEnvelope, TaskRunner } from '../pool/index.js';
 import { mainThreadCore } from '../wasm/index.js';
-import { decodeResult, taskToJobData } from './protocol.js';
-import type { ChunkJobData, ChunkJobResult } from './protocol.js';
+import { decodeValue, envelopeToJobData } from './protocol.js';
+import type { TaskJobData, TaskJobResult } from './protocol.js';
 import { DEFAULT_QUEUE_NAME, redisConnection } from './redis.js';
 
 export interface ClusterOptions {
@@ -24,23 +24,24 @@ export interface ClusterOptions {
   url: string;
   queueName?: string;
   /**
-   * Parallelism the job split assumes (the engine cuts a job into 2–16 × this many chunk-range
-   * jobs, about one per 0.5 M scenarios, at most one per 4,096-scenario chunk). Default 8. Does
+   * Parallelism the job split assumes (the engine cuts a Monte Carlo job into 2–16 × this many
+   * chunk-range jobs, revaluations and covariances into about as many ranges). Default 8. Does
    * not change the numbers.
    */
   parallelism?: number;
-  /** Attempts per chunk job on worker errors (default 3; stalls are counted by the workers). */
+  /** Attempts per task job on worker errors (default 3; stalls are counted by the workers). */
   attempts?: number;
-  /** A chunk job not finished after this long fails the batch (default 1 h). */
+  /** A task job not finished after this long fails the batch (default 1 h). */
   jobTimeoutMs?: number;
   /** Kernel of the Cholesky factor and of the workers: as createEngine (default 'auto'). */
   wasm?: boolean | 'auto';
 }
 
-/** The queue as a worker pool (see the module comment). */
-export class RemotePool {
+/** The queue as a task runner (see the module comment). */
+export class RemotePool implements TaskRunner {
   readonly threads: number;
-  private readonly queue: Queue<ChunkJobData, ChunkJobResult>;
+  readonly wasm: boolean;
+  private readonly queue: Queue<TaskJobData, TaskJobResult>;
   private readonly events: QueueEvents;
   private readonly attempts: number;
   private readonly jobTimeoutMs: number;
@@ -49,8 +50,9 @@ export class RemotePool {
   private pending = 0;
   private closed = false;
 
-  private constructor(queue: Queue<ChunkJobData, ChunkJobResult>, events: QueueEvents, o: ClusterOptions) {
+  private constructor(queue: Queue<TaskJobData, TaskJobResult>, events: QueueEvents, o: ClusterOptions, wasm: boolean) {
     this.queue = queue;
+    this.wasm = wasm;
     this.events = events;
     this.threads = o.parallelism ?? 8;
     this.attempts = o.attempts ?? 3;
@@ -58,13 +60,13 @@ export class RemotePool {
   }
 
   /** Connects to the queue (and its event stream, before any job is added). */
-  static async connect(o: ClusterOptions): Promise<RemotePool> {
+  static async connect(o: ClusterOptions, wasm: boolean): Promise<RemotePool> {
     const connection = redisConnection(o.url);
     if (o.parallelism !== undefined && !(Number.isInteger(o.parallelism) && o.parallelism >= 1 && o.parallelism <= 4096)) {
       throw new ValidationError('parallelism', 'range', `must be an integer in [1, 4096]; got ${describeValue(o.parallelism)}`, o.parallelism);
     }
     const name = o.queueName ?? DEFAULT_QUEUE_NAME;
-    const queue = new Queue<ChunkJobData, ChunkJobResult>(name, { connection });
+    const queue = new Queue<TaskJobData, TaskJobResult>(name, { connection });
     const events = new QueueEvents(name, { connection });
     queue.on('error', () => {});
     events.on('error', () => {});
@@ -74,27 +76,31 @@ export class RemotePool {
       await Promise.allSettled([queue.close(), events.close()]);
       throw e;
     }
-    return new RemotePool(queue, events, o);
+    return new RemotePool(queue, events, o, wasm);
   }
 
   get utilization(): number {
     return 0;
   }
 
-  /** Chunk jobs this coordinator is waiting for. */
+  /** Task jobs this coordinator is waiting for. */
   get queueSize(): number {
     return this.pending;
   }
 
-  async run<R>(task: WorkerTask, signal?: AbortSignal): Promise<R> {
+  run<I, O>(def: TaskDef<I, O>, input: I, options: RunOptions = {}): Promise<O> {
+    return this.runEnvelope<O>({ kind: def.kind, input, wasm: this.wasm }, options.signal);
+  }
+
+  /** Puts one envelope on the queue and waits for its answer (value or typed error). */
+  async runEnvelope<O>(env: TaskEnvelope, signal?: AbortSignal): Promise<O> {
     if (this.closed) throw new EngineClosedError();
     if (signal?.aborted) throw new AbortError(signal.reason);
-    if (task.kind === 'ping') return { threadId: -1, wasm: task.wasm } as R;
-    if (task.kind !== 'mc') throw new WorkerError(`remote pool: unsupported task kind ${describeValue((task as { kind?: unknown }).kind)}`);
-    const jobId = `${this.batch}-${++this.seq}-${task.chunkFrom}`;
+    const jobId = `${this.batch}-${++this.seq}-${env.kind}`;
     this.pending++;
+    let rv: TaskJobResult;
     try {
-      const job = await this.queue.add('mc', taskToJobData(task), {
+      const job = await this.queue.add(env.kind, envelopeToJobData(env), {
         jobId,
         attempts: this.attempts,
         backoff: { type: 'fixed', delay: 200 },
@@ -110,17 +116,20 @@ export class RemotePool {
         signal?.addEventListener('abort', onAbort, { once: true });
       });
       try {
-        const rv = await Promise.race([job.waitUntilFinished(this.events, this.jobTimeoutMs), aborted]);
-        return decodeResult(rv) as R;
+        const raw: unknown = await Promise.race([job.waitUntilFinished(this.events, this.jobTimeoutMs), aborted]);
+        rv = (typeof raw === 'string' ? JSON.parse(raw) : raw) as TaskJobResult;
       } finally {
         if (onAbort) signal?.removeEventListener('abort', onAbort);
       }
     } catch (e) {
       if (e instanceof AbortError || e instanceof EngineClosedError) throw e;
-      throw new WorkerError(`chunk job ${jobId} failed: ${e instanceof Error ? e.message : String(e)}`, e);
+      throw new WorkerError(`task job ${jobId} failed: ${e instanceof Error ? e.message : String(e)}`, e);
     } finally {
       this.pending--;
     }
+    if (!rv || typeof rv !== 'object') throw new WorkerError(`task job ${jobId}: malformed result`);
+    if (!rv.ok) throw fromErrorRecord(rv.error, `task job ${jobId} failed on ${rv.worker}`);
+    return decodeValue(rv.value, 'result.value') as O;
   }
 
   async close(): Promise<void> {
@@ -135,7 +144,7 @@ export class RemotePool {
 }
 
 /**
- * An engine whose Monte Carlo tasks run on `margin-engine worker` processes through the queue.
+ * An engine whose tasks run on `margin-engine worker` processes through the queue.
  * `close()` waits for its jobs and closes the Redis connections.
  * @throws ValidationError for a bad URL or option; the connection error when Redis is unreachable.
  * @example
@@ -154,7 +163,5 @@ export async function createClusterEngine(o: ClusterOptions): Promise<Engine> {
       wasm = false;
     }
   }
-  const pool = await RemotePool.connect(o);
-  // RemotePool has the WorkerPool surface the engine uses; the cast drops WorkerPool's private fields.
-  return new Engine(pool as unknown as WorkerPool, wasm);
+  return new Engine(await RemotePool.connect(o, wasm));
 }

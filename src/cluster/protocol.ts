@@ -1,96 +1,167 @@
 /**
- * The wire format of distributed Monte Carlo: one BullMQ job = one contiguous range of chunks of a
- * job (the same unit as a pool task, src/risk/mc-task.ts), answered by that range's top-k tail and
- * per-chunk sums. Float64 arrays travel as base64 of their little-endian bytes, so every double
- * round-trips exactly (JSON numbers would too, but base64 is 3× smaller and faster).
+ * The wire format of the cluster: one BullMQ job = one pool task envelope (task kind, input,
+ * kernel choice), answered by the task's value or its typed error. Inputs and results are
+ * serialised with V8's structured-clone format (node:v8), so typed arrays, nested objects and
+ * every double round-trip exactly, whatever the task kind; SharedArrayBuffers travel as their
+ * bytes and come back as SharedArrayBuffers (views onto one buffer stay views onto one buffer).
+ * The bytes are base64 text because BullMQ stores job data as JSON.
  */
+import { deserialize, serialize } from 'node:v8';
 import { ValidationError, describeValue } from '../errors/index.js';
-import type { McTask, McTaskResult } from '../risk/mc-task.js';
+import type { ErrorRecord } from '../errors/index.js';
+import type { TaskEnvelope } from '../pool/index.js';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
-/** Data of a chunk-range job on the queue. */
-export interface ChunkJobData {
+/** Data of a task job on the queue. */
+export interface TaskJobData {
   v: typeof PROTOCOL_VERSION;
-  n: number;
-  nu: number;
-  seed: number;
-  scenarios: number;
-  chunkFrom: number;
-  chunkTo: number;
-  k: number;
+  kind: string;
   /** Kernel the coordinator runs on; workers use the same one when they can (bit-identical results). */
   wasm: boolean;
-  /** Packed Cholesky factor (n(n+1)/2) then exposures (n), base64 f64. */
-  shared: string;
+  /** The input, V8-serialised (see {@link encodeValue}). */
+  input: WireValue;
 }
 
-/** Return value of a chunk-range job. */
-export interface ChunkJobResult {
-  tail: string;
-  index: string;
-  sums: string;
-  kernel: 'wasm' | 'ts';
-  /** host:pid of the worker process that ran it (diagnostics). */
-  worker: string;
+/** Return value of a task job. */
+export type TaskJobResult =
+  | { ok: true; value: WireValue; kernel: 'wasm' | 'ts'; worker: string }
+  | { ok: false; error: ErrorRecord; worker: string };
+
+/** A V8-serialised value: the body and the contents of the SharedArrayBuffers it references. */
+export interface WireValue {
+  body: string;
+  shared: string[];
 }
 
-if (new Uint8Array(new Float64Array([1]).buffer)[7] !== 0x3f) {
-  throw new Error('margin-engine cluster protocol assumes a little-endian host');
+/** Marker of a SharedArrayBuffer (or a view onto one) replaced for the wire. */
+const SAB = '\u0000sab';
+
+interface SabRef {
+  [SAB]: number;
+  /** Constructor name of the view, or 'SharedArrayBuffer' for the buffer itself. */
+  type: string;
+  offset: number;
+  length: number;
 }
 
-export function encodeF64(a: Float64Array): string {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-}
+type TypedArrayCtor = new (buffer: SharedArrayBuffer, byteOffset: number, length: number) => ArrayBufferView;
+const VIEWS: Record<string, TypedArrayCtor> = {
+  Float64Array, Float32Array, Int32Array, Uint32Array, Int16Array, Uint16Array, Int8Array, Uint8Array, Uint8ClampedArray,
+  BigInt64Array, BigUint64Array,
+};
 
-/** @throws ValidationError naming `field` when the text is not a whole number of doubles. */
-export function decodeF64(s: unknown, field: string): Float64Array {
-  if (typeof s !== 'string') throw new ValidationError(field, 'type', `must be a base64 string; got ${describeValue(s)}`, s);
-  const b = Buffer.from(s, 'base64');
-  if (b.byteLength % 8 !== 0) throw new ValidationError(field, 'length', `must hold whole doubles; got ${b.byteLength} bytes`);
-  const out = new Float64Array(b.byteLength / 8);
-  new Uint8Array(out.buffer).set(b); // copy: the Buffer's offset may not be 8-aligned
-  return out;
-}
-
-/** Job data of a pool task (what the coordinator puts on the queue). */
-export function taskToJobData(t: McTask): ChunkJobData {
-  return {
-    v: PROTOCOL_VERSION, n: t.n, nu: t.nu, seed: t.seed, scenarios: t.scenarios,
-    chunkFrom: t.chunkFrom, chunkTo: t.chunkTo, k: t.k, wasm: t.wasm,
-    shared: encodeF64(new Float64Array(t.shared, 0, (t.n * (t.n + 1)) / 2 + t.n)),
-  };
-}
-
-const isInt = (x: unknown, lo: number, hi = Number.MAX_SAFE_INTEGER): x is number => Number.isInteger(x) && (x as number) >= lo && (x as number) <= hi;
+const isPlainObject = (v: object): v is Record<string, unknown> => {
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+};
 
 /**
- * Checks job data from the queue and rebuilds the pool task's shared buffer.
+ * Replaces SharedArrayBuffers and views onto them by references into `shared` (V8 cannot
+ * serialise shared memory outside a thread transfer). Returns the same object where nothing
+ * changed, so large plain arrays are not copied.
+ */
+function detachShared(v: unknown, shared: SharedArrayBuffer[]): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  const ref = (sab: SharedArrayBuffer, type: string, offset: number, length: number): SabRef => {
+    let id = shared.indexOf(sab);
+    if (id < 0) id = shared.push(sab) - 1;
+    return { [SAB]: id, type, offset, length };
+  };
+  if (v instanceof SharedArrayBuffer) return ref(v, 'SharedArrayBuffer', 0, v.byteLength);
+  if (ArrayBuffer.isView(v)) {
+    if (!(v.buffer instanceof SharedArrayBuffer)) return v;
+    const len = 'length' in v && typeof v.length === 'number' ? v.length : v.byteLength;
+    return ref(v.buffer, v.constructor.name, v.byteOffset, len);
+  }
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      const y = detachShared(x, shared);
+      if (y !== x) {
+        out ??= v.slice();
+        out[i] = y;
+      }
+    }
+    return out ?? v;
+  }
+  if (!isPlainObject(v)) return v;
+  let out: Record<string, unknown> | undefined;
+  for (const [k, x] of Object.entries(v)) {
+    const y = detachShared(x, shared);
+    if (y !== x) {
+      out ??= { ...v };
+      out[k] = y;
+    }
+  }
+  return out ?? v;
+}
+
+/** Inverse of {@link detachShared} over fresh SharedArrayBuffers. */
+function attachShared(v: unknown, shared: readonly SharedArrayBuffer[], field: string): unknown {
+  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) return v;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = attachShared(v[i], shared, field);
+    return v;
+  }
+  if (!isPlainObject(v)) return v;
+  if (SAB in v) {
+    const r = v as unknown as SabRef;
+    const sab = shared[r[SAB]];
+    if (!sab) throw new ValidationError(field, 'format', `references shared buffer ${describeValue(r[SAB])}, which the job does not carry`);
+    if (r.type === 'SharedArrayBuffer') return sab;
+    const Ctor = VIEWS[r.type];
+    if (!Ctor) throw new ValidationError(field, 'format', `has an unknown view type ${describeValue(r.type)}`);
+    return new Ctor(sab, r.offset, r.length);
+  }
+  for (const k of Object.keys(v)) v[k] = attachShared(v[k], shared, field);
+  return v;
+}
+
+/** Serialises a structured-cloneable value (typed arrays, SharedArrayBuffers, plain objects). */
+export function encodeValue(value: unknown): WireValue {
+  const shared: SharedArrayBuffer[] = [];
+  const body = serialize(detachShared(value, shared)).toString('base64');
+  return { body, shared: shared.map((sab) => Buffer.from(new Uint8Array(sab)).toString('base64')) };
+}
+
+/**
+ * Rebuilds a value from {@link encodeValue}'s output.
+ * @throws ValidationError naming `field` when the data is not a wire value.
+ */
+export function decodeValue(w: unknown, field: string): unknown {
+  const o = w as Partial<WireValue> | null;
+  if (!o || typeof o.body !== 'string' || !Array.isArray(o.shared) || !o.shared.every((x) => typeof x === 'string')) {
+    throw new ValidationError(field, 'type', `must be { body, shared } of base64 strings; got ${describeValue(w)}`);
+  }
+  const shared = o.shared.map((b64) => {
+    const bytes = Buffer.from(b64, 'base64');
+    const sab = new SharedArrayBuffer(bytes.byteLength);
+    new Uint8Array(sab).set(bytes);
+    return sab;
+  });
+  let value: unknown;
+  try {
+    value = deserialize(Buffer.from(o.body, 'base64'));
+  } catch (e) {
+    throw new ValidationError(field, 'format', `is not a serialised value: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return attachShared(value, shared, field);
+}
+
+/** Job data of a task envelope (what the coordinator puts on the queue). */
+export function envelopeToJobData(env: TaskEnvelope): TaskJobData {
+  return { v: PROTOCOL_VERSION, kind: env.kind, wasm: env.wasm, input: encodeValue(env.input) };
+}
+
+/**
+ * Checks job data from the queue and rebuilds the task envelope.
  * @throws ValidationError naming the bad field.
  */
-export function jobDataToTask(d: ChunkJobData): Omit<McTask, 'chunkFrom' | 'chunkTo'> & { chunkFrom: number; chunkTo: number } {
-  if (d?.v !== PROTOCOL_VERSION) throw new ValidationError('job.v', 'version', `must be ${PROTOCOL_VERSION}; got ${describeValue(d?.v)}`);
-  if (!isInt(d.n, 1, 100_000)) throw new ValidationError('job.n', 'range', `must be a positive integer; got ${describeValue(d.n)}`);
-  if (!isInt(d.scenarios, 1)) throw new ValidationError('job.scenarios', 'range', `must be a positive integer; got ${describeValue(d.scenarios)}`);
-  if (!isInt(d.seed, 0)) throw new ValidationError('job.seed', 'range', `must be a non-negative integer; got ${describeValue(d.seed)}`);
-  if (!isInt(d.k, 1)) throw new ValidationError('job.k', 'range', `must be a positive integer; got ${describeValue(d.k)}`);
-  if (!isInt(d.chunkFrom, 0) || !isInt(d.chunkTo, d.chunkFrom + 1)) {
-    throw new ValidationError('job.chunkTo', 'range', `must exceed chunkFrom; got [${describeValue(d.chunkFrom)}, ${describeValue(d.chunkTo)})`);
-  }
-  if (typeof d.nu !== 'number' || !(d.nu === 0 || d.nu > 2)) throw new ValidationError('job.nu', 'range', `must be 0 or > 2; got ${describeValue(d.nu)}`);
-  const f = decodeF64(d.shared, 'job.shared');
-  const need = (d.n * (d.n + 1)) / 2 + d.n;
-  if (f.length !== need) throw new ValidationError('job.shared', 'length', `must hold ${need} doubles for n = ${d.n}; got ${f.length}`);
-  const shared = new SharedArrayBuffer(f.byteLength);
-  new Float64Array(shared).set(f);
-  return { kind: 'mc', shared, n: d.n, nu: d.nu, seed: d.seed, scenarios: d.scenarios, chunkFrom: d.chunkFrom, chunkTo: d.chunkTo, k: d.k, wasm: d.wasm === true };
-}
-
-export function encodeResult(r: McTaskResult, kernel: 'wasm' | 'ts', worker: string): ChunkJobResult {
-  return { tail: encodeF64(r.tail), index: encodeF64(r.index), sums: encodeF64(r.sums), kernel, worker };
-}
-
-export function decodeResult(r: unknown): McTaskResult {
-  const o = (typeof r === 'string' ? JSON.parse(r) : r) as Partial<ChunkJobResult> | null;
-  return { tail: decodeF64(o?.tail, 'result.tail'), index: decodeF64(o?.index, 'result.index'), sums: decodeF64(o?.sums, 'result.sums') };
+export function jobDataToEnvelope(d: unknown): TaskEnvelope {
+  const o = d as Partial<TaskJobData> | null;
+  if (o?.v !== PROTOCOL_VERSION) throw new ValidationError('job.v', 'version', `must be ${PROTOCOL_VERSION}; got ${describeValue(o?.v)}`);
+  if (typeof o.kind !== 'string' || o.kind === '') throw new ValidationError('job.kind', 'type', `must be a task kind; got ${describeValue(o.kind)}`);
+  return { kind: o.kind, wasm: o.wasm === true, input: decodeValue(o.input, 'job.input') };
 }

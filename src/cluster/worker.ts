@@ -1,25 +1,27 @@
 /**
- * A `margin-engine worker` process: takes chunk-range jobs from the BullMQ queue and runs them on
- * its own worker pool. A job whose worker dies keeps its lock only `lockDuration` ms; another
- * worker's stalled check then puts it back on the queue, so a crash delays a batch but never loses
- * or changes it (a chunk's numbers depend only on the seed and the chunk index).
+ * A `margin-engine worker` process: takes task jobs of every registered kind from the BullMQ
+ * queue and runs them on its own worker pool, through the same task registries as a local engine.
+ * A job whose worker dies keeps its lock only `lockDuration` ms; another worker's stalled check
+ * then puts it back on the queue, so a crash delays a batch but never loses or changes it (a
+ * task's result depends only on its input: a Monte Carlo chunk's numbers on the seed and index).
+ * Deterministic failures (bad input, infeasible problem) are answered as typed errors, not retried.
  */
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
-import { ValidationError, describeValue } from '../errors/index.js';
+import { ENGINE_TASK_MODULES } from '../engine/index.js';
+import { SolverError, ValidationError, describeValue, toErrorRecord } from '../errors/index.js';
 import { WorkerPool } from '../pool/index.js';
 import { mainThreadCore } from '../wasm/index.js';
-import { runChunkJob } from './chunk.js';
-import { encodeResult } from './protocol.js';
-import type { ChunkJobData, ChunkJobResult } from './protocol.js';
+import { encodeValue, jobDataToEnvelope } from './protocol.js';
+import type { TaskJobData, TaskJobResult } from './protocol.js';
 import { DEFAULT_QUEUE_NAME, redisConnection } from './redis.js';
 
 export interface ChunkWorkerOptions {
   /** redis://host:port of the queue. */
   url: string;
   queueName?: string;
-  /** Jobs this process runs at once (default 1; each is spread over the pool's threads). */
+  /** Jobs this process runs at once (default: the pool's threads; each job is one task on one thread). */
   concurrency?: number;
   /** Pool threads (default: available parallelism). */
   threads?: number;
@@ -32,7 +34,7 @@ export interface ChunkWorkerOptions {
   /** Stalls allowed before a job fails (default 3). */
   maxStalledCount?: number;
   /** Called when a job starts and ends (the CLI logs these lines). */
-  onEvent?: (e: { type: 'active' | 'completed' | 'failed'; jobId: string; chunkFrom?: number; chunkTo?: number; error?: string }) => void;
+  onEvent?: (e: { type: 'active' | 'completed' | 'failed'; jobId: string; kind?: string; error?: string }) => void;
 }
 
 export interface ChunkWorker {
@@ -57,7 +59,7 @@ function positiveInt(field: string, x: unknown, dflt: number): number {
  */
 export async function startChunkWorker(opts: ChunkWorkerOptions): Promise<ChunkWorker> {
   const connection = redisConnection(opts.url);
-  const concurrency = positiveInt('concurrency', opts.concurrency, 1);
+  if (opts.concurrency !== undefined) positiveInt('concurrency', opts.concurrency, 1);
   const lockDuration = positiveInt('lockDurationMs', opts.lockDurationMs, 30_000);
   const stalledInterval = positiveInt('stalledIntervalMs', opts.stalledIntervalMs, 30_000);
   const maxStalledCount = positiveInt('maxStalledCount', opts.maxStalledCount, 3);
@@ -71,21 +73,35 @@ export async function startChunkWorker(opts: ChunkWorkerOptions): Promise<ChunkW
       wasm = false;
     }
   }
-  const pool = new WorkerPool(opts.threads === undefined ? {} : { threads: opts.threads });
-  await Promise.all(Array.from({ length: pool.threads }, () => pool.run({ kind: 'ping', wasm })));
+  const pool = new WorkerPool({ ...(opts.threads === undefined ? {} : { threads: opts.threads }), wasm, taskModules: ENGINE_TASK_MODULES });
+  try {
+    await pool.warmUp();
+  } catch (e) {
+    await pool.destroy();
+    throw e;
+  }
+  const concurrency = positiveInt('concurrency', opts.concurrency, pool.threads);
   const id = `${hostname()}:${process.pid}`;
   let completed = 0;
 
-  const worker = new Worker<ChunkJobData, ChunkJobResult>(
+  const worker = new Worker<TaskJobData, TaskJobResult>(
     opts.queueName ?? DEFAULT_QUEUE_NAME,
-    async (job: Job<ChunkJobData, ChunkJobResult>, _token?: string, signal?: AbortSignal) => {
-      opts.onEvent?.({ type: 'active', jobId: String(job.id), chunkFrom: job.data?.chunkFrom, chunkTo: job.data?.chunkTo });
+    async (job: Job<TaskJobData, TaskJobResult>, _token?: string, signal?: AbortSignal): Promise<TaskJobResult> => {
+      opts.onEvent?.({ type: 'active', jobId: String(job.id), kind: job.data?.kind });
+      let env;
       try {
-        const { result, kernel } = await runChunkJob(pool, job.data, { wasmAvailable: wasm, signal });
-        return encodeResult(result, kernel, id);
+        env = jobDataToEnvelope(job.data);
       } catch (e) {
         // malformed data fails the same way on every worker: do not retry it
-        if (e instanceof ValidationError) throw new UnrecoverableError(e.message);
+        throw new UnrecoverableError(e instanceof Error ? e.message : String(e));
+      }
+      const useWasm = env.wasm && wasm;
+      try {
+        const value = await pool.runEnvelope({ ...env, wasm: useWasm }, signal);
+        return { ok: true, value: encodeValue(value), kernel: useWasm ? 'wasm' : 'ts', worker: id };
+      } catch (e) {
+        // bad input and infeasible problems are answers, the same on every worker: report them
+        if (e instanceof ValidationError || e instanceof SolverError) return { ok: false, error: toErrorRecord(e), worker: id };
         throw e;
       }
     },

@@ -1,7 +1,7 @@
-import type { WorkerPool } from '../pool/index.js';
+import type { TaskRunner } from '../pool/index.js';
 
-/** What the engine's operations share: the pool and whether its workers run WASM kernels. */
+/** What the engine's operations share: the task runner and whether its workers run WASM kernels. */
 export interface EngineContext {
-  readonly pool: WorkerPool;
+  readonly pool: TaskRunner;
   readonly wasm: boolean;
 }

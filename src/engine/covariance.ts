@@ -1,11 +1,12 @@
 /**
  * Covariance on the engine: the sample estimator on the WASM kernel over the pool (rows split
- * into equal-work ranges; bit-identical to one thread); EWMA and Ledoit–Wolf on the calling thread.
+ * into equal-work ranges; bit-identical to one thread); Ledoit–Wolf from the same XᵀX plus one
+ * task for its O(T·N) sums; EWMA as one task.
  */
 import { ValidationError, describeValue } from '../errors/index.js';
-import { balancedRowRanges, shareForCov } from '../market/cov-task.js';
-import { centreColumns, ewmaCovariance, ledoitWolfFromCentred } from '../market/index.js';
+import { COV_ROWS_TASK, balancedRowRanges, shareForCov } from '../kernels/index.js';
 import type { EngineContext } from './context.js';
+import { EWMA_COVARIANCE_TASK, LEDOIT_WOLF_TASK } from './tasks.js';
 
 /** A T×N matrix of observations: nested rows, or row-major data with its shape. */
 export type Matrix = number[][] | { data: Float64Array; rows: number; cols: number };
@@ -59,7 +60,7 @@ async function sampleOnPool(ctx: EngineContext, data: Float64Array, rows: number
   const shared = shareForCov(data, rows, cols);
   const ranges = balancedRowRanges(cols, Math.min(cols, ctx.pool.threads));
   const parts = await Promise.all(ranges.map(([rowFrom, rowTo]) =>
-    ctx.pool.run<Float64Array>({ kind: 'cov', shared, t: rows, n: cols, rowFrom, rowTo, wasm: ctx.wasm })));
+    ctx.pool.run(COV_ROWS_TASK, { shared, t: rows, n: cols, rowFrom, rowTo })));
   const out = new Float64Array(cols * cols);
   ranges.forEach(([from, to], p) => {
     for (let i = from; i < to; i++) {
@@ -76,8 +77,7 @@ async function sampleOnPool(ctx: EngineContext, data: Float64Array, rows: number
 /**
  * Covariance of a T×N return matrix. `sample` runs the blocked WASM kernel over the pool (rows
  * of the result split into equal-work ranges; bit-identical to one thread); `ledoit-wolf` takes
- * its XᵀX from the same pool run and adds only O(T·N) sums on the calling thread; `ewma` runs on
- * the calling thread.
+ * its XᵀX from the same pool run plus one task for its O(T·N) sums; `ewma` runs as one task.
  * @throws ValidationError for a ragged or non-finite matrix, fewer than 2 rows or a bad option.
  */
 export async function computeCovariance(ctx: EngineContext, returns: Matrix, options: CovarianceOptions = {}): Promise<CovarianceResult> {
@@ -104,13 +104,11 @@ export async function computeCovariance(ctx: EngineContext, returns: Matrix, opt
   });
   if (method === 'ewma') {
     const nested = Array.isArray(returns) ? returns : Array.from({ length: rows }, (_, r) => Array.from(data.subarray(r * cols, (r + 1) * cols)));
-    return done(ewmaCovariance(nested, options.lambda ?? 0.94));
+    return done(await ctx.pool.run(EWMA_COVARIANCE_TASK, { returns: nested, lambda: options.lambda ?? 0.94 }));
   }
   const sample = await sampleOnPool(ctx, data, rows, cols);
   if (method === 'sample') return done(toNested(sample, cols));
   const xtx = sample.map((v) => v * (rows - 1)); // XcᵀXc
-  const xc = Float64Array.from(data.subarray(0, rows * cols));
-  centreColumns(xc, rows, cols);
-  const lw = ledoitWolfFromCentred(xc, rows, cols, xtx, target);
+  const lw = await ctx.pool.run(LEDOIT_WOLF_TASK, { data, rows, cols, xtx, target });
   return done(lw.covariance, lw.shrinkage);
 }

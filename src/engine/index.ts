@@ -3,38 +3,37 @@
  * close it when done (`await using engine = await createEngine()` works too).
  */
 import { EngineClosedError, ValidationError, WasmUnavailableError, describeValue } from '../errors/index.js';
+import { REVAL_TASK, shareRevaluation } from '../kernels/index.js';
 import { WorkerPool } from '../pool/index.js';
+import type { TaskRunner } from '../pool/index.js';
 import type { MarketInput, PortfolioInput } from '../schemas/index.js';
+import { buildPath } from '../util/paths.js';
 import { mainThreadCore } from '../wasm/index.js';
-import { sampleTierTables } from '../margin/index.js';
-import { liquidationPrices, tieredMargin } from '../margin/tiered/index.js';
 import type { Account, LiquidationPriceResult, Marks, TierTables, TieredMarginResult, TieredOptions } from '../margin/tiered/index.js';
-import { gridMargin, prepareGrid } from '../margin/grid/index.js';
-import { packAccounts } from '../margin/grid/batch-task.js';
+import { prepareGrid } from '../margin/grid/index.js';
+import { GRID_BATCH_TASK, packAccounts } from '../margin/grid/batch-task.js';
 import type { GridMarginConfig, GridMarginResult } from '../margin/grid/index.js';
-import { varEsMargin } from '../margin/var-es/index.js';
 import type { VarEsMarginConfig, VarEsMarginResult } from '../margin/var-es/index.js';
 import type { PriceSeries } from '../market/index.js';
-import { stressBook } from '../stress/index.js';
 import type { BookStressOptions, StressResult } from '../stress/index.js';
-import { backtest as backtestFixed, ewmaNormalForecaster, historicalForecaster, recalibrate, rollingBacktest } from '../backtest/index.js';
 import type { BacktestResult, RecalibrateOptions, RecalibrationResult, RollingBacktestResult } from '../backtest/index.js';
-import { allocateCollateral, deleverage, kellyFraction, minimizeCvar, minimizeGridMargin } from '../optimize/index.js';
-import type {
-  CollateralProblem, CollateralResult, CvarHedgeProblem, CvarHedgeResult, DeleverageProblem, DeleverageResult,
-  GridHedgeProblem, GridHedgeResult, KellyOptions, KellyResult, SolveOptions,
-} from '../optimize/index.js';
+import type { SolveOptions } from '../optimize/index.js';
 import type { Market, Position, Scenario } from '../instruments/index.js';
 import { buildInstrumentTable, toScenarioColumns } from '../instruments/index.js';
-import { shareRevaluation } from '../instruments/reval-task.js';
 
 import { computeVar } from './var.js';
-import type { VarOptions, VarResult } from './var.js';
+import type { VarOptions, VarResult } from './var-types.js';
 import { computeCovariance } from './covariance.js';
 import type { CovarianceOptions, CovarianceResult, Matrix } from './covariance.js';
 import type { EngineContext } from './context.js';
+import {
+  BACKTEST_TASK, GRID_MARGIN_TASK, LIQUIDATION_TASK, OPTIMIZE_TASK, RECALIBRATE_TASK, STRESS_BOOK_TASK, TIERED_MARGIN_TASK,
+  VAR_ES_MARGIN_TASK,
+} from './tasks.js';
+import type { OptimizeRequest, OptimizeResult } from './tasks.js';
 
-export type { VarOptions, VarResult, VarMethod } from './var.js';
+export type { OptimizeRequest, OptimizeResult } from './tasks.js';
+export type { VarOptions, VarResult, VarMethod } from './var-types.js';
 export type { CovarianceOptions, CovarianceResult, Matrix } from './covariance.js';
 export type { Progress } from '../risk/mc.js';
 export type { LevelResult } from '../risk/tail.js';
@@ -65,21 +64,6 @@ export interface BacktestOptions {
   input?: 'pnl' | 'loss';
 }
 
-/** An optimisation request: the problem kind and its inputs (see src/optimize). */
-export type OptimizeRequest =
-  | ({ kind: 'cvar' } & CvarHedgeProblem)
-  | ({ kind: 'grid-hedge' } & GridHedgeProblem)
-  | ({ kind: 'collateral' } & CollateralProblem)
-  | ({ kind: 'deleverage' } & DeleverageProblem)
-  | ({ kind: 'kelly'; returns: number[] } & KellyOptions);
-
-export type OptimizeResult =
-  | ({ kind: 'cvar' } & CvarHedgeResult)
-  | ({ kind: 'grid-hedge' } & GridHedgeResult)
-  | ({ kind: 'collateral' } & CollateralResult)
-  | ({ kind: 'deleverage' } & DeleverageResult)
-  | ({ kind: 'kelly' } & KellyResult);
-
 /** Market side of tiered margin: mark prices by symbol and the venue's tier tables. */
 export interface TieredMarket {
   marks: Marks;
@@ -107,21 +91,27 @@ export type MarginResult =
   | ({ model: 'scenario-grid' } & GridMarginResult)
   | ({ model: 'var-es' } & VarEsMarginResult);
 
+/**
+ * The task registries every worker of an engine loads: the kernel tasks and the engine's
+ * operation tasks (compiled JS in build/, which Piscina and the cluster workers run).
+ */
+export const ENGINE_TASK_MODULES: readonly string[] = [buildPath('src/kernels/tasks.js'), buildPath('src/engine/tasks.js')];
+
 export class Engine implements AsyncDisposable {
   readonly threads: number;
   /** Whether the kernels run as WASM (true) or as the pure-TS twins (false). */
   readonly wasm: boolean;
-  private readonly pool: WorkerPool;
+  private readonly pool: TaskRunner;
   private readonly ctx: EngineContext;
   private closing = false;
   private readonly active = new Set<Promise<unknown>>();
 
-  /** @internal use createEngine() */
-  constructor(pool: WorkerPool, wasm: boolean) {
-    this.pool = pool;
-    this.threads = pool.threads;
-    this.wasm = wasm;
-    this.ctx = { pool, wasm };
+  /** @internal use createEngine() (local pool) or createClusterEngine() (queue). */
+  constructor(runner: TaskRunner) {
+    this.pool = runner;
+    this.threads = runner.threads;
+    this.wasm = runner.wasm;
+    this.ctx = { pool: runner, wasm: runner.wasm };
   }
 
   /** Pool utilisation since start (0..1), for metrics. */
@@ -173,7 +163,7 @@ export class Engine implements AsyncDisposable {
     return this.track(async () => {
       if (!book || !Array.isArray(book.positions)) throw new ValidationError('portfolio.positions', 'required', `must be an array of positions; got ${describeValue(book?.positions)}`);
       const { history, ...spot } = market as HistoryMarket;
-      return stressBook(book.positions, spot, { ...options, history: options.history ?? history });
+      return this.pool.run(STRESS_BOOK_TASK, { positions: book.positions, market: spot, options: { ...options, history: options.history ?? history } });
     });
   }
 
@@ -184,15 +174,10 @@ export class Engine implements AsyncDisposable {
    * previous `window` observations.
    */
   backtest(series: number[], forecasts: number[] | undefined, options: BacktestOptions = {}): Promise<BacktestResult | RollingBacktestResult> {
-    return this.track(async () => {
-      const confidence = options.confidence ?? 0.99;
-      if (forecasts) {
-        const losses = options.input === 'loss' ? series : series.map((x) => -x);
-        return backtestFixed(losses, forecasts, { confidence, significance: options.significance });
-      }
-      const forecaster = (options.model ?? 'historical') === 'historical' ? historicalForecaster : ewmaNormalForecaster(options.lambda ?? 0.94);
-      return rollingBacktest(series, forecaster, { window: options.window ?? 250, confidence, input: options.input ?? 'pnl', significance: options.significance });
-    });
+    return this.track(async () => this.pool.run(BACKTEST_TASK, {
+      series, forecasts, confidence: options.confidence ?? 0.99, significance: options.significance,
+      model: options.model ?? 'historical', window: options.window ?? 250, lambda: options.lambda ?? 0.94, input: options.input ?? 'pnl',
+    }));
   }
 
   /**
@@ -201,7 +186,7 @@ export class Engine implements AsyncDisposable {
    * window) and propose the least-capital one that passes, with before/after backtests.
    */
   recalibrate(series: number[], options: RecalibrateOptions): Promise<RecalibrationResult> {
-    return this.track(async () => recalibrate(series, options));
+    return this.track(async () => this.pool.run(RECALIBRATE_TASK, { series, options }));
   }
 
   /**
@@ -217,18 +202,10 @@ export class Engine implements AsyncDisposable {
   optimize(request: OptimizeRequest, solveOptions: SolveOptions = {}): Promise<OptimizeResult> {
     return this.track(async () => {
       const kind = (request as { kind?: unknown } | undefined)?.kind;
-      switch (kind) {
-        case 'cvar': return { kind, ...(await minimizeCvar(request as CvarHedgeProblem, solveOptions)) };
-        case 'grid-hedge': return { kind, ...(await minimizeGridMargin(request as GridHedgeProblem, solveOptions)) };
-        case 'collateral': return { kind, ...(await allocateCollateral(request as CollateralProblem, solveOptions)) };
-        case 'deleverage': return { kind, ...(await deleverage(request as DeleverageProblem, solveOptions)) };
-        case 'kelly': {
-          const { kind: _k, returns, ...opts } = request as { kind: 'kelly'; returns: number[] } & KellyOptions;
-          return { kind, ...kellyFraction(returns, opts) };
-        }
-        default:
-          throw new ValidationError('request.kind', 'enum', `must be one of 'cvar', 'grid-hedge', 'collateral', 'deleverage', 'kelly'; got ${describeValue(kind)}`);
+      if (kind !== 'cvar' && kind !== 'grid-hedge' && kind !== 'collateral' && kind !== 'deleverage' && kind !== 'kelly') {
+        throw new ValidationError('request.kind', 'enum', `must be one of 'cvar', 'grid-hedge', 'collateral', 'deleverage', 'kelly'; got ${describeValue(kind)}`);
       }
+      return this.pool.run(OPTIMIZE_TASK, { request, solveOptions });
     });
   }
 
@@ -250,7 +227,7 @@ export class Engine implements AsyncDisposable {
       const parts = Math.max(1, Math.min(ns, this.threads * 4));
       const ranges = Array.from({ length: parts }, (_, p) => [Math.floor((p * ns) / parts), Math.floor(((p + 1) * ns) / parts)] as const);
       const outs = await Promise.all(ranges.map(([from, to]) =>
-        this.pool.run<Float64Array>({ kind: 'reval', table: shared.table, scen: shared.scen, from, to, wasm: this.wasm })));
+        this.pool.run(REVAL_TASK, { table: shared.table, scen: shared.scen, from, to })));
       const total = new Float64Array(ns);
       ranges.forEach(([from], p) => total.set(outs[p], from));
       return { total, underlyings: table.underlyings, elapsedMs: performance.now() - t0 };
@@ -289,12 +266,12 @@ export class Engine implements AsyncDisposable {
           const { model: _m, ...opts } = options as { model: 'tiered' } & TieredOptions;
           const m = market as TieredMarket;
           if (!m || typeof m !== 'object' || m.marks === undefined) throw new ValidationError('market.marks', 'required', 'tiered margin needs mark prices by symbol');
-          return { model: 'tiered' as const, ...tieredMargin(portfolio as Account, m.marks, m.tables ?? sampleTierTables(), opts) };
+          return { model: 'tiered' as const, ...(await this.pool.run(TIERED_MARGIN_TASK, { account: portfolio as Account, marks: m.marks, tables: m.tables, options: opts })) };
         }
         case 'scenario-grid': {
           const b = portfolio as InstrumentBook;
           if (!b || !Array.isArray(b.positions)) throw new ValidationError('portfolio.positions', 'required', `must be an array of positions; got ${describeValue(b?.positions)}`);
-          return { model: 'scenario-grid' as const, ...gridMargin(b.positions, market as Market, (options as { config?: GridMarginConfig }).config ?? {}) };
+          return { model: 'scenario-grid' as const, ...(await this.pool.run(GRID_MARGIN_TASK, { positions: b.positions, market: market as Market, config: (options as { config?: GridMarginConfig }).config ?? {} })) };
         }
         case 'var-es': {
           const b = portfolio as InstrumentBook;
@@ -302,7 +279,7 @@ export class Engine implements AsyncDisposable {
           const hm = market as HistoryMarket;
           if (!hm || typeof hm !== 'object' || !hm.history) throw new ValidationError('market.history', 'required', 'the var-es model needs the price history of the underlyings ({ dates, symbols, prices })');
           const { history, ...spot } = hm;
-          return { model: 'var-es' as const, ...varEsMargin(b.positions, spot, history, (options as { config?: VarEsMarginConfig }).config ?? {}) };
+          return { model: 'var-es' as const, ...(await this.pool.run(VAR_ES_MARGIN_TASK, { positions: b.positions, market: spot, history, config: (options as { config?: VarEsMarginConfig }).config ?? {} })) };
         }
         default:
           throw new ValidationError('options.model', 'enum', `must be one of 'tiered', 'scenario-grid', 'var-es'; got ${describeValue(model)}`);
@@ -336,7 +313,7 @@ export class Engine implements AsyncDisposable {
       const nAcc = accounts.length;
       const parts = Math.max(1, Math.min(nAcc, this.threads * 4));
       const ranges = Array.from({ length: parts }, (_, p) => [Math.floor((p * nAcc) / parts), Math.floor(((p + 1) * nAcc) / parts)] as const);
-      const outs = await Promise.all(ranges.map(([from, to]) => this.pool.run<Float64Array>({ kind: 'grid-batch', packed, from, to, market, config })));
+      const outs = await Promise.all(ranges.map(([from, to]) => this.pool.run(GRID_BATCH_TASK, { packed, from, to, market, config })));
       const initial = new Float64Array(nAcc);
       const maintenance = new Float64Array(nAcc);
       ranges.forEach(([from], p) => {
@@ -358,7 +335,7 @@ export class Engine implements AsyncDisposable {
   liquidation(account: Account, market: TieredMarket, options: TieredOptions = {}): Promise<LiquidationPriceResult[]> {
     return this.track(async () => {
       if (!market || typeof market !== 'object' || market.marks === undefined) throw new ValidationError('market.marks', 'required', 'liquidation needs mark prices by symbol');
-      return liquidationPrices(account, market.marks, market.tables ?? sampleTierTables(), options);
+      return this.pool.run(LIQUIDATION_TASK, { account, marks: market.marks, tables: market.tables, options });
     });
   }
 
@@ -403,12 +380,12 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       useWasm = false;
     }
   }
-  const pool = new WorkerPool(threads === undefined ? {} : { threads });
+  const pool = new WorkerPool({ ...(threads === undefined ? {} : { threads }), wasm: useWasm, taskModules: ENGINE_TASK_MODULES });
   try {
-    await Promise.all(Array.from({ length: pool.threads }, () => pool.run({ kind: 'ping', wasm: useWasm })));
+    await pool.warmUp();
   } catch (e) {
     await pool.destroy();
     throw e;
   }
-  return new Engine(pool, useWasm);
+  return new Engine(pool);
 }

@@ -73,6 +73,48 @@ export class SolverError extends MarginEngineError {
   }
 }
 
+/**
+ * A typed error as plain data, so it survives a thread or process boundary (structured clone,
+ * JSON, v8 serialisation) and comes back as the same class with the same fields.
+ */
+export interface ErrorRecord {
+  name: string;
+  message: string;
+  field?: string;
+  rule?: string;
+  value?: unknown;
+  status?: string;
+  constraintSet?: string;
+  stack?: string;
+}
+
+/** The plain-data form of any thrown value (see {@link ErrorRecord}). */
+export function toErrorRecord(e: unknown): ErrorRecord {
+  if (e instanceof ValidationError) {
+    const small = e.value === undefined || typeof e.value === 'number' || typeof e.value === 'string' || typeof e.value === 'boolean' || e.value === null;
+    return { name: e.name, message: e.message.slice(e.field.length + 2), field: e.field, rule: e.rule, value: small ? e.value : undefined };
+  }
+  if (e instanceof SolverError) {
+    const prefix = `${e.constraintSet}: `;
+    const suffix = ` (solver status: ${e.status})`;
+    const core = e.message.startsWith(prefix) && e.message.endsWith(suffix) ? e.message.slice(prefix.length, -suffix.length) : e.message;
+    return { name: e.name, message: core, status: e.status, constraintSet: e.constraintSet };
+  }
+  if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack };
+  return { name: 'Error', message: String(e) };
+}
+
+/**
+ * Rebuilds the typed error of a record: ValidationError and SolverError as themselves (the caller
+ * can tell bad input from a failed task), anything else as a WorkerError carrying the message.
+ */
+export function fromErrorRecord(r: ErrorRecord, context = 'worker task failed'): MarginEngineError {
+  if (r.name === 'ValidationError' && r.field !== undefined && r.rule !== undefined) return new ValidationError(r.field, r.rule, r.message, r.value);
+  if (r.name === 'SolverError' && r.status !== undefined && r.constraintSet !== undefined) return new SolverError(r.status, r.constraintSet, r.message);
+  if (r.name === 'WasmUnavailableError') return new WorkerError(r.message);
+  return new WorkerError(`${context}: ${r.message}`, r);
+}
+
 /** Formats a value for an error message without dumping huge arrays. */
 export function describeValue(v: unknown): string {
   if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);

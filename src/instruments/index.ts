@@ -31,6 +31,6 @@ export type {
   Scenario,
   SpotPosition,
 } from './types.js';
-export { KIND, allocateColumns, revalueKernel, type InstrumentColumns, type ScenarioColumns } from './kernel.js';
+export { KIND, allocateColumns, revalueKernel, type InstrumentColumns, type ScenarioColumns } from '../kernels/index.js';
 export { MAX_VOL, buildInstrumentTable, validateMarket, type InstrumentTable } from './table.js';
 export { revalue, revalueColumns, revalueGrid, toScenarioColumns, type GridRevaluation } from './revalue.js';

@@ -23,11 +23,12 @@
  */
 import { ValidationError, describeValue } from '../errors/index.js';
 import { normalCdf, normalPdf } from '../stats/index.js';
+import { MIN_TOTAL_VOL, gbsPrice } from '../kernels/index.js';
+
+export { MIN_TOTAL_VOL, gbsPrice };
 
 /** Calendar days per year used for every day ↔ year conversion in this module. */
 export const DAYS_PER_YEAR = 365;
-/** Below this total volatility σ√T the option is priced as its (discounted forward) intrinsic value. */
-export const MIN_TOTAL_VOL = 1e-12;
 const INV_SQRT_2PI = 0.3989422804014327;
 
 export type OptionType = 'call' | 'put';
@@ -52,23 +53,6 @@ export interface Greeks {
   thetaPerDay: number;
 }
 
-/**
- * Kernel: generalized Black–Scholes value; does not validate.
- * V = cp·(S·e^{(b−r)T}·N(cp·d1) − K·e^{−rT}·N(cp·d2)), d1 = (ln(S/K) + (b + σ²/2)T)/(σ√T), d2 = d1 − σ√T.
- * @param cp +1 call, −1 put
- * @param b cost of carry: r − q for Black–Scholes, 0 for Black-76
- * @example gbsPrice(1, 42, 40, 0.5, 0.1, 0.1, 0.2) // returns 4.759422392871599
- */
-export function gbsPrice(cp: number, S: number, K: number, T: number, r: number, b: number, sigma: number): number {
-  if (!(T > 0)) return Math.max(cp * (S - K), 0);
-  const carry = Math.exp((b - r) * T);
-  const dfR = Math.exp(-r * T);
-  const v = sigma * Math.sqrt(T);
-  if (!(v >= MIN_TOTAL_VOL)) return Math.max(cp * (S * carry - K * dfR), 0);
-  const d1 = (Math.log(S / K) + (b + 0.5 * sigma * sigma) * T) / v;
-  const d2 = d1 - v;
-  return cp * (S * carry * normalCdf(cp * d1) - K * dfR * normalCdf(cp * d2));
-}
 
 /** Kernel: generalized Black–Scholes value and greeks (linear, per unit of underlying); does not validate. */
 export function gbsGreeks(cp: number, S: number, K: number, T: number, r: number, b: number, sigma: number): Greeks {

@@ -3,10 +3,12 @@
  * column tables, run {@link revalueKernel}, map results back.
  */
 import { ValidationError, describeValue } from '../errors/index.js';
-import { KIND, revalueKernel, type InstrumentColumns, type ScenarioColumns } from './kernel.js';
+import { KIND, revalueColumns, type InstrumentColumns, type ScenarioColumns } from '../kernels/index.js';
 import { DAYS_PER_YEAR } from './pricing.js';
 import { buildInstrumentTable } from './table.js';
 import type { Market, Position, PositionPnl, RevaluationResult, Scenario } from './types.js';
+
+export { revalueColumns };
 
 /** Result of {@link revalueGrid}. */
 export interface GridRevaluation {
@@ -91,13 +93,6 @@ function fillPerUnderlying(
   }
 }
 
-/** Runs the kernel on prepared tables (no validation). */
-export function revalueColumns(table: InstrumentColumns, scenarios: ScenarioColumns, perPosition = false): { total: Float64Array; byPosition: Float64Array | null } {
-  const total = new Float64Array(scenarios.nScenarios);
-  const byPosition = perPosition ? new Float64Array(scenarios.nScenarios * table.n) : null;
-  revalueKernel(table, scenarios, total, byPosition);
-  return { total, byPosition };
-}
 
 /**
  * Full revaluation of a portfolio under one scenario: P&L per position in USD.

@@ -3,7 +3,7 @@
  * revaluation kernel (and later the WASM kernel) consumes.
  */
 import { ValidationError, describeValue } from '../errors/index.js';
-import { KIND, allocateColumns, type InstrumentColumns } from './kernel.js';
+import { KIND, allocateColumns, type InstrumentColumns } from '../kernels/index.js';
 import { DAYS_PER_YEAR, callPutSign, finiteOr, nonNegative, positive } from './pricing.js';
 import type { Market, Position, PositionKind } from './types.js';
 

@@ -1,5 +1,25 @@
-/** Pure-TS twins of the WASM kernels, and the RNG stream definitions both share. */
-export { chunkState, zigguratTables, STATE_WORDS, ZIG_TABLE_LEN, ZIG_R } from './rng.js';
-export { mcLossChunkTs, mcContribChunkTs, gaussFillTs, mcScratch, type McScratch } from './mc.js';
-export { selectTopTs, tailPushTs, type TailState } from './tail.js';
-export { choleskyTs } from './cholesky.js';
+/**
+ * The compute units: each kernel is one folder with its pure-TS twin (`ts.ts`), its WASM adapter
+ * (`wasm.ts`, over assembly/) and its pool task (`task.ts`: input layout, runner, task kind). The
+ * twins mirror the WASM operation order, so the two agree bit for bit or within the stated ulps.
+ * `TASKS` (./tasks.ts) is the registry of the kernel task kinds the workers load.
+ *
+ * Kernels import nothing from the domain rooms: they take typed arrays and numbers.
+ */
+export { chunkState, zigguratTables, STATE_WORDS, ZIG_TABLE_LEN, ZIG_R } from './mc/rng.js';
+export { mcLossChunkTs, mcContribChunkTs, gaussFillTs, mcScratch, type McScratch } from './mc/ts.js';
+export { CHUNK_SCENARIOS, MC_TASK, MC_CONTRIB_TASK, runMcTaskTs, runMcTaskWasm, runMcContribTask } from './mc/task.js';
+export type { McTask, McContribTask, McTaskResult } from './mc/task.js';
+export { selectTopTs, tailPushTs, type TailState } from './tail/ts.js';
+export { choleskyTs } from './cholesky/ts.js';
+export { COV_ROW_BLOCK, covColumnMeansTs, covSampleRowsTs, covSampleTs } from './cov/ts.js';
+export { covSampleWasm, covSampleRowsWasm } from './cov/wasm.js';
+export { COV_ROWS_TASK, balancedRowRanges, shareForCov, runCovTask } from './cov/task.js';
+export type { CovTask } from './cov/task.js';
+export { KIND, allocateColumns, revalueKernel, revalueColumns } from './reval/ts.js';
+export type { InstrumentColumns, ScenarioColumns } from './reval/ts.js';
+export { MIN_TOTAL_VOL, gbsPrice } from './reval/black.js';
+export { TABLE_COLUMNS, revalueColumnsWasm, revalueScenarioRangeWasm } from './reval/wasm.js';
+export type { WasmRevaluation } from './reval/wasm.js';
+export { REVAL_TASK, shareRevaluation, runRevalTask } from './reval/task.js';
+export type { RevalTask } from './reval/task.js';

@@ -11,7 +11,7 @@
  * - scikit-learn `sklearn.covariance.ledoit_wolf_shrinkage` (identity target).
  */
 import { ValidationError, describeValue } from '../errors/index.js';
-import { covSampleTs } from './covKernel.js';
+import { covSampleTs } from '../kernels/index.js';
 import { eigenvaluesOf } from './linalg.js';
 import {
   requireInteger, requireMatrix, requireOneOf, requireOpenInterval, requireSymmetric, requireVector, toFloat64, toNested,

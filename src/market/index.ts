@@ -19,7 +19,3 @@ export { jacobiEigen, nearestPsd, isPsd, conditionNumber } from './linalg.js';
 export type { Eigen, NearestPsdOptions } from './linalg.js';
 export { cornishFisherVar, cornishFisherEs, filteredHistoricalScenarios, worstWindow } from './risk.js';
 export type { WorstWindow } from './risk.js';
-export {
-  COV_ROW_BLOCK, covColumnMeansTs, covSampleRowsTs, covSampleTs, covSampleWasm,
-} from './covKernel.js';
-export type { CovKernelExports } from './covKernel.js';

@@ -1,32 +1,59 @@
 /**
- * The worker pool façade: one Piscina pool per engine, workers loading build/core.wasm once.
- * Jobs are cut into tasks by the callers (risk/mc.ts); this module runs tasks with abort
- * support, reports utilisation, and shuts down in two levels (close lets queued work finish,
- * destroy rejects it).
+ * The local task runner: one Piscina pool per engine, each worker thread loading the task
+ * registries and build/core.wasm once. Callers submit (task kind, input); this module ships the
+ * envelope, maps replies back to typed errors, supports AbortSignal (Piscina stops the thread that
+ * runs an aborted task and starts a fresh one), reports utilisation, and shuts down in two levels
+ * (close lets queued work finish, destroy rejects it).
+ *
+ * The pool knows task kinds, never the domain: which registries exist is the caller's choice.
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { AbortError, EngineClosedError, WorkerError } from '../errors/index.js';
+import { AbortError, EngineClosedError, WorkerError, fromErrorRecord } from '../errors/index.js';
 import { buildPath } from '../util/paths.js';
-import type { WorkerTask } from './worker.js';
+import type { RunOptions, TaskDef, TaskEnvelope, TaskRunner } from './task.js';
+import { PING } from './worker.js';
+import type { TaskReply } from './worker.js';
 
-export type { WorkerTask } from './worker.js';
+export { defineTask } from './task.js';
+export type { AnyTaskDef, RunOptions, TaskDef, TaskEnv, TaskEnvelope, TaskRunner } from './task.js';
+export { PING } from './worker.js';
+export type { TaskReply } from './worker.js';
 
 export interface PoolOptions {
   /** Worker threads (default: available parallelism). */
   threads?: number;
+  /** Run tasks on the WASM kernels (default true). */
+  wasm?: boolean;
+  /** Absolute paths or file URLs of the modules whose `TASKS` the workers register. */
+  taskModules: readonly string[];
 }
 
-/** A fixed-size Piscina pool running margin-engine worker tasks. */
-export class WorkerPool {
+function isReply(x: unknown): x is TaskReply {
+  return typeof x === 'object' && x !== null && typeof (x as { ok?: unknown }).ok === 'boolean';
+}
+
+/** Turns a worker reply into the value or the typed error it stands for. */
+export function unwrapReply<O>(reply: unknown, context: string): O {
+  if (!isReply(reply)) throw new WorkerError(`${context}: malformed worker reply`);
+  if (!reply.ok) throw fromErrorRecord(reply.error, context);
+  return reply.value as O;
+}
+
+/** A fixed-size Piscina pool running registered task kinds. */
+export class WorkerPool implements TaskRunner {
   readonly threads: number;
+  readonly wasm: boolean;
   private readonly piscina: Piscina;
   private closed = false;
 
-  constructor(opts: PoolOptions = {}) {
+  constructor(opts: PoolOptions) {
     this.threads = opts.threads ?? Math.max(1, availableParallelism());
+    this.wasm = opts.wasm ?? true;
+    const taskModules = opts.taskModules.map((m) => (m.startsWith('file:') ? m : new URL(`file://${m}`).href));
     this.piscina = new Piscina({
       filename: buildPath('src/pool/worker.js'),
+      workerData: { taskModules },
       minThreads: this.threads,
       maxThreads: this.threads,
       idleTimeout: 60_000,
@@ -36,17 +63,32 @@ export class WorkerPool {
     this.piscina.on('error', () => {});
   }
 
-  /** Runs one task; rejects with AbortError when `signal` fires, WorkerError when the task fails. */
-  async run<R>(task: WorkerTask, signal?: AbortSignal): Promise<R> {
+  /** Starts every thread (registries and WASM loaded) before the first task. */
+  async warmUp(): Promise<void> {
+    await Promise.all(Array.from({ length: this.threads }, () => this.runEnvelope({ kind: PING, input: null, wasm: this.wasm })));
+  }
+
+  run<I, O>(def: TaskDef<I, O>, input: I, options: RunOptions = {}): Promise<O> {
+    return this.runEnvelope<O>({ kind: def.kind, input, wasm: this.wasm }, options.signal);
+  }
+
+  /**
+   * Runs an envelope as received (the cluster's worker processes hand theirs over as they come).
+   * Rejects with the task's typed error, AbortError when `signal` fires, WorkerError when the
+   * thread dies.
+   */
+  async runEnvelope<O>(env: TaskEnvelope, signal?: AbortSignal): Promise<O> {
     if (this.closed) throw new EngineClosedError();
     if (signal?.aborted) throw new AbortError(signal.reason);
+    let reply: unknown;
     try {
-      return (await this.piscina.run(task, signal ? { signal } : {})) as R;
+      reply = await this.piscina.run(env, signal ? { signal } : {});
     } catch (e) {
       if (signal?.aborted) throw new AbortError(signal.reason);
       if (e instanceof Error && e.name === 'AbortError') throw new AbortError(e);
-      throw new WorkerError(`worker task failed: ${e instanceof Error ? e.message : String(e)}`, e);
+      throw new WorkerError(`worker task '${env.kind}' failed: ${e instanceof Error ? e.message : String(e)}`, e);
     }
+    return unwrapReply<O>(reply, `task '${env.kind}' failed`);
   }
 
   /** Fraction of time the workers were busy since start (0..1). */

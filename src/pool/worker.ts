@@ -1,25 +1,19 @@
 /**
- * Piscina worker: one WASM instance per worker thread (created on first use), every task
- * answered with a result or a thrown Error (Piscina turns it into a rejected promise in the main
- * thread; the worker itself stays alive).
+ * Piscina worker: loads the task registries named in `workerData.taskModules` (each module
+ * exports `TASKS`, an array of task definitions), keeps one WASM instance per thread, and runs
+ * each envelope through the kind's registered function. Every failure becomes a typed reply
+ * (the thread stays alive); the pool turns it back into the same error class on the caller.
  */
-import { threadId } from 'node:worker_threads';
+import { threadId, workerData } from 'node:worker_threads';
+import { toErrorRecord } from '../errors/index.js';
+import type { ErrorRecord } from '../errors/index.js';
 import { WasmCore } from '../wasm/index.js';
-import { runMcContribTask, runMcTaskTs, runMcTaskWasm } from '../risk/mc-task.js';
-import type { McContribTask, McTask, McTaskResult } from '../risk/mc-task.js';
-import { runCovTask } from '../market/cov-task.js';
-import type { CovTask } from '../market/cov-task.js';
-import { runRevalTask } from '../instruments/reval-task.js';
-import type { RevalTask } from '../instruments/reval-task.js';
-import { runGridBatchTask } from '../margin/grid/batch-task.js';
-import type { GridBatchTask } from '../margin/grid/batch-task.js';
+import type { AnyTaskDef, TaskDef, TaskEnvelope } from './task.js';
 
-export interface PingTask {
-  kind: 'ping';
-  wasm: boolean;
-}
+export type TaskReply = { ok: true; value: unknown } | { ok: false; error: ErrorRecord };
 
-export type WorkerTask = McTask | McContribTask | CovTask | RevalTask | GridBatchTask | PingTask;
+/** Built-in kind: starts the thread (and its WASM instance) before the first real task. */
+export const PING = 'ping';
 
 let core: Promise<WasmCore> | undefined;
 
@@ -31,24 +25,38 @@ function getCore(): Promise<WasmCore> {
   return core;
 }
 
-export default async function run(task: WorkerTask): Promise<McTaskResult | Float64Array | { threadId: number; wasm: boolean }> {
-  switch (task.kind) {
-    case 'mc': {
-      // only the chunk tails and sums travel back (k values, not the scenario vector)
-      return task.wasm ? runMcTaskWasm(await getCore(), task) : runMcTaskTs(task);
+async function loadRegistry(modules: readonly string[]): Promise<Map<string, AnyTaskDef>> {
+  const table = new Map<string, AnyTaskDef>();
+  for (const url of modules) {
+    const mod: { TASKS?: readonly AnyTaskDef[] } = await import(url);
+    if (!Array.isArray(mod.TASKS)) throw new TypeError(`task module ${url} exports no TASKS array`);
+    for (const def of mod.TASKS) {
+      if (table.has(def.kind)) throw new TypeError(`task kind '${def.kind}' registered twice (${url})`);
+      table.set(def.kind, def);
     }
-    case 'mc-contrib':
-      return runMcContribTask(task.wasm ? await getCore() : null, task);
-    case 'cov':
-      return runCovTask(task.wasm ? await getCore() : null, task);
-    case 'reval':
-      return runRevalTask(task.wasm ? await getCore() : null, task);
-    case 'grid-batch':
-      return runGridBatchTask(task);
-    case 'ping':
-      if (task.wasm) await getCore();
-      return { threadId, wasm: task.wasm };
-    default:
-      throw new TypeError(`unknown task kind: ${String((task as { kind?: unknown }).kind)}`);
+  }
+  return table;
+}
+
+const data = workerData as { taskModules?: unknown } | undefined;
+const modules = Array.isArray(data?.taskModules) ? data.taskModules.filter((m): m is string => typeof m === 'string') : [];
+const registry = loadRegistry(modules);
+registry.catch(() => {}); // reported per task below
+
+export default async function run(env: TaskEnvelope): Promise<TaskReply> {
+  try {
+    if (env.kind === PING) {
+      await registry;
+      if (env.wasm) await getCore();
+      return { ok: true, value: { threadId, wasm: env.wasm } };
+    }
+    const def = (await registry).get(env.kind);
+    if (!def) throw new TypeError(`unknown task kind '${env.kind}'`);
+    const c = env.wasm ? await getCore() : null;
+    // The registry holds definitions of many input types; the envelope's input is the one its kind expects.
+    const value = await (def as TaskDef<unknown, unknown>).run(env.input, { core: c });
+    return { ok: true, value };
+  } catch (e) {
+    return { ok: false, error: toErrorRecord(e) };
   }
 }

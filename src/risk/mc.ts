@@ -5,10 +5,9 @@
  * the union of tails, the result is the same for any thread count and task split.
  */
 import { AbortError } from '../errors/index.js';
-import { selectTopTs } from '../kernels/index.js';
-import type { WorkerPool } from '../pool/index.js';
-import { CHUNK_SCENARIOS } from './mc-task.js';
-import type { McTask, McTaskResult } from './mc-task.js';
+import { CHUNK_SCENARIOS, MC_CONTRIB_TASK, MC_TASK, selectTopTs } from '../kernels/index.js';
+import type { McTask, McTaskResult } from '../kernels/index.js';
+import type { TaskRunner } from '../pool/index.js';
 import { levelsFromSortedTail, tailCount } from './tail.js';
 import type { LevelResult } from './tail.js';
 
@@ -22,7 +21,6 @@ export interface McJob {
   scenarios: number;
   seed: number;
   levels: readonly number[];
-  wasm: boolean;
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
 }
@@ -132,7 +130,7 @@ export function mergeTails(parts: readonly McTaskResult[], kMax: number): { v: F
   return m.finish();
 }
 
-export async function runMonteCarlo(pool: WorkerPool, job: McJob): Promise<McOutcome> {
+export async function runMonteCarlo(pool: TaskRunner, job: McJob): Promise<McOutcome> {
   const { n, scenarios } = job;
   const nl = (n * (n + 1)) / 2;
   const shared = new SharedArrayBuffer((nl + n) * 8);
@@ -152,11 +150,9 @@ export async function runMonteCarlo(pool: WorkerPool, job: McJob): Promise<McOut
   try {
     const results = await Promise.all(
       ranges.map(async ([chunkFrom, chunkTo]) => {
-        const task: McTask = {
-          kind: 'mc', shared, n, nu: job.nu, seed: job.seed, scenarios, chunkFrom, chunkTo, k: kMax, wasm: job.wasm,
-        };
+        const task: McTask = { shared, n, nu: job.nu, seed: job.seed, scenarios, chunkFrom, chunkTo, k: kMax };
         try {
-          const r = await pool.run<McTaskResult>(task, ctl.signal);
+          const r = await pool.run(MC_TASK, task, { signal: ctl.signal });
           merger.add(r); // merge while the other tasks still run
           done += Math.min(scenarios, chunkTo * CHUNK_SCENARIOS) - chunkFrom * CHUNK_SCENARIOS;
           job.onProgress?.({ done, total: scenarios });
@@ -193,7 +189,7 @@ export async function runMonteCarlo(pool: WorkerPool, job: McJob): Promise<McOut
  * indices) are replayed chunk by chunk on the pool and their per-factor loss contributions
  * averaged. Returns n components (they sum to the ES up to rounding).
  */
-export async function mcComponentEs(pool: WorkerPool, job: McJob, tailIndex: ArrayLike<number>, k: number): Promise<Float64Array> {
+export async function mcComponentEs(pool: TaskRunner, job: McJob, tailIndex: ArrayLike<number>, k: number): Promise<Float64Array> {
   const { n } = job;
   const nl = (n * (n + 1)) / 2;
   const shared = new SharedArrayBuffer((nl + n) * 8);
@@ -217,9 +213,9 @@ export async function mcComponentEs(pool: WorkerPool, job: McJob, tailIndex: Arr
         offs.push(...byChunk.get(c)!.sort((a, b) => a - b));
         starts.push(offs.length);
       }
-      return pool.run<Float64Array>({
-        kind: 'mc-contrib', shared, n, nu: job.nu, seed: job.seed, chunks: cs, starts, offsets: Int32Array.from(offs), wasm: job.wasm,
-      }, job.signal);
+      return pool.run(MC_CONTRIB_TASK, {
+        shared, n, nu: job.nu, seed: job.seed, chunks: cs, starts, offsets: Int32Array.from(offs),
+      }, { signal: job.signal });
     }),
   );
   const comp = new Float64Array(n);

@@ -8,10 +8,15 @@ import { readFile } from 'node:fs/promises';
 import { WasmUnavailableError } from '../errors/index.js';
 import { buildPath } from '../util/paths.js';
 
-/** The raw exports of core.wasm (pointers are byte offsets into `memory`). */
+/**
+ * The one typed description of build/core.wasm's exports (pointers are byte offsets into
+ * `memory`). Kernel adapters in src/kernels take a {@link WasmCore} and call these; nothing else
+ * sees a pointer.
+ */
 export interface CoreExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
+  // assembly/mc.ts
   mcLossChunk(
     n: number, lp: number, wp: number, zp: number, ubp: number, scalep: number,
     tabp: number, statep: number, nu: number, outp: number, count: number,
@@ -21,12 +26,35 @@ export interface CoreExports {
     tabp: number, statep: number, nu: number, selp: number, nsel: number, outp: number,
   ): void;
   normals(zp: number, ubp: number, m: number, tabp: number, statep: number): void;
+  // assembly/tail.ts
   selectTop(vp: number, ip: number, n: number, k: number): void;
   tailPush(
     vp: number, ip: number, size: number, cap: number, k: number,
     lossp: number, count: number, base: number, thrp: number, sumsp: number,
   ): number;
+  // assembly/linalg.ts
   cholesky(ap: number, n: number, lp: number, tol: number): number;
+  // assembly/cov.ts
+  covColumnMeans(xPtr: number, t: number, n: number, meanPtr: number): void;
+  covSampleRows(xPtr: number, t: number, n: number, meanPtr: number, outPtr: number, rowFrom: number, rowTo: number): void;
+  covSample(xPtr: number, t: number, n: number, meanPtr: number, outPtr: number): void;
+  // assembly/reval.ts
+  revalue(
+    tabp: number, n: number,
+    movep: number, volAbsp: number, volRelp: number, dtp: number, ns: number, nu: number,
+    totp: number, posp: number,
+  ): void;
+}
+
+/** Every function export {@link CoreExports} declares; checked once when an instance is created. */
+const CORE_FUNCTIONS = [
+  'heapBase', 'mcLossChunk', 'mcContribChunk', 'normals', 'selectTop', 'tailPush', 'cholesky',
+  'covColumnMeans', 'covSampleRows', 'covSample', 'revalue',
+] as const satisfies ReadonlyArray<Exclude<keyof CoreExports, 'memory'>>;
+
+/** Narrows an instance's exports to {@link CoreExports}, checking each export exists with the right type. */
+function isCoreExports(x: WebAssembly.Exports): x is WebAssembly.Exports & CoreExports {
+  return x.memory instanceof WebAssembly.Memory && CORE_FUNCTIONS.every((name) => typeof x[name] === 'function');
 }
 
 let modulePromise: Promise<WebAssembly.Module> | undefined;
@@ -78,7 +106,11 @@ export class WasmCore {
         },
       },
     });
-    return new WasmCore(inst.exports as unknown as CoreExports);
+    if (!isCoreExports(inst.exports)) {
+      const missing = CORE_FUNCTIONS.filter((name) => typeof inst.exports[name] !== 'function');
+      throw new WasmUnavailableError(`build/core.wasm lacks exports ${missing.join(', ') || 'memory'}; rebuild with \`npm run build\``);
+    }
+    return new WasmCore(inst.exports);
   }
 
   /** Allocates `bytes` (64-byte aligned), growing memory if needed; returns the pointer. */

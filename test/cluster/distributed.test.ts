@@ -16,7 +16,7 @@ import type { Engine, VarResult } from '../../src/engine/index.js';
 import { createClusterEngine } from '../../src/cluster/index.js';
 import { buildServer } from '../../src/service/index.js';
 import { planTasks } from '../../src/risk/mc.js';
-import { CHUNK_SCENARIOS } from '../../src/risk/mc-task.js';
+import { CHUNK_SCENARIOS } from '../../src/kernels/index.js';
 
 const hasRedis = spawnSync('sh', ['-c', 'command -v redis-server && command -v redis-cli']).status === 0;
 const CLI = join(process.cwd(), 'build/src/cli/main.js');

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AbortError, EngineClosedError, WorkerError, createEngine } from '../../src/index.js';
+import { ENGINE_TASK_MODULES } from '../../src/engine/index.js';
+import { MC_TASK } from '../../src/kernels/index.js';
 import { WorkerPool } from '../../src/pool/index.js';
 import { equicorrelated } from '../helpers.js';
 
@@ -8,13 +10,15 @@ const w = Array.from({ length: 20 }, () => 1e5);
 
 describe('worker pool', () => {
   it('a task that throws rejects with WorkerError and the pool keeps working', async () => {
-    const pool = new WorkerPool({ threads: 2 });
+    const pool = new WorkerPool({ threads: 2, taskModules: ENGINE_TASK_MODULES });
     try {
-      const bad = { kind: 'mc' as const, shared: new SharedArrayBuffer(8), n: 50, nu: 0, seed: 1, scenarios: 10, chunkFrom: 0, chunkTo: 1, k: 1, wasm: true };
-      await expect(pool.run(bad)).rejects.toBeInstanceOf(WorkerError);
-      await expect(pool.run(bad)).rejects.toThrow(/shared buffer too small/);
-      const pongs = await Promise.all([1, 2, 3, 4].map(() => pool.run<{ threadId: number }>({ kind: 'ping', wasm: true })));
-      expect(pongs).toHaveLength(4);
+      const bad = { shared: new SharedArrayBuffer(8), n: 50, nu: 0, seed: 1, scenarios: 10, chunkFrom: 0, chunkTo: 1, k: 1 };
+      await expect(pool.run(MC_TASK, bad)).rejects.toBeInstanceOf(WorkerError);
+      await expect(pool.run(MC_TASK, bad)).rejects.toThrow(/shared buffer too small/);
+      await expect(pool.runEnvelope({ kind: 'no-such-kind', input: null, wasm: true })).rejects.toThrow(/unknown task kind 'no-such-kind'/);
+      await pool.warmUp();
+      const ok = await pool.run(MC_TASK, { ...bad, shared: new SharedArrayBuffer(8 * (1 + 1)), n: 1, chunkTo: 1 });
+      expect(ok.tail.length).toBe(1);
     } finally {
       await pool.close();
     }

@@ -3,8 +3,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildInstrumentTable, revalueKernel, type Position } from '../../src/instruments/index.js';
-import type { InstrumentColumns, ScenarioColumns } from '../../src/instruments/kernel.js';
-import { revalueColumnsWasm, revalueScenarioRangeWasm } from '../../src/instruments/reval-wasm.js';
+import type { InstrumentColumns, ScenarioColumns } from '../../src/kernels/index.js';
+import { revalueColumnsWasm, revalueScenarioRangeWasm } from '../../src/kernels/index.js';
 import { WasmCore } from '../../src/wasm/index.js';
 import { mulberry32 } from '../helpers.js';
 

@@ -5,13 +5,33 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  covColumnMeansTs, covSampleRowsTs, covSampleTs, covSampleWasm, type CovKernelExports,
-} from '../../src/market/index.js';
+import { covColumnMeansTs, covSampleRowsTs, covSampleTs, covSampleWasm } from '../../src/kernels/index.js';
+import { WasmCore } from '../../src/wasm/index.js';
+
+/** The exports of a module built from assembly/cov.ts alone. */
+interface CovKernelExports {
+  memory: WebAssembly.Memory;
+  covSample: (xPtr: number, t: number, n: number, meanPtr: number, outPtr: number) => void;
+  covSampleRows: (xPtr: number, t: number, n: number, meanPtr: number, outPtr: number, rowFrom: number, rowTo: number) => void;
+  covColumnMeans: (xPtr: number, t: number, n: number, meanPtr: number) => void;
+}
+
+/** Runs the standalone module's covSample with scratch in pages grown from JS. */
+function covSampleStandalone(ex: CovKernelExports, x: Float64Array, t: number, n: number): Float64Array {
+  const xPtr = (ex.memory.buffer.byteLength + 15) & ~15;
+  const meanPtr = xPtr + ((t * n * 8 + 15) & ~15);
+  const outPtr = meanPtr + ((n * 8 + 15) & ~15);
+  const end = outPtr + n * n * 8;
+  const have = ex.memory.buffer.byteLength;
+  if (end > have) ex.memory.grow(Math.ceil((end - have) / 65536));
+  new Float64Array(ex.memory.buffer, xPtr, t * n).set(x.subarray(0, t * n));
+  ex.covSample(xPtr, t, n, meanPtr, outPtr);
+  return new Float64Array(ex.memory.buffer, outPtr, n * n).slice();
+}
 import { euReturns, naiveCov, normals, rng } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-let ex: CovKernelExports & Required<Pick<CovKernelExports, 'covSampleRows' | 'covColumnMeans'>>;
+let ex: CovKernelExports;
 
 beforeAll(async () => {
   // Build assembly/cov.ts alone, with the flags of `npm run build:wasm`, so this test does not
@@ -51,7 +71,7 @@ describe('covariance kernel: WASM vs pure-TS twin', () => {
   it('gives bit-identical results on EuStockMarkets returns and matches a naive two-pass', () => {
     const R = euReturns();
     const x = flat(R);
-    const w = covSampleWasm(ex, x, R.length, 4);
+    const w = covSampleStandalone(ex, x, R.length, 4);
     expect(Array.from(w)).toEqual(Array.from(twin(x, R.length, 4)));
     const ref = naiveCov(R).flat();
     for (let k = 0; k < 16; k++) expect(Math.abs(w[k] - ref[k])).toBeLessThan(1e-18);
@@ -59,7 +79,7 @@ describe('covariance kernel: WASM vs pure-TS twin', () => {
 
   it.each([[600, 11], [257, 8], [3, 1], [2, 2], [1000, 19]])('is bit-identical for T=%i, N=%i (block and SIMD tails, memory growth)', (t, n) => {
     const x = randomMatrix(t, n, t * 31 + n);
-    const w = covSampleWasm(ex, x, t, n);
+    const w = covSampleStandalone(ex, x, t, n);
     const tw = twin(x, t, n);
     expect(Array.from(w)).toEqual(Array.from(tw));
     const rows = Array.from({ length: t }, (_, r) => Array.from(x.subarray(r * n, (r + 1) * n)));
@@ -95,9 +115,7 @@ describe('covariance kernel inside the full core build', () => {
   it('runs from a module built from assembly/index.ts when that build exists (build/core.wasm)', async () => {
     const path = join(ROOT, 'build/core.wasm');
     if (!existsSync(path)) return; // the lead's build is optional for this test
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(Uint8Array.from(readFileSync(path))), {});
-    const core = instance.exports as unknown as CovKernelExports;
-    if (typeof core.covSample !== 'function') return; // built before cov was exported
+    const core = await WasmCore.create();
     const x = randomMatrix(400, 7, 9);
     expect(Array.from(covSampleWasm(core, x, 400, 7))).toEqual(Array.from(twin(x, 400, 7)));
   });

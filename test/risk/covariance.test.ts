@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { ValidationError, createEngine } from '../../src/index.js';
 import type { Engine } from '../../src/index.js';
 import { isPsd, ledoitWolf, sampleCovariance } from '../../src/market/index.js';
-import { balancedRowRanges } from '../../src/market/cov-task.js';
+import { balancedRowRanges } from '../../src/kernels/index.js';
 
 const engines: Engine[] = [];
 beforeAll(async () => {

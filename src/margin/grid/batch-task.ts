@@ -4,8 +4,9 @@
  * (12 columns × all positions, plus account offsets), so workers read typed-array views instead of
  * deserialising hundreds of thousands of position objects. Each task margins a slice of accounts.
  */
-import { TABLE_COLUMNS } from '../../instruments/reval-wasm.js';
+import { TABLE_COLUMNS } from '../../kernels/index.js';
 import type { InstrumentColumns, InstrumentTable, Market } from '../../instruments/index.js';
+import { defineTask } from '../../pool/index.js';
 import { gridMarginOfTable, prepareGrid, setVolScales } from './grid.js';
 import type { GridMarginConfig } from './profile.js';
 
@@ -20,7 +21,6 @@ export interface PackedAccounts {
 }
 
 export interface GridBatchTask {
-  kind: 'grid-batch';
   packed: PackedAccounts;
   from: number;
   to: number;
@@ -61,3 +61,6 @@ export function runGridBatchTask(t: GridBatchTask): Float64Array {
   }
   return out;
 }
+
+/** Pool task: scenario-grid margin of a slice of packed accounts. */
+export const GRID_BATCH_TASK = defineTask<GridBatchTask, Float64Array>('grid-batch', (t) => runGridBatchTask(t));

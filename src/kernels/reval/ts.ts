@@ -15,8 +15,8 @@
  * - inverse option: coin Q·(V1/X1 − V0/X0), USD at X1: Q·(V1 − V0·X1/X0)
  *   with σ1 = max(0, σ0 + (volAbs + volRel·σ0)·volScale[i]) and T1 = max(0, T0 − dt).
  */
-import { MIN_TOTAL_VOL, gbsPrice } from './pricing.js';
-import { normalCdf } from '../stats/index.js';
+import { MIN_TOTAL_VOL, gbsPrice } from './black.js';
+import { normalCdf } from '../../stats/index.js';
 
 /** Kind codes of the instrument table (stable: shared with the WASM kernel). */
 export const KIND = {
@@ -158,4 +158,12 @@ export function revalueKernel(
       if (outPositions !== null) outPositions[k * n + i] = pnl;
     }
   }
+}
+
+/** Runs the kernel on prepared tables (no validation). */
+export function revalueColumns(table: InstrumentColumns, scenarios: ScenarioColumns, perPosition = false): { total: Float64Array; byPosition: Float64Array | null } {
+  const total = new Float64Array(scenarios.nScenarios);
+  const byPosition = perPosition ? new Float64Array(scenarios.nScenarios * table.n) : null;
+  revalueKernel(table, scenarios, total, byPosition);
+  return { total, byPosition };
 }

@@ -4,22 +4,18 @@
  * input and returns only their upper-triangle part. The result is bit-identical to the
  * single-threaded kernel (each element is computed by exactly one worker, in the same order).
  */
-import { covColumnMeansTs, covSampleRowsTs } from './covKernel.js';
-import type { WasmCore } from '../wasm/index.js';
+import { defineTask } from '../../pool/task.js';
+import type { WasmCore } from '../../wasm/index.js';
+import { covColumnMeansTs, covSampleRowsTs } from './ts.js';
+import { covSampleRowsWasm } from './wasm.js';
 
 export interface CovTask {
-  kind: 'cov';
   /** T×N row-major data, then the N column means. */
   shared: SharedArrayBuffer;
   t: number;
   n: number;
   rowFrom: number;
   rowTo: number;
-  wasm: boolean;
-}
-
-interface CovExports {
-  covSampleRows(xPtr: number, t: number, n: number, meanPtr: number, outPtr: number, rowFrom: number, rowTo: number): void;
 }
 
 /** Rows [rowFrom, rowTo) of the covariance, row-major (rowTo − rowFrom) × n (entries j ≥ i valid). */
@@ -30,20 +26,12 @@ export function runCovTask(core: WasmCore | null, task: CovTask): Float64Array {
   }
   const x = new Float64Array(task.shared, 0, t * n);
   const mean = new Float64Array(task.shared, t * n * 8, n);
-  const rows = rowTo - rowFrom;
   if (!core) {
     const out = new Float64Array(n * n);
     covSampleRowsTs(x, t, n, mean, out, rowFrom, rowTo);
     return out.slice(rowFrom * n, rowTo * n);
   }
-  core.reset();
-  const xP = core.alloc(t * n * 8);
-  const mP = core.alloc(n * 8);
-  const oP = core.alloc(n * n * 8);
-  core.f64(xP, t * n).set(x);
-  core.f64(mP, n).set(mean);
-  (core.x as unknown as CovExports).covSampleRows(xP, t, n, mP, oP, rowFrom, rowTo);
-  return core.f64(oP + rowFrom * n * 8, rows * n).slice();
+  return covSampleRowsWasm(core, x, t, n, mean, rowFrom, rowTo);
 }
 
 /** Splits rows 0..n into `parts` ranges of about equal work Σ (n − i). */
@@ -70,3 +58,6 @@ export function shareForCov(x: Float64Array, t: number, n: number): SharedArrayB
   covColumnMeansTs(x, t, n, new Float64Array(sab, t * n * 8, n));
   return sab;
 }
+
+/** Pool task: rows [rowFrom, rowTo) of a sample covariance from shared data and means. */
+export const COV_ROWS_TASK = defineTask<CovTask, Float64Array>('cov', (t, { core }) => runCovTask(core, t));

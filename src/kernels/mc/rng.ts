@@ -13,7 +13,7 @@
  *   J. Stat. Softw. 5(8). doi:10.18637/jss.v005.i08 ; Doornik, J. A. (2005), An improved ziggurat
  *   method to generate normal random samples.
  */
-import { erfc } from '../stats/index.js';
+import { erfc } from '../../stats/index.js';
 
 const M64 = (1n << 64n) - 1n;
 const GOLDEN = 0x9e3779b97f4a7c15n;

@@ -4,18 +4,17 @@
  * revalues a contiguous range of scenarios on the WASM kernel or its TS twin, and the totals are
  * concatenated in scenario order — the same numbers as one thread.
  */
-import type { InstrumentColumns, ScenarioColumns } from './kernel.js';
-import { revalueColumns } from './revalue.js';
-import { TABLE_COLUMNS, revalueScenarioRangeWasm } from './reval-wasm.js';
-import type { WasmCore } from '../wasm/index.js';
+import { defineTask } from '../../pool/task.js';
+import type { WasmCore } from '../../wasm/index.js';
+import { revalueColumns } from './ts.js';
+import type { InstrumentColumns, ScenarioColumns } from './ts.js';
+import { TABLE_COLUMNS, revalueScenarioRangeWasm } from './wasm.js';
 
 export interface RevalTask {
-  kind: 'reval';
   table: InstrumentColumns;
   scen: ScenarioColumns;
   from: number;
   to: number;
-  wasm: boolean;
 }
 
 /** Copies the table and scenarios into one SharedArrayBuffer and returns views on it. */
@@ -57,3 +56,6 @@ export function runRevalTask(core: WasmCore | null, t: RevalTask): Float64Array 
   };
   return revalueColumns(t.table, range, false).total;
 }
+
+/** Pool task: portfolio P&L of scenarios [from, to) by full revaluation. */
+export const REVAL_TASK = defineTask<RevalTask, Float64Array>('reval', (t, { core }) => runRevalTask(core, t));

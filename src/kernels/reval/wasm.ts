@@ -4,17 +4,8 @@
  * memory, runs the kernel and copies the P&L out. Results equal the TS kernel's bit for bit except
  * where Math.exp / Math.log of AssemblyScript and V8 differ in the last ulp (options only).
  */
-import type { CoreExports, WasmCore } from '../wasm/index.js';
-import type { InstrumentColumns, ScenarioColumns } from './kernel.js';
-
-/** The revaluation export of core.wasm (pointers are byte offsets into memory). */
-interface RevalExports extends CoreExports {
-  revalue(
-    tabp: number, n: number,
-    movep: number, volAbsp: number, volRelp: number, dtp: number, ns: number, nu: number,
-    totp: number, posp: number,
-  ): void;
-}
+import type { WasmCore } from '../../wasm/index.js';
+import type { InstrumentColumns, ScenarioColumns } from './ts.js';
 
 /** Column order of the table block in WASM memory (contract with assembly/reval.ts); also the shared-buffer layout. */
 export const TABLE_COLUMNS = [
@@ -89,7 +80,7 @@ function run(
   core.f64(volAbsP, ns * nu).set(scen.volAbs.subarray(from * nu, to * nu));
   core.f64(volRelP, ns * nu).set(scen.volRel.subarray(from * nu, to * nu));
   core.f64(dtP, ns).set(scen.dt.subarray(from, to));
-  (core.x as RevalExports).revalue(tabP, n, moveP, volAbsP, volRelP, dtP, ns, nu, totP, posP);
+  core.x.revalue(tabP, n, moveP, volAbsP, volRelP, dtP, ns, nu, totP, posP);
   return {
     total: core.f64(totP, ns).slice(),
     byPosition: perPosition ? core.f64(posP, ns * n).slice() : null,

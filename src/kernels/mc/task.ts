@@ -3,9 +3,12 @@
  * tail (k largest losses with scenario indices) plus per-chunk sums. Runs on the WASM kernels or
  * on their pure-TS twins; both produce the same numbers.
  */
-import { chunkState, mcContribChunkTs, mcLossChunkTs, mcScratch, selectTopTs, tailPushTs, zigguratTables, STATE_WORDS, ZIG_TABLE_LEN } from '../kernels/index.js';
-import type { TailState } from '../kernels/index.js';
-import type { WasmCore } from '../wasm/index.js';
+import { defineTask } from '../../pool/task.js';
+import type { WasmCore } from '../../wasm/index.js';
+import { selectTopTs, tailPushTs } from '../tail/ts.js';
+import type { TailState } from '../tail/ts.js';
+import { chunkState, zigguratTables, STATE_WORDS, ZIG_TABLE_LEN } from './rng.js';
+import { mcContribChunkTs, mcLossChunkTs, mcScratch } from './ts.js';
 
 /** Scenarios per chunk: each chunk draws from its own stream. Part of the reproducibility contract. */
 export const CHUNK_SCENARIOS = 4096;
@@ -13,7 +16,6 @@ const BS = 8;
 
 /** One unit of pool work: chunks [chunkFrom, chunkTo) of a job. */
 export interface McTask {
-  kind: 'mc';
   /** Packed lower Cholesky factor (n(n+1)/2 f64) then exposures (n f64). */
   shared: SharedArrayBuffer;
   n: number;
@@ -23,12 +25,10 @@ export interface McTask {
   chunkFrom: number;
   chunkTo: number;
   k: number;
-  wasm: boolean;
 }
 
 /** Replay of selected scenarios for attribution: per-factor loss contributions. */
 export interface McContribTask {
-  kind: 'mc-contrib';
   shared: SharedArrayBuffer;
   n: number;
   nu: number;
@@ -37,7 +37,6 @@ export interface McContribTask {
   chunks: number[];
   starts: number[];
   offsets: Int32Array;
-  wasm: boolean;
 }
 
 export interface McTaskResult {
@@ -181,3 +180,9 @@ export function runMcContribTask(core: WasmCore | null, t: McContribTask): Float
   });
   return out;
 }
+
+/** Pool task: a chunk range's tail and sums (WASM kernels when the worker has them). */
+export const MC_TASK = defineTask<McTask, McTaskResult>('mc', (t, { core }) => (core ? runMcTaskWasm(core, t) : runMcTaskTs(t)));
+
+/** Pool task: per-factor loss contributions of selected scenarios (attribution replay). */
+export const MC_CONTRIB_TASK = defineTask<McContribTask, Float64Array>('mc-contrib', (t, { core }) => runMcContribTask(core, t));

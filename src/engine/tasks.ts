@@ -1,0 +1,154 @@
+/**
+ * The engine's operation tasks: every model step whose cost grows with the data runs in a worker
+ * through one of these (the engine validates, plans and merges on the calling thread). Together
+ * with the kernel tasks (src/kernels/tasks.ts) this is the registry the workers load — locally
+ * (Piscina) and on cluster worker processes alike.
+ */
+import { backtest as backtestFixed, ewmaNormalForecaster, historicalForecaster, recalibrate, rollingBacktest } from '../backtest/index.js';
+import type { BacktestResult, RecalibrateOptions, RecalibrationResult, RollingBacktestResult } from '../backtest/index.js';
+import type { Market, Position } from '../instruments/index.js';
+import { sampleTierTables } from '../margin/index.js';
+import { GRID_BATCH_TASK } from '../margin/grid/batch-task.js';
+import { gridMargin } from '../margin/grid/index.js';
+import type { GridMarginConfig, GridMarginResult } from '../margin/grid/index.js';
+import { liquidationPrices, tieredMargin } from '../margin/tiered/index.js';
+import type { Account, LiquidationPriceResult, Marks, TierTables, TieredMarginResult, TieredOptions } from '../margin/tiered/index.js';
+import { varEsMargin } from '../margin/var-es/index.js';
+import type { VarEsMarginConfig, VarEsMarginResult } from '../margin/var-es/index.js';
+import { ewmaCovariance, ewmaVolatility, fitGarch11, ledoitWolfFromCentred, centreColumns } from '../market/index.js';
+import type { PriceSeries } from '../market/index.js';
+import { allocateCollateral, deleverage, kellyFraction, minimizeCvar, minimizeGridMargin } from '../optimize/index.js';
+import type {
+  CollateralProblem, CollateralResult, CvarHedgeProblem, CvarHedgeResult, DeleverageProblem, DeleverageResult,
+  GridHedgeProblem, GridHedgeResult, KellyOptions, KellyResult, SolveOptions,
+} from '../optimize/index.js';
+import { defineTask } from '../pool/index.js';
+import type { AnyTaskDef } from '../pool/index.js';
+import { estimateCovariance } from '../risk/history-methods.js';
+import { stressBook } from '../stress/index.js';
+import type { BookStressOptions, StressResult } from '../stress/index.js';
+import { VAR_HISTORY_TASK } from './var-history.js';
+import type { VolPath } from './var-history.js';
+
+// ---- market models -------------------------------------------------------------------------
+
+export interface VolPathInput {
+  series: Float64Array;
+  model: 'ewma' | 'garch';
+  lambda: number;
+  /** Field named in errors (e.g. `market.returns[*][3]`). */
+  field: string;
+}
+
+/** Pool task: conditional-vol path and one-step forecast of one series (EWMA, or a GARCH(1,1) fit). */
+export const VOL_PATH_TASK = defineTask<VolPathInput, VolPath>('vol-path', ({ series, model, lambda }) => {
+  const x = Array.from(series);
+  if (model === 'garch') {
+    const fit = fitGarch11(x, { horizon: 1 });
+    return { path: Float64Array.from(fit.conditionalVol), forecast: fit.forecast.vol[0] };
+  }
+  const e = ewmaVolatility(x, { lambda });
+  return { path: Float64Array.from(e.vols), forecast: e.forecast };
+});
+
+/** Pool task: covariance of factor returns (sample, EWMA or Ledoit–Wolf), row-major n×n. */
+export const COVARIANCE_ESTIMATE_TASK = defineTask<{ returns: number[][]; model: 'sample' | 'ewma' | 'ledoit-wolf'; lambda: number }, Float64Array>(
+  'covariance-estimate', ({ returns, model, lambda }) => estimateCovariance(returns, model, lambda));
+
+/** Pool task: EWMA covariance of a T×N matrix. */
+export const EWMA_COVARIANCE_TASK = defineTask<{ returns: number[][]; lambda: number }, number[][]>(
+  'ewma-covariance', ({ returns, lambda }) => ewmaCovariance(returns, lambda));
+
+/** Pool task: Ledoit–Wolf shrinkage given XcᵀXc from the covariance kernel (the O(T·N) sums). */
+export const LEDOIT_WOLF_TASK = defineTask<
+  { data: Float64Array; rows: number; cols: number; xtx: Float64Array; target: 'identity' | 'constant-correlation' },
+  { covariance: number[][]; shrinkage: number }
+>('ledoit-wolf', ({ data, rows, cols, xtx, target }) => {
+  const xc = Float64Array.from(data.subarray(0, rows * cols));
+  centreColumns(xc, rows, cols);
+  const lw = ledoitWolfFromCentred(xc, rows, cols, xtx, target);
+  return { covariance: lw.covariance, shrinkage: lw.shrinkage };
+});
+
+// ---- margin --------------------------------------------------------------------------------
+
+export const TIERED_MARGIN_TASK = defineTask<{ account: Account; marks: Marks; tables?: TierTables; options: TieredOptions }, TieredMarginResult>(
+  'margin-tiered', ({ account, marks, tables, options }) => tieredMargin(account, marks, tables ?? sampleTierTables(), options));
+
+export const LIQUIDATION_TASK = defineTask<{ account: Account; marks: Marks; tables?: TierTables; options: TieredOptions }, LiquidationPriceResult[]>(
+  'liquidation', ({ account, marks, tables, options }) => liquidationPrices(account, marks, tables ?? sampleTierTables(), options));
+
+export const GRID_MARGIN_TASK = defineTask<{ positions: Position[]; market: Market; config: GridMarginConfig }, GridMarginResult>(
+  'margin-grid', ({ positions, market, config }) => gridMargin(positions, market, config));
+
+export const VAR_ES_MARGIN_TASK = defineTask<{ positions: Position[]; market: Market; history: PriceSeries; config: VarEsMarginConfig }, VarEsMarginResult>(
+  'margin-var-es', ({ positions, market, history, config }) => varEsMargin(positions, market, history, config));
+
+// ---- stress, backtest ----------------------------------------------------------------------
+
+export const STRESS_BOOK_TASK = defineTask<{ positions: Position[]; market: Market; options: BookStressOptions }, StressResult[]>(
+  'stress-book', ({ positions, market, options }) => stressBook(positions, market, options));
+
+export interface BacktestTaskInput {
+  series: number[];
+  forecasts?: number[];
+  confidence: number;
+  significance?: number;
+  model: 'historical' | 'ewma';
+  window: number;
+  lambda: number;
+  input: 'pnl' | 'loss';
+}
+
+export const BACKTEST_TASK = defineTask<BacktestTaskInput, BacktestResult | RollingBacktestResult>('backtest', (o) => {
+  if (o.forecasts) {
+    const losses = o.input === 'loss' ? o.series : o.series.map((x) => -x);
+    return backtestFixed(losses, o.forecasts, { confidence: o.confidence, significance: o.significance });
+  }
+  const forecaster = o.model === 'historical' ? historicalForecaster : ewmaNormalForecaster(o.lambda);
+  return rollingBacktest(o.series, forecaster, { window: o.window, confidence: o.confidence, input: o.input, significance: o.significance });
+});
+
+export const RECALIBRATE_TASK = defineTask<{ series: number[]; options: RecalibrateOptions }, RecalibrationResult>(
+  'recalibrate', ({ series, options }) => recalibrate(series, options));
+
+// ---- optimisation (HiGHS runs in the worker) -------------------------------------------------
+
+/** An optimisation request: the problem kind and its inputs (see src/optimize). */
+export type OptimizeRequest =
+  | ({ kind: 'cvar' } & CvarHedgeProblem)
+  | ({ kind: 'grid-hedge' } & GridHedgeProblem)
+  | ({ kind: 'collateral' } & CollateralProblem)
+  | ({ kind: 'deleverage' } & DeleverageProblem)
+  | ({ kind: 'kelly'; returns: number[] } & KellyOptions);
+
+export type OptimizeResult =
+  | ({ kind: 'cvar' } & CvarHedgeResult)
+  | ({ kind: 'grid-hedge' } & GridHedgeResult)
+  | ({ kind: 'collateral' } & CollateralResult)
+  | ({ kind: 'deleverage' } & DeleverageResult)
+  | ({ kind: 'kelly' } & KellyResult);
+
+/** Solves one optimisation request (in a worker). */
+export async function solveRequest(request: OptimizeRequest, solveOptions: SolveOptions): Promise<OptimizeResult> {
+  switch (request.kind) {
+    case 'cvar': return { kind: 'cvar', ...(await minimizeCvar(request, solveOptions)) };
+    case 'grid-hedge': return { kind: 'grid-hedge', ...(await minimizeGridMargin(request, solveOptions)) };
+    case 'collateral': return { kind: 'collateral', ...(await allocateCollateral(request, solveOptions)) };
+    case 'deleverage': return { kind: 'deleverage', ...(await deleverage(request, solveOptions)) };
+    case 'kelly': {
+      const { kind: _k, returns, ...opts } = request;
+      return { kind: 'kelly', ...kellyFraction(returns, opts) };
+    }
+  }
+}
+
+export const OPTIMIZE_TASK = defineTask<{ request: OptimizeRequest; solveOptions: SolveOptions }, OptimizeResult>(
+  'optimize', ({ request, solveOptions }) => solveRequest(request, solveOptions));
+
+/** Registry of the engine's operation task kinds (loaded by every worker). */
+export const TASKS: readonly AnyTaskDef[] = [
+  VOL_PATH_TASK, COVARIANCE_ESTIMATE_TASK, EWMA_COVARIANCE_TASK, LEDOIT_WOLF_TASK,
+  TIERED_MARGIN_TASK, LIQUIDATION_TASK, GRID_MARGIN_TASK, VAR_ES_MARGIN_TASK, GRID_BATCH_TASK,
+  VAR_HISTORY_TASK, STRESS_BOOK_TASK, BACKTEST_TASK, RECALIBRATE_TASK, OPTIMIZE_TASK,
+];
