@@ -13,8 +13,8 @@ import cliProgress from 'cli-progress';
 import { createEngine } from '../engine/index.js';
 import type { Engine, Progress } from '../engine/index.js';
 import { AbortError, SolverError, ValidationError, describeValue } from '../errors/index.js';
-import { OPERATIONS } from '../service/operations.js';
-import type { Operation } from '../service/operations.js';
+import { OPERATIONS } from '../engine/index.js';
+import type { Operation } from '../engine/index.js';
 import type { ServiceLimits } from '../service/server.js';
 import { DEFAULT_QUEUE_NAME } from '../cluster/redis.js';
 import { formatOutput } from './format.js';
@@ -273,7 +273,7 @@ async function runOperation(op: Operation, entry: CliEntry, o: Obj, io: CliIo): 
   let engine: Engine | undefined;
   let progress: ReturnType<typeof progressReporter> = { stop() {} };
   try {
-    if (!op.pure) engine = await createEngine({ threads: positiveInt('--threads', o.threads), wasm: o.wasm === false ? false : 'auto' });
+    engine = await createEngine({ threads: positiveInt('--threads', o.threads), wasm: o.wasm === false ? false : 'auto' });
     progress = progressReporter(op.progressTotal?.(req), o.progress === true || (o.progress !== false && io.stderrIsTTY), io);
     if (ctl.signal.aborted) throw new AbortError(ctl.signal.reason);
     const result = await op.run(req, { engine, signal: ctl.signal, onProgress: progress.onProgress });
@@ -304,13 +304,11 @@ export function buildProgram(io: CliIo = defaultIo()): Command {
       .option('-i, --input <file>', 'JSON request, the body of POST /v1/' + op.name + " ('-' reads stdin)")
       .addOption(new Option('-f, --format <format>', 'output format').choices(['json', 'table']).default('table'));
     for (const opt of entry.options) cmd.addOption(opt);
-    if (!op.pure) {
-      cmd
-        .option('-t, --threads <n>', 'worker threads (default: all cores)')
-        .option('--no-wasm', 'use the pure-TS kernels')
-        .option('--progress', 'show a progress bar on stderr even when it is not a terminal')
-        .option('--no-progress', 'never show a progress bar');
-    }
+    cmd
+      .option('-t, --threads <n>', 'worker threads (default: all cores)')
+      .option('--no-wasm', 'use the pure-TS kernels')
+      .option('--progress', 'show a progress bar on stderr even when it is not a terminal')
+      .option('--no-progress', 'never show a progress bar');
     cmd.addHelpText('after', `\nExamples:\n${entry.examples.map((e) => `  $ ${e}`).join('\n')}\n`);
     cmd.action((o: Obj) => runOperation(op, entry, o, io));
   }
@@ -325,9 +323,9 @@ export function buildProgram(io: CliIo = defaultIo()): Command {
     .option('--results-dir <dir>', 'where batch results are stored', './results')
     .option('--api-keys-file <file>', 'file with one API key per line')
     .option('--no-auth', 'accept requests without an API key (local development only)')
-    .option('--queue <url>', 'run batch Monte Carlo on BullMQ workers, e.g. redis://127.0.0.1:6379')
+    .option('--queue <url>', 'run batch tasks (every kind) on BullMQ workers, e.g. redis://127.0.0.1:6379')
     .option('--queue-name <name>', 'BullMQ queue name', DEFAULT_QUEUE_NAME)
-    .option('--queue-parallelism <n>', 'parallelism the chunk-range split assumes: 2–16 jobs per unit, about one per 0.5 M scenarios (default 8)')
+    .option('--queue-parallelism <n>', 'parallelism the task split assumes (Monte Carlo: 2–16 chunk-range jobs per unit, about one per 0.5 M scenarios; default 8)')
     .option('--max-concurrent <n>', 'batch jobs running at once', '2')
     .option('--body-limit <size>', 'largest request body', '8mb')
     .option('--max-sync-work <units>', 'work limit of synchronous requests (scenarios × (factors² + 16))')

@@ -9,6 +9,7 @@ import type { TaskRunner } from '../pool/index.js';
 import type { MarketInput, PortfolioInput } from '../schemas/index.js';
 import { buildPath } from '../util/paths.js';
 import { mainThreadCore } from '../wasm/index.js';
+import { tierTablesInput } from '../margin/tiered/index.js';
 import type { Account, LiquidationPriceResult, Marks, TierTables, TieredMarginResult, TieredOptions } from '../margin/tiered/index.js';
 import { prepareGrid } from '../margin/grid/index.js';
 import { GRID_BATCH_TASK, packAccounts } from '../margin/grid/batch-task.js';
@@ -31,9 +32,13 @@ import {
   VAR_ES_MARGIN_TASK,
 } from './tasks.js';
 import type { OptimizeRequest, OptimizeResult } from './tasks.js';
+import { BACKTEST_REQUEST_TASK, STRESS_REQUEST_TASK } from './requests.js';
+import type { BacktestRequest, StressRequest } from './operations.js';
 
 export type { OptimizeRequest, OptimizeResult } from './tasks.js';
 export type { VarOptions, VarResult, VarMethod } from './var-types.js';
+export { OPERATIONS, checkWork, operation, parseBody } from './operations.js';
+export type { Operation, RunContext, WorkEstimate, StressRequest, BacktestRequest } from './operations.js';
 export type { CovarianceOptions, CovarianceResult, Matrix } from './covariance.js';
 export type { Progress } from '../risk/mc.js';
 export type { LevelResult } from '../risk/tail.js';
@@ -181,6 +186,23 @@ export class Engine implements AsyncDisposable {
   }
 
   /**
+   * A stress request as the service and CLI take it (`type`: hypothetical linear-book shocks,
+   * reverse stress worst-direction or uniform, Cover-1/2 default fund, default waterfall, or an
+   * instrument book): one task in a worker. Errors name fields of the request.
+   */
+  stressRequest(request: StressRequest, options: { signal?: AbortSignal } = {}): Promise<unknown> {
+    return this.track(() => this.pool.run(STRESS_REQUEST_TASK, request, options));
+  }
+
+  /**
+   * A backtest request as the service and CLI take it (`type`: forecasts, rolling, recalibrate):
+   * one task in a worker.
+   */
+  backtestRequest(request: BacktestRequest, options: { signal?: AbortSignal } = {}): Promise<unknown> {
+    return this.track(() => this.pool.run(BACKTEST_REQUEST_TASK, request, options));
+  }
+
+  /**
    * The dynamic recalibration loop: backtest the VaR model rolling over the series; when it fails
    * (red zone or Kupiec p < significance) search candidate parameters (EWMA λ, VaR multiplier,
    * window) and propose the least-capital one that passes, with before/after backtests.
@@ -266,7 +288,7 @@ export class Engine implements AsyncDisposable {
           const { model: _m, ...opts } = options as { model: 'tiered' } & TieredOptions;
           const m = market as TieredMarket;
           if (!m || typeof m !== 'object' || m.marks === undefined) throw new ValidationError('market.marks', 'required', 'tiered margin needs mark prices by symbol');
-          return { model: 'tiered' as const, ...(await this.pool.run(TIERED_MARGIN_TASK, { account: portfolio as Account, marks: m.marks, tables: m.tables, options: opts })) };
+          return { model: 'tiered' as const, ...(await this.pool.run(TIERED_MARGIN_TASK, { account: portfolio as Account, marks: m.marks, tables: tierTablesInput(m.tables), options: opts })) };
         }
         case 'scenario-grid': {
           const b = portfolio as InstrumentBook;
@@ -335,7 +357,7 @@ export class Engine implements AsyncDisposable {
   liquidation(account: Account, market: TieredMarket, options: TieredOptions = {}): Promise<LiquidationPriceResult[]> {
     return this.track(async () => {
       if (!market || typeof market !== 'object' || market.marks === undefined) throw new ValidationError('market.marks', 'required', 'liquidation needs mark prices by symbol');
-      return this.pool.run(LIQUIDATION_TASK, { account, marks: market.marks, tables: market.tables, options });
+      return this.pool.run(LIQUIDATION_TASK, { account, marks: market.marks, tables: tierTablesInput(market.tables), options });
     });
   }
 

@@ -27,6 +27,7 @@ import type { AnyTaskDef } from '../pool/index.js';
 import { estimateCovariance } from '../risk/history-methods.js';
 import { stressBook } from '../stress/index.js';
 import type { BookStressOptions, StressResult } from '../stress/index.js';
+import { BACKTEST_REQUEST_TASK, STRESS_REQUEST_TASK } from './requests.js';
 import { VAR_HISTORY_TASK } from './var-history.js';
 import type { VolPath } from './var-history.js';
 
@@ -150,5 +151,5 @@ export const OPTIMIZE_TASK = defineTask<{ request: OptimizeRequest; solveOptions
 export const TASKS: readonly AnyTaskDef[] = [
   VOL_PATH_TASK, COVARIANCE_ESTIMATE_TASK, EWMA_COVARIANCE_TASK, LEDOIT_WOLF_TASK,
   TIERED_MARGIN_TASK, LIQUIDATION_TASK, GRID_MARGIN_TASK, VAR_ES_MARGIN_TASK, GRID_BATCH_TASK,
-  VAR_HISTORY_TASK, STRESS_BOOK_TASK, BACKTEST_TASK, RECALIBRATE_TASK, OPTIMIZE_TASK,
+  VAR_HISTORY_TASK, STRESS_BOOK_TASK, BACKTEST_TASK, RECALIBRATE_TASK, OPTIMIZE_TASK, STRESS_REQUEST_TASK, BACKTEST_REQUEST_TASK,
 ];

@@ -13,7 +13,7 @@ import { MarginEngineError } from '../errors/index.js';
 import type { ErrorBody } from './http-errors.js';
 import { toHttpError } from './http-errors.js';
 import { toJson, toPlain } from './json.js';
-import type { Operation } from './operations.js';
+import type { Operation } from '../engine/index.js';
 
 export type BatchStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'requeued';
 export const BATCH_STATUSES: readonly BatchStatus[] = ['queued', 'running', 'succeeded', 'failed', 'requeued'];

@@ -3,7 +3,7 @@
  * service validates with (`z.toJSONSchema`, input shapes: defaults make fields optional).
  */
 import { z } from 'zod';
-import { OPERATIONS } from './operations.js';
+import { OPERATIONS } from '../engine/index.js';
 
 const json = (schema: z.ZodType): object => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as object;
 

@@ -17,8 +17,8 @@ import { httpError, toHttpError } from './http-errors.js';
 import { toJson } from './json.js';
 import { createMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
-import { OPERATIONS, checkWork, operation } from './operations.js';
-import type { Operation } from './operations.js';
+import { OPERATIONS, checkWork, operation } from '../engine/index.js';
+import type { Operation } from '../engine/index.js';
 
 export interface ServiceLimits {
   /** Largest request body in bytes (default 8 MiB); larger gets 413. */

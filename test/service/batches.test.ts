@@ -11,7 +11,7 @@ import { createEngine } from '../../src/engine/index.js';
 import type { Engine } from '../../src/engine/index.js';
 import { BatchManager, QueueFullError, writeFileAtomic } from '../../src/service/batches.js';
 import type { BatchRunner } from '../../src/service/batches.js';
-import { operation } from '../../src/service/operations.js';
+import { operation } from '../../src/engine/index.js';
 import { AUTH, makeServer, tmpDir, varBody, waitBatch, removeTmpDirs } from './fixtures.js';
 
 let engine: Engine;

@@ -22,7 +22,7 @@
 import { z } from 'zod';
 import { ValidationError, describeValue } from '../../errors/index.js';
 import { formatPath, parseOrThrow } from './validate.js';
-import { parseTierTable, tierIndex, type TierTable, type TierTableInput } from './table.js';
+import { parseTierTable, tierIndex, tierTableInput, type TierTable, type TierTableInput } from './table.js';
 import {
   closeFee,
   liquidationDistance,
@@ -152,6 +152,13 @@ export interface LiquidationPriceResult {
   readonly liquidationTier: number;
   readonly iterations: number;
   readonly distance: LiquidationDistance | null;
+}
+
+/** Tier tables in their input form, ready to be cloned to a worker (see `tierTableInput`). */
+export function tierTablesInput(tables: TierTables | undefined): TierTables | undefined {
+  if (tables === undefined || tables === null || typeof tables !== 'object') return tables;
+  if (Array.isArray(tables)) return tables.map(tierTableInput);
+  return Object.fromEntries(Object.entries(tables).map(([k, v]) => [k, tierTableInput(v)]));
 }
 
 function normaliseTables(tables: TierTables): Map<string, TierTable> {

@@ -15,6 +15,7 @@ export {
   type Tier,
   type TierTable,
   type TierTableInput,
+  tierTableInput,
 } from './table.js';
 export {
   solvePrices,
@@ -34,6 +35,7 @@ export {
   TieredOptionsSchema,
   tieredMargin,
   liquidationPrices,
+  tierTablesInput,
   type Position,
   type Account,
   type Marks,

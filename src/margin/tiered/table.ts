@@ -161,6 +161,16 @@ export function isParsedTierTable(t: unknown): t is TierTable {
   return typeof t === 'object' && t !== null && parsed.has(t);
 }
 
+/**
+ * The input form of a table: a parsed table loses its validated mark when it is cloned to a
+ * worker, so it travels without its derived amounts and is parsed again there (same result).
+ * Other values pass through unchanged (the worker validates them).
+ */
+export function tierTableInput(t: TierTable | TierTableInput): TierTableInput {
+  if (!isParsedTierTable(t)) return t;
+  return { ...t, tiers: t.tiers.map(({ maintenanceAmount: _derived, ...tier }) => tier) };
+}
+
 /** Reads and validates a tier table JSON file (synchronous; tables are small). */
 export function loadTierTable(path: string | URL): TierTable {
   let json: unknown;

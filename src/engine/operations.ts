@@ -6,29 +6,19 @@
  * so a new method or endpoint (optimize, var-es margin…) is one more entry here.
  */
 import { z } from 'zod';
-import type { Engine, Progress } from '../engine/index.js';
+import type { Engine, Progress } from './index.js';
 import { ValidationError, describeValue } from '../errors/index.js';
 import { MarketSchema, PortfolioSchema, VarOptionsSchema, parseInput } from '../schemas/index.js';
 import { AccountSchema, MarksSchema, TieredOptionsSchema } from '../margin/tiered/index.js';
 import type { Account, TieredOptions } from '../margin/tiered/index.js';
 import type { GridMarginConfig } from '../margin/grid/index.js';
 import type { Market, Position } from '../instruments/index.js';
-import {
-  defaultFundSize, defaultWaterfall, hypotheticalStress, linearPnl, reverseStressUniform, reverseStressWorstDirection,
-} from '../stress/index.js';
-import type { ClearingMember, WaterfallInput } from '../stress/index.js';
-import {
-  backtest, ewmaNormalForecaster, historicalForecaster, recalibrate, rollingBacktest, scaledForecaster,
-} from '../backtest/index.js';
-import type { Forecaster, RecalibrateOptions } from '../backtest/index.js';
-import { stressBook } from '../stress/index.js';
-import type { BookStressOptions } from '../stress/index.js';
 import type { VarEsMarginConfig } from '../margin/var-es/index.js';
-import type { OptimizeRequest } from '../engine/index.js';
+import type { OptimizeRequest } from './tasks.js';
 
 /** What a runner gets besides the request. */
 export interface RunContext {
-  /** Required by operations that run on the engine (not by `pure` ones). */
+  /** The engine every operation runs on. */
   engine?: Engine;
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
@@ -44,8 +34,6 @@ export interface Operation<Req = unknown> {
   /** URL segment and CLI subcommand. */
   readonly name: string;
   readonly summary: string;
-  /** Runs without the engine (a pure module): the CLI then starts no worker pool. */
-  readonly pure?: boolean;
   /** Request body schema (for the OpenAPI document; `parse` is the authority). */
   readonly schema: z.ZodType;
   /** Validates the envelope; throws ValidationError naming the field (rooted at the body). */
@@ -286,24 +274,10 @@ export const StressRequestSchema = z.discriminatedUnion('type', [
 ]);
 export type StressRequest = z.output<typeof StressRequestSchema>;
 
-/** Re-roots a pure module's ValidationError at the request body (`input.members` → `members`). */
-function rooted<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof ValidationError) {
-      const msg = e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message;
-      const field = e.field.startsWith('input.') ? e.field.slice('input.'.length) : e.field;
-      throw new ValidationError(field, e.rule, msg, e.value);
-    }
-    throw e;
-  }
-}
 
 const stressOp: Operation<StressRequest> = {
   name: 'stress',
   summary: 'Stress: instrument book with full revaluation (shocks, historical episodes, reverse), linear-book shocks, Cover-1/2 default fund, default waterfall',
-  pure: true,
   schema: StressRequestSchema,
   parse: (body) => parseBody(StressRequestSchema, body),
   work(req) {
@@ -320,35 +294,7 @@ const stressOp: Operation<StressRequest> = {
         return { units: 100 * req.members.length, field: 'members' };
     }
   },
-  async run(req) {
-    return rooted(() => {
-      switch (req.type) {
-        case 'hypothetical':
-          return { type: req.type, scenarios: hypotheticalStress(req.exposures, req.scenarios) };
-        case 'reverse-worst':
-          return { type: req.type, ...reverseStressWorstDirection(req.exposures, req.covariance, req.threshold) };
-        case 'reverse-uniform': {
-          const sign = req.direction === 'down' ? -1 : 1;
-          const w = req.exposures;
-          const opts = { initialShock: req.initialShock, maxShock: req.maxShock };
-          return { type: req.type, direction: req.direction, ...reverseStressUniform((s) => linearPnl(w, w.map(() => sign * s)), req.threshold, opts) };
-        }
-        case 'book':
-          return {
-            type: req.type,
-            results: stressBook(req.positions as unknown as Position[], req.market as Market, {
-              ...(req.options as BookStressOptions | undefined), history: req.history,
-            }),
-          };
-        case 'default-fund':
-          return { type: req.type, ...defaultFundSize(req.members as ClearingMember[], req.cover ? { cover: req.cover } : {}) };
-        case 'waterfall': {
-          const { type, ...input } = req;
-          return { type, ...defaultWaterfall(input as WaterfallInput) };
-        }
-      }
-    });
-  },
+  run: (req, ctx) => need(ctx).stressRequest(req, { signal: ctx.signal }),
 };
 
 // ---- backtest ----------------------------------------------------------------------------------
@@ -391,7 +337,6 @@ export type BacktestRequest = z.output<typeof BacktestRequestSchema>;
 const backtestOp: Operation<BacktestRequest> = {
   name: 'backtest',
   summary: 'VaR backtest: exceedances, Kupiec POF, Christoffersen, Basel traffic light (given or rolling forecasts), and recalibration',
-  pure: true,
   schema: BacktestRequestSchema,
   parse: (body) => parseBody(BacktestRequestSchema, body),
   work(req) {
@@ -400,28 +345,7 @@ const backtestOp: Operation<BacktestRequest> = {
     const days = Math.max(0, req.series.length - (req.start ?? req.window));
     return { units: days * req.window * (req.forecaster === 'historical' ? Math.log2(req.window + 1) : 1), field: 'window' };
   },
-  async run(req) {
-    return rooted(() => {
-      const sig = req.significance === undefined ? {} : { significance: req.significance };
-      if (req.type === 'forecasts') {
-        if (req.forecasts.length !== req.losses.length) {
-          throw new ValidationError('forecasts', 'length', `must have the same length as losses (${req.losses.length}); got ${req.forecasts.length}`, req.forecasts.length);
-        }
-        return { type: req.type, ...backtest(req.losses, req.forecasts, { confidence: req.confidence, ...sig }) };
-      }
-      if (req.type === 'recalibrate') {
-        const { type, series, ...opts } = req;
-        return { type, ...recalibrate(series, opts as RecalibrateOptions) };
-      }
-      let f: Forecaster = req.forecaster === 'historical' ? historicalForecaster : ewmaNormalForecaster(req.lambda ?? 0.94);
-      if (req.multiplier !== undefined) f = scaledForecaster(f, req.multiplier);
-      return {
-        type: req.type,
-        forecaster: req.forecaster,
-        ...rollingBacktest(req.series, f, { window: req.window, confidence: req.confidence, input: req.input, start: req.start, ...sig }),
-      };
-    });
-  },
+  run: (req, ctx) => need(ctx).backtestRequest(req, { signal: ctx.signal }),
 };
 
 // ---- optimize ----------------------------------------------------------------------------------

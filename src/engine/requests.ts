@@ -1,0 +1,89 @@
+/**
+ * The stress and backtest requests of the product surface (linear-book shocks, reverse stress,
+ * Cover-1/2 default fund, default waterfall, book stress; fixed-forecast and rolling backtests,
+ * recalibration), run in a worker as one task each. Errors name fields from the request body.
+ */
+import { ValidationError } from '../errors/index.js';
+import type { Market, Position } from '../instruments/index.js';
+import {
+  defaultFundSize, defaultWaterfall, hypotheticalStress, linearPnl, reverseStressUniform, reverseStressWorstDirection, stressBook,
+} from '../stress/index.js';
+import type { BookStressOptions, ClearingMember, WaterfallInput } from '../stress/index.js';
+import {
+  backtest, ewmaNormalForecaster, historicalForecaster, recalibrate, rollingBacktest, scaledForecaster,
+} from '../backtest/index.js';
+import type { Forecaster, RecalibrateOptions } from '../backtest/index.js';
+import { defineTask } from '../pool/index.js';
+import type { BacktestRequest, StressRequest } from './operations.js';
+
+/** Re-roots a pure module's ValidationError at the request body (`input.members` → `members`). */
+function rooted<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ValidationError) {
+      const msg = e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message;
+      const field = e.field.startsWith('input.') ? e.field.slice('input.'.length) : e.field;
+      throw new ValidationError(field, e.rule, msg, e.value);
+    }
+    throw e;
+  }
+}
+
+/** Runs one stress request (in a worker). */
+export function runStressRequest(req: StressRequest): unknown {
+  return rooted(() => {
+    switch (req.type) {
+      case 'hypothetical':
+        return { type: req.type, scenarios: hypotheticalStress(req.exposures, req.scenarios) };
+      case 'reverse-worst':
+        return { type: req.type, ...reverseStressWorstDirection(req.exposures, req.covariance, req.threshold) };
+      case 'reverse-uniform': {
+        const sign = req.direction === 'down' ? -1 : 1;
+        const w = req.exposures;
+        const opts = { initialShock: req.initialShock, maxShock: req.maxShock };
+        return { type: req.type, direction: req.direction, ...reverseStressUniform((s) => linearPnl(w, w.map(() => sign * s)), req.threshold, opts) };
+      }
+      case 'book':
+        return {
+          type: req.type,
+          results: stressBook(req.positions as unknown as Position[], req.market as Market, {
+            ...(req.options as BookStressOptions | undefined), history: req.history,
+          }),
+        };
+      case 'default-fund':
+        return { type: req.type, ...defaultFundSize(req.members as ClearingMember[], req.cover ? { cover: req.cover } : {}) };
+      case 'waterfall': {
+        const { type, ...input } = req;
+        return { type, ...defaultWaterfall(input as WaterfallInput) };
+      }
+    }
+  });
+}
+
+/** Runs one backtest request (in a worker). */
+export function runBacktestRequest(req: BacktestRequest): unknown {
+  return rooted(() => {
+    const sig = req.significance === undefined ? {} : { significance: req.significance };
+    if (req.type === 'forecasts') {
+      if (req.forecasts.length !== req.losses.length) {
+        throw new ValidationError('forecasts', 'length', `must have the same length as losses (${req.losses.length}); got ${req.forecasts.length}`, req.forecasts.length);
+      }
+      return { type: req.type, ...backtest(req.losses, req.forecasts, { confidence: req.confidence, ...sig }) };
+    }
+    if (req.type === 'recalibrate') {
+      const { type, series, ...opts } = req;
+      return { type, ...recalibrate(series, opts as RecalibrateOptions) };
+    }
+    let f: Forecaster = req.forecaster === 'historical' ? historicalForecaster : ewmaNormalForecaster(req.lambda ?? 0.94);
+    if (req.multiplier !== undefined) f = scaledForecaster(f, req.multiplier);
+    return {
+      type: req.type,
+      forecaster: req.forecaster,
+      ...rollingBacktest(req.series, f, { window: req.window, confidence: req.confidence, input: req.input, start: req.start, ...sig }),
+    };
+  });
+}
+
+export const STRESS_REQUEST_TASK = defineTask<StressRequest, unknown>('stress-request', (req) => runStressRequest(req));
+export const BACKTEST_REQUEST_TASK = defineTask<BacktestRequest, unknown>('backtest-request', (req) => runBacktestRequest(req));
