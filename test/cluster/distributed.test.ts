@@ -11,6 +11,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { SolverError, ValidationError } from '../../src/errors/index.js';
+import { parseCsv, returns } from '../../src/market/index.js';
 import { createEngine } from '../../src/engine/index.js';
 import type { Engine, VarResult } from '../../src/engine/index.js';
 import { createClusterEngine } from '../../src/cluster/index.js';
@@ -126,6 +129,71 @@ describe.skipIf(!hasRedis)('distributed Monte Carlo on BullMQ', () => {
     if (port) spawnSync('redis-cli', ['-p', String(port), 'shutdown', 'nosave']);
     if (resultsDir) rmSync(resultsDir, { recursive: true, force: true });
   });
+
+  it('every engine method on a cluster engine returns the local result (two worker processes)', async () => {
+    const queueName = 'every-method';
+    const workers = [spawnWorker(url, queueName), spawnWorker(url, queueName)];
+    await Promise.all(workers.map((w) => w.waitFor((l) => l.msg === 'worker ready', 10_000)));
+    const remote = await createClusterEngine({ url, queueName, parallelism: 2 });
+    const dropTiming = (x: unknown): unknown => JSON.parse(JSON.stringify(x, (k, v: unknown) => (k === 'elapsedMs' || k === 'timeMs' || k === 'timing' ? undefined : v)));
+    const same = async (call: (e: Engine) => Promise<unknown>): Promise<void> => {
+      const [a, b] = await Promise.all([call(remote), call(engine)]);
+      expect(dropTiming(a)).toEqual(dropTiming(b));
+    };
+    try {
+      const history = parseCsv(readFileSync(new URL('../../data/eustockmarkets.csv', import.meta.url), 'utf8'));
+      const rets = returns(history);
+      const dax = rets.map((r) => [r[0], r[1]]);
+      const book = { exposures: [1e6, -4e5] };
+      const account = {
+        mode: 'cross' as const, walletBalance: 20_000, collateralCurrency: 'USDT',
+        positions: [
+          { symbol: 'BTCUSDT', contract: 'linear' as const, qty: 2, entryPrice: 60_000, leverage: 20 },
+          { symbol: 'ETHUSDT', contract: 'linear' as const, qty: -10, entryPrice: 3_000, leverage: 10 },
+        ],
+      };
+      const marks = { BTCUSDT: 61_000, ETHUSDT: 3_100 };
+      const options = [
+        { kind: 'linear-perp' as const, underlying: 'BTC', quantity: 1 },
+        { kind: 'option' as const, underlying: 'BTC', quantity: -1, optionType: 'call' as const, style: 'inverse' as const, strike: 70_000, expiry: 0.1, vol: 0.6 },
+      ];
+      const last = history.prices.at(-1)!;
+      const daxBook = { positions: [{ kind: 'linear-future' as const, underlying: 'DAX', quantity: 1 }] };
+
+      for (const method of ['historical', 'fhs', 'cornish-fisher', 'stressed', 'parametric'] as const) {
+        await same((e) => e.var(book, { returns: dax }, { method, confidence: [0.99, 0.975], horizonDays: 2, attribution: method !== 'cornish-fisher' }));
+      }
+      await same((e) => e.var(book, { returns: dax }, { method: 'fhs', volModel: 'garch' }));
+      await same((e) => e.var(book, { returns: dax }, { method: 'mc-normal', scenarios: 40_000, seed: 3, covarianceModel: 'ledoit-wolf', attribution: true }));
+      await same((e) => e.margin(account, { marks }, { model: 'tiered' }));
+      await same((e) => e.liquidation(account, { marks }, { dailyVol: 0.03 }));
+      await same((e) => e.margin({ positions: options }, { prices: { BTC: 61_000 } }, { model: 'scenario-grid' }));
+      await same((e) => e.margin(daxBook, { prices: { DAX: last[0] }, history }, { model: 'var-es' }));
+      await same((e) => e.gridMarginBatch([{ positions: options }, { positions: options.slice(0, 1) }], { prices: { BTC: 61_000 } }));
+      await same((e) => e.revalue({ positions: options }, { prices: { BTC: 61_000 } }, [{ move: -0.1 }, { move: 0.05, volShift: 0.1 }]));
+      await same((e) => e.stress(daxBook, { prices: { DAX: last[0] }, history }, { windowDays: 10, episodes: 2, margin: 500 }));
+      await same((e) => e.stressRequest({ type: 'default-fund', members: [{ id: 'a', stressLoss: 100, initialMargin: 40 }, { id: 'b', stressLoss: 70, initialMargin: 20 }] }));
+      const pnl = rets.map((r) => 1e6 * r[0]);
+      await same((e) => e.backtest(pnl, undefined, { model: 'ewma', window: 250, confidence: 0.99 }));
+      await same((e) => e.backtestRequest({ type: 'rolling', series: pnl, forecaster: 'historical', window: 250, confidence: 0.99 }));
+      await same((e) => e.recalibrate(pnl.map((x) => -x), { window: 250, confidence: 0.99, model: { kind: 'historical', multiplier: 0.6 } }));
+      for (const method of ['sample', 'ewma', 'ledoit-wolf'] as const) await same((e) => e.covariance(rets, { method }));
+      await same((e) => e.optimize({ kind: 'kelly', returns: [1, 1, 1, -1, -1], kellyFraction: 0.5 }));
+      await same((e) => e.optimize({
+        kind: 'collateral',
+        assets: [{ id: 'USDC', available: 60, haircut: 0, costRate: 0.01 }, { id: 'BTC', available: 1000, haircut: 0.2, costRate: 0.02 }],
+        venues: [{ id: 'V', requirement: 100 }],
+      }));
+      // typed errors come back as themselves
+      await expect(remote.margin({ positions: [] }, { prices: {} } as never, { model: 'var-es' })).rejects.toBeInstanceOf(ValidationError);
+      await expect(remote.optimize({
+        kind: 'collateral', assets: [{ id: 'USDC', available: 10, haircut: 0, costRate: 0.01 }], venues: [{ id: 'V', requirement: 100 }],
+      })).rejects.toBeInstanceOf(SolverError);
+    } finally {
+      await remote.close();
+      for (const w of workers) w.proc.kill('SIGTERM');
+    }
+  }, 120_000);
 
   it('two worker processes give engine.var bit for bit (coordinator engine and service batch)', async () => {
     const queueName = 'equal';
