@@ -27,6 +27,8 @@ export interface CoreExports {
     lossp: number, count: number, base: number, thrp: number, sumsp: number,
   ): number;
   cholesky(ap: number, n: number, lp: number, tol: number): number;
+  garchNllGrad(yp: number, n: number, h0: number, omega: number, alpha: number, beta: number, outp: number, hp: number): void;
+  garchVariances(yp: number, n: number, h0: number, omega: number, alpha: number, beta: number, hp: number): void;
 }
 
 let modulePromise: Promise<WebAssembly.Module> | undefined;
