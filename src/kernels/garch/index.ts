@@ -3,7 +3,7 @@
  * Works on a scaled series; `fitGarch11` in src/market/volatility.ts adds validation, the mean
  * model, rescaling and forecasts.
  */
-export { fitGarch11Core, P_MAX, MEASURED, type GarchFitOptions, type GarchCoreFit } from './fit.js';
+export { fitGarch11Core, P_MAX, type GarchFitOptions, type GarchCoreFit } from './fit.js';
 export { garchNllGradTs, garchVariancesTs, tsPass } from './ts.js';
 export { wasmPass } from './wasm.js';
 export type { GarchPass, GarchSeries } from './pass.js';
