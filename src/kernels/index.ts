@@ -3,3 +3,4 @@ export { chunkState, zigguratTables, STATE_WORDS, ZIG_TABLE_LEN, ZIG_R } from '.
 export { mcLossChunkTs, mcContribChunkTs, gaussFillTs, mcScratch, type McScratch } from './mc.js';
 export { selectTopTs, tailPushTs, type TailState } from './tail.js';
 export { choleskyTs } from './cholesky.js';
+export { garchNllGradTs, garchVariancesTs } from './garch/index.js';

@@ -92,7 +92,7 @@ export interface Garch11Fit extends Garch11Params {
   forecast: { variance: number[]; vol: number[] };
   /** Whether the winning BFGS run met its gradient or f-decrease test (false: iteration cap or no acceptable step). */
   converged: boolean;
-  /** O(T) likelihood+gradient passes over the start grid and all BFGS runs (typically 40–120). */
+  /** O(T) likelihood+gradient passes over the start grid and all BFGS runs (typically 60–100; up to ~400 at a boundary optimum). */
   evaluations: number;
 }
 
@@ -135,7 +135,8 @@ export function garchForecast(params: Garch11Params, nextVariance: number, steps
  * gradients and a strong-Wolfe line search in the reparametrisation
  * α + β = (1 − 1e-6)·σ(u0), α = (α + β)·σ(u1), β = (α + β)·σ(−u1), ω = s²·e^{u2}
  * (σ the logistic function), run from the best point of each row of a fixed (α, α + β) grid
- * with variance targeting. Each pass is O(T); a fit takes a few dozen to ~120 of them.
+ * with variance targeting. Each pass is O(T); a fit takes 60–100 of them (up to ~400 when
+ * the optimum is on the α = 0 or β = 0 boundary, which the map puts at infinity).
  * `fitGarch11` runs the passes in TypeScript; `fitGarch11With` on a WASM core.
  *
  * @param r T ≥ 30 returns of one instrument (per period, e.g. daily).
