@@ -9,3 +9,4 @@ export function heapBase(): usize {
 }
 export * from './cov';
 export * from './reval';
+export { garchNllGrad, garchVariances } from './garch';

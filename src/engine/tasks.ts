@@ -15,14 +15,16 @@ import { liquidationPrices, tieredMargin } from '../margin/tiered/index.js';
 import type { Account, LiquidationPriceResult, Marks, TierTables, TieredMarginResult, TieredOptions } from '../margin/tiered/index.js';
 import { varEsMargin } from '../margin/var-es/index.js';
 import type { VarEsMarginConfig, VarEsMarginResult } from '../margin/var-es/index.js';
-import { ewmaCovariance, ewmaVolatility, fitGarch11, ledoitWolfFromCentred, centreColumns } from '../market/index.js';
+import { ewmaCovariance, ewmaVolatility, fitGarch11With, ledoitWolfFromCentred, centreColumns } from '../market/index.js';
 import type { PriceSeries } from '../market/index.js';
 import { allocateCollateral, deleverage, kellyFraction, minimizeCvar, minimizeGridMargin } from '../optimize/index.js';
 import type {
   CollateralProblem, CollateralResult, CvarHedgeProblem, CvarHedgeResult, DeleverageProblem, DeleverageResult,
   GridHedgeProblem, GridHedgeResult, KellyOptions, KellyResult, SolveOptions,
 } from '../optimize/index.js';
+import { ValidationError } from '../errors/index.js';
 import { defineTask } from '../pool/index.js';
+import type { WasmCore } from '../wasm/index.js';
 import type { AnyTaskDef } from '../pool/index.js';
 import { estimateCovariance } from '../risk/history-methods.js';
 import { stressBook } from '../stress/index.js';
@@ -42,15 +44,28 @@ export interface VolPathInput {
 }
 
 /** Pool task: conditional-vol path and one-step forecast of one series (EWMA, or a GARCH(1,1) fit). */
-export const VOL_PATH_TASK = defineTask<VolPathInput, VolPath>('vol-path', ({ series, model, lambda }) => {
+export const VOL_PATH_TASK = defineTask<VolPathInput, VolPath>('vol-path', (input, env) => {
+  try {
+    return volPath(input, env.core);
+  } catch (e) {
+    // name the caller's field (market.returns[*][3]) instead of the model function's `returns`
+    if (e instanceof ValidationError && e.field.startsWith('returns')) {
+      throw new ValidationError(input.field + e.field.slice('returns'.length), e.rule, e.message.slice(e.field.length + 2), e.value);
+    }
+    throw e;
+  }
+});
+
+function volPath({ series, model, lambda }: VolPathInput, core: WasmCore | null): VolPath {
   const x = Array.from(series);
   if (model === 'garch') {
-    const fit = fitGarch11(x, { horizon: 1 });
+    // the likelihood passes run on the worker's WASM kernel (or the TS twin with wasm: false)
+    const fit = fitGarch11With(core, x, { horizon: 1 });
     return { path: Float64Array.from(fit.conditionalVol), forecast: fit.forecast.vol[0] };
   }
   const e = ewmaVolatility(x, { lambda });
   return { path: Float64Array.from(e.vols), forecast: e.forecast };
-});
+}
 
 /** Pool task: covariance of factor returns (sample, EWMA or Ledoit–Wolf), row-major n×n. */
 export const COVARIANCE_ESTIMATE_TASK = defineTask<{ returns: number[][]; model: 'sample' | 'ewma' | 'ledoit-wolf'; lambda: number }, Float64Array>(

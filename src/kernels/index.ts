@@ -23,3 +23,4 @@ export { TABLE_COLUMNS, revalueColumnsWasm, revalueScenarioRangeWasm } from './r
 export type { WasmRevaluation } from './reval/wasm.js';
 export { REVAL_TASK, shareRevaluation, runRevalTask } from './reval/task.js';
 export type { RevalTask } from './reval/task.js';
+export { garchNllGradTs, garchVariancesTs } from './garch/index.js';

@@ -9,7 +9,7 @@ export { parseCsv, loadCsv, fromArrays } from './loaders.js';
 export type { PriceSeries, FillPolicy, LoadOptions, CsvOptions } from './loaders.js';
 export { returns, aggregateReturns, rollingWindows } from './returns.js';
 export type { ReturnKind, WindowRange } from './returns.js';
-export { ewmaVolatility, fitGarch11, garchForecast } from './volatility.js';
+export { ewmaVolatility, fitGarch11, fitGarch11With, garchForecast } from './volatility.js';
 export type { EwmaVolResult, Garch11Params, Garch11Fit } from './volatility.js';
 export {
   sampleCovariance, ewmaCovariance, ledoitWolf, ledoitWolfFromCentred, centreColumns, correlationFromCovariance, covarianceFromVolsAndCorrelation,

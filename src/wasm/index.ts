@@ -44,12 +44,15 @@ export interface CoreExports {
     movep: number, volAbsp: number, volRelp: number, dtp: number, ns: number, nu: number,
     totp: number, posp: number,
   ): void;
+  // assembly/garch.ts
+  garchNllGrad(yp: number, n: number, h0: number, omega: number, alpha: number, beta: number, outp: number, hp: number): void;
+  garchVariances(yp: number, n: number, h0: number, omega: number, alpha: number, beta: number, hp: number): void;
 }
 
 /** Every function export {@link CoreExports} declares; checked once when an instance is created. */
 const CORE_FUNCTIONS = [
   'heapBase', 'mcLossChunk', 'mcContribChunk', 'normals', 'selectTop', 'tailPush', 'cholesky',
-  'covColumnMeans', 'covSampleRows', 'covSample', 'revalue',
+  'covColumnMeans', 'covSampleRows', 'covSample', 'revalue', 'garchNllGrad', 'garchVariances',
 ] as const satisfies ReadonlyArray<Exclude<keyof CoreExports, 'memory'>>;
 
 /** Narrows an instance's exports to {@link CoreExports}, checking each export exists with the right type. */

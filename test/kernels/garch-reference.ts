@@ -1,13 +1,8 @@
 /**
- * Nelder–Mead simplex minimiser (internal; used by the GARCH fit).
- *
- * ## References
- * - Nelder, J. A. & Mead, R. (1965). A simplex method for function minimization. The Computer
- *   Journal 7(4), 308–313. doi:10.1093/comjnl/7.4.308
- * - Gao, F. & Han, L. (2012). Implementing the Nelder-Mead simplex algorithm with adaptive
- *   parameters. Comput. Optim. Appl. 51, 259–277 (standard coefficients used here: 1, 2, ½, ½).
+ * Test-only reference: the Nelder–Mead GARCH(1,1) fit that `fitGarch11` used before the BFGS
+ * fitter (moved here verbatim from src/market/optimize.ts and src/market/volatility.ts), so the
+ * new optimum can be compared with the old one.
  */
-
 /** Result of `nelderMead`. */
 export interface MinimizeResult {
   x: number[];
@@ -80,4 +75,52 @@ export function nelderMead(
   let best = 0;
   for (let i = 1; i <= n; i++) if (vals[i] < vals[best]) best = i;
   return { x: pts[best], f: vals[best], evaluations: evals, converged };
+}
+
+const P_MAX = 1 - 1e-6;
+const sigmoid = (u: number) => 1 / (1 + Math.exp(-u));
+const logit = (p: number) => Math.log(p / (1 - p));
+
+/** Maps unconstrained u to (ω', α, β) on the scaled data: p = P_MAX·σ(u0), α = p·σ(u1), β = p − α, ω' = e^{u2}. */
+function unpack(u: number[]): [number, number, number] {
+  const p = P_MAX * sigmoid(u[0]);
+  const alpha = p * sigmoid(u[1]);
+  return [Math.exp(u[2]), alpha, p - alpha];
+}
+
+/** ½ Σ [ln h_t + y_t²/h_t] with h_0 = h0 — the likelihood definition of the old fit. */
+export function negLogLikReference(y: Float64Array, h0: number, omega: number, alpha: number, beta: number): number {
+  let h = h0;
+  let s = 0;
+  for (let t = 0; t < y.length; t++) {
+    if (t > 0) h = omega + alpha * y[t - 1] * y[t - 1] + beta * h;
+    s += Math.log(h) + (y[t] * y[t]) / h;
+  }
+  return 0.5 * s;
+}
+
+/** The old search: 5 starts with variance targeting, each restarted until it stops improving. */
+export function nelderMeadGarchFit(y: Float64Array, h0: number): { omega: number; alpha: number; beta: number; nll: number; evaluations: number; converged: boolean } {
+  const obj = (u: number[]) => {
+    const [w, a, b] = unpack(u);
+    return negLogLikReference(y, h0, w, a, b);
+  };
+  const starts: [number, number][] = [[0.05, 0.9], [0.1, 0.85], [0.03, 0.96], [0.15, 0.6], [0.08, 0.9]];
+  let best = { x: [0, 0, 0], f: Infinity, converged: false };
+  let evaluations = 0;
+  for (const [a, b] of starts) {
+    const p = a + b;
+    let res = nelderMead(obj, [logit(p / P_MAX), logit(a / p), Math.log(1 - p)], { step: 0.5 });
+    evaluations += res.evaluations;
+    for (let k = 0; k < 5; k++) {
+      const again = nelderMead(obj, res.x, { step: 0.1 });
+      evaluations += again.evaluations;
+      const improved = again.f < res.f - 1e-10 * Math.abs(res.f);
+      if (again.f <= res.f) res = again;
+      if (!improved) break;
+    }
+    if (res.f < best.f) best = res;
+  }
+  const [omega, alpha, beta] = unpack(best.x);
+  return { omega, alpha, beta, nll: best.f, evaluations, converged: best.converged };
 }
