@@ -28,8 +28,8 @@ export interface VarHistoryInput {
   /** Parsed options (schema defaults applied); `method` is one of the history-driven methods. */
   options: VarOptionsParsed;
   levels: number[];
-  /** FHS only: the log returns and each factor's volatility path. */
-  fhs?: { logReturns: number[][]; paths: VolPath[] };
+  /** FHS only: each factor's volatility path (fitted on the log returns). */
+  fhs?: { paths: VolPath[] };
 }
 
 export interface VarHistoryOutput {
@@ -79,9 +79,10 @@ export function historyVar(input: VarHistoryInput): VarHistoryOutput {
   const { exposures, market: m } = book;
   switch (o.method) {
     case 'fhs': {
-      if (!fhs) throw new TypeError('var-history: fhs needs the volatility paths');
-      const vols = fhs.logReturns.map((_, t) => fhs.paths.map((p) => p.path[t]));
-      const filtered = filteredHistoricalScenarios(fhs.logReturns, vols, fhs.paths.map((p) => p.forecast));
+      if (!fhs || !m.returns) throw new TypeError('var-history: fhs needs the returns and the volatility paths');
+      const logR = (m.returnType ?? 'log') === 'log' ? m.returns : m.returns.map((r) => r.map((x) => Math.log1p(x)));
+      const vols = logR.map((_, t) => fhs.paths.map((p) => p.path[t]));
+      const filtered = filteredHistoricalScenarios(logR, vols, fhs.paths.map((p) => p.forecast));
       const losses = historicalLosses(filtered, exposures, o.horizonDays, 'log');
       const lv = levelsFromLosses(losses, levels);
       const sum = lossSummary(losses, levels);

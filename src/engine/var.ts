@@ -96,7 +96,7 @@ async function computeVarCore(ctx: EngineContext, portfolio: PortfolioInput, mar
       const logR = (m.returnType ?? 'log') === 'log' ? m.returns : m.returns.map((r) => r.map((x) => Math.log1p(x)));
       const paths = await Promise.all(Array.from({ length: n }, (_, j) =>
         ctx.pool.run(VOL_PATH_TASK, { series: Float64Array.from(logR, (r) => r[j]), model: o.volModel, lambda: o.lambda, field: `market.returns[*][${j}]` }, { signal })));
-      return finish(...unpack(await ctx.pool.run(VAR_HISTORY_TASK, { book, options: o, levels, fhs: { logReturns: logR, paths } }, { signal })));
+      return finish(...unpack(await ctx.pool.run(VAR_HISTORY_TASK, { book, options: o, levels, fhs: { paths } }, { signal })));
     }
     case 'cornish-fisher':
     case 'stressed':
