@@ -16,9 +16,8 @@
  * - Christoffersen, P. F. (1998). Evaluating interval forecasts. International Economic Review 39(4),
  *   841–862. doi:10.2307/2527341
  */
-import { ValidationError, describeValue } from '../errors/index.js';
+import { ValidationError, describeValue, requireConfidence, requireInt, requireSeries } from '../errors/index.js';
 import { chiSquareSf } from '../stats/index.js';
-import { requireConfidence, requireInt, requireSeries } from './validate.js';
 
 /** The hit sequence of a backtest. */
 export interface ExceedanceResult {

@@ -16,8 +16,7 @@
  * - Murphy, D., Vasios, M., Vause, N. (2014). An investigation into the procyclicality of risk-based
  *   initial margin models. Bank of England Financial Stability Paper 29.
  */
-import { ValidationError, describeValue } from '../errors/index.js';
-import { requireInt, requireRange, requireSeries } from './validate.js';
+import { ValidationError, describeValue, requireInt, requireRange, requireSeries } from '../errors/index.js';
 
 export interface ProcyclicalityOptions {
   /** Lag in days for the largest n-day increase (integer ≥ 1, default 5). */

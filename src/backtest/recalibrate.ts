@@ -15,10 +15,9 @@
  * 4. Among the passing candidates the one with the smallest mean VaR forecast (the least capital) is
  *    proposed; ties go to the first in the enumeration order. The search is deterministic.
  */
-import { ValidationError, describeValue } from '../errors/index.js';
+import { ValidationError, describeValue, requireConfidence, requireInt, requireRange, requireSeries } from '../errors/index.js';
 import { backtest, ewmaNormalForecaster, historicalForecaster, rollingBacktest } from './rolling.js';
 import type { Forecaster, RollingBacktestResult } from './rolling.js';
-import { requireConfidence, requireInt, requireRange, requireSeries } from './validate.js';
 
 /** A VaR model the recalibration can build and test. */
 export type ModelSpec =

@@ -11,13 +11,13 @@
  *   A model can be neither (e.g. yellow zone with an acceptable Kupiec p).
  */
 import { ValidationError, describeValue } from '../errors/index.js';
-import { tailCount } from '../risk/tail.js';
+import { tailCount } from '../risk/index.js';
 import { normalQuantile } from '../stats/index.js';
 import { christoffersen, exceedances, kupiecPof } from './coverage.js';
 import type { ChristoffersenResult, KupiecResult } from './coverage.js';
 import { trafficLight } from './trafficLight.js';
 import type { TrafficLightResult } from './trafficLight.js';
-import { requireConfidence, requireInt, requireRange, requireSeries } from './validate.js';
+import { requireConfidence, requireInt, requireRange, requireSeries } from '../errors/index.js';
 
 /** Produces a VaR forecast (positive = loss) from the previous `window` losses, oldest first. */
 export type Forecaster = (history: Float64Array, confidence: number) => number;

@@ -19,7 +19,7 @@
  * - Basel Committee on Banking Supervision (1996). Supervisory framework for the use of "backtesting"
  *   in conjunction with the internal models approach to market risk capital requirements. Table 2.
  */
-import { requireConfidence, requireInt } from './validate.js';
+import { requireConfidence, requireInt } from '../errors/index.js';
 
 export type TrafficLightZone = 'green' | 'yellow' | 'red';
 

@@ -6,10 +6,12 @@ import { EngineClosedError, ValidationError, WasmUnavailableError, describeValue
 import { REVAL_TASK, shareRevaluation } from '../kernels/index.js';
 import { WorkerPool } from '../pool/index.js';
 import type { TaskRunner } from '../pool/index.js';
+import { parseInput } from '../schemas/index.js';
 import type { MarketInput, PortfolioInput } from '../schemas/index.js';
-import { buildPath } from '../util/paths.js';
+import { buildPath } from '../util/index.js';
 import { mainThreadCore } from '../wasm/index.js';
-import { tierTablesInput } from '../margin/tiered/index.js';
+import { LiquidationRequestSchema, marginModel } from '../margin/index.js';
+import type { ParsedMarginRequest } from '../margin/index.js';
 import type { Account, LiquidationPriceResult, Marks, TierTables, TieredMarginResult, TieredOptions } from '../margin/tiered/index.js';
 import { prepareGrid } from '../margin/grid/index.js';
 import { GRID_BATCH_TASK, packAccounts } from '../margin/grid/batch-task.js';
@@ -27,22 +29,19 @@ import type { VarOptions, VarResult } from './var-types.js';
 import { computeCovariance } from './covariance.js';
 import type { CovarianceOptions, CovarianceResult, Matrix } from './covariance.js';
 import type { EngineContext } from './context.js';
-import {
-  BACKTEST_TASK, GRID_MARGIN_TASK, LIQUIDATION_TASK, OPTIMIZE_TASK, RECALIBRATE_TASK, STRESS_BOOK_TASK, TIERED_MARGIN_TASK,
-  VAR_ES_MARGIN_TASK,
-} from './tasks.js';
+import { BACKTEST_TASK, LIQUIDATION_TASK, MARGIN_TASK, OPTIMIZE_TASK, RECALIBRATE_TASK, STRESS_BOOK_TASK } from './tasks.js';
 import type { OptimizeRequest, OptimizeResult } from './tasks.js';
 import { BACKTEST_REQUEST_TASK, STRESS_REQUEST_TASK } from './requests.js';
-import type { BacktestRequest, StressRequest } from './operations.js';
+import type { BacktestRequest, StressRequest } from '../schemas/index.js';
 
 export type { OptimizeRequest, OptimizeResult } from './tasks.js';
 export type { VarOptions, VarResult, VarMethod } from './var-types.js';
 export { OPERATIONS, checkWork, operation, parseBody } from './operations.js';
 export type { Operation, RunContext, WorkEstimate, StressRequest, BacktestRequest } from './operations.js';
 export type { CovarianceOptions, CovarianceResult, Matrix } from './covariance.js';
-export type { Progress } from '../risk/mc.js';
-export type { LevelResult } from '../risk/tail.js';
-export type { Contribution } from '../risk/attribution.js';
+export type { Progress } from '../risk/index.js';
+export type { LevelResult } from '../risk/index.js';
+export type { Contribution } from '../risk/index.js';
 
 export interface EngineOptions {
   /** Worker threads (default: available parallelism). */
@@ -282,31 +281,19 @@ export class Engine implements AsyncDisposable {
   margin(book: InstrumentBook, market: HistoryMarket, options: { model: 'var-es'; config?: VarEsMarginConfig }): Promise<{ model: 'var-es' } & VarEsMarginResult>;
   margin(portfolio: Account | InstrumentBook, market: TieredMarket | Market | HistoryMarket, options: MarginOptions): Promise<MarginResult> {
     return this.track(async () => {
-      const model = (options as { model?: unknown } | undefined)?.model;
-      switch (model) {
-        case 'tiered': {
-          const { model: _m, ...opts } = options as { model: 'tiered' } & TieredOptions;
-          const m = market as TieredMarket;
-          if (!m || typeof m !== 'object' || m.marks === undefined) throw new ValidationError('market.marks', 'required', 'tiered margin needs mark prices by symbol');
-          return { model: 'tiered' as const, ...(await this.pool.run(TIERED_MARGIN_TASK, { account: portfolio as Account, marks: m.marks, tables: tierTablesInput(m.tables), options: opts })) };
-        }
-        case 'scenario-grid': {
-          const b = portfolio as InstrumentBook;
-          if (!b || !Array.isArray(b.positions)) throw new ValidationError('portfolio.positions', 'required', `must be an array of positions; got ${describeValue(b?.positions)}`);
-          return { model: 'scenario-grid' as const, ...(await this.pool.run(GRID_MARGIN_TASK, { positions: b.positions, market: market as Market, config: (options as { config?: GridMarginConfig }).config ?? {} })) };
-        }
-        case 'var-es': {
-          const b = portfolio as InstrumentBook;
-          if (!b || !Array.isArray(b.positions)) throw new ValidationError('portfolio.positions', 'required', `must be an array of positions; got ${describeValue(b?.positions)}`);
-          const hm = market as HistoryMarket;
-          if (!hm || typeof hm !== 'object' || !hm.history) throw new ValidationError('market.history', 'required', 'the var-es model needs the price history of the underlyings ({ dates, symbols, prices })');
-          const { history, ...spot } = hm;
-          return { model: 'var-es' as const, ...(await this.pool.run(VAR_ES_MARGIN_TASK, { positions: b.positions, market: spot, history, config: (options as { config?: VarEsMarginConfig }).config ?? {} })) };
-        }
-        default:
-          throw new ValidationError('options.model', 'enum', `must be one of 'tiered', 'scenario-grid', 'var-es'; got ${describeValue(model)}`);
-      }
+      const model = marginModel((options as { model?: unknown } | undefined)?.model, 'options.model');
+      const parsed = model.parse({ portfolio, market, options });
+      // the registry types each model's result; the overloads above give callers the right one
+      return this.marginRequest(parsed) as Promise<MarginResult>;
     });
+  }
+
+  /**
+   * Margin of a request already validated by its model's `parse` (the service and CLI parse the
+   * HTTP body once): one task in a worker, which validates the request again.
+   */
+  marginRequest(parsed: ParsedMarginRequest, options: { signal?: AbortSignal } = {}): Promise<{ model: string } & object> {
+    return this.track(async () => ({ model: parsed.model, ...(await this.pool.run(MARGIN_TASK, { model: parsed.model, request: parsed.request }, options)) }));
   }
 
   /**
@@ -356,8 +343,8 @@ export class Engine implements AsyncDisposable {
    */
   liquidation(account: Account, market: TieredMarket, options: TieredOptions = {}): Promise<LiquidationPriceResult[]> {
     return this.track(async () => {
-      if (!market || typeof market !== 'object' || market.marks === undefined) throw new ValidationError('market.marks', 'required', 'liquidation needs mark prices by symbol');
-      return this.pool.run(LIQUIDATION_TASK, { account, marks: market.marks, tables: tierTablesInput(market.tables), options });
+      const request = parseInput(LiquidationRequestSchema, { portfolio: account, market, options }, '');
+      return this.pool.run(LIQUIDATION_TASK, request);
     });
   }
 

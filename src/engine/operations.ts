@@ -8,13 +8,17 @@
 import { z } from 'zod';
 import type { Engine, Progress } from './index.js';
 import { ValidationError, describeValue } from '../errors/index.js';
-import { MarketSchema, PortfolioSchema, VarOptionsSchema, parseInput } from '../schemas/index.js';
-import { AccountSchema, MarksSchema, TieredOptionsSchema } from '../margin/tiered/index.js';
-import type { Account, TieredOptions } from '../margin/tiered/index.js';
-import type { GridMarginConfig } from '../margin/grid/index.js';
-import type { Market, Position } from '../instruments/index.js';
-import type { VarEsMarginConfig } from '../margin/var-es/index.js';
+import {
+  BacktestRequestSchema, CovarianceRequestSchema, OptimizeRequestSchema, StressRequestSchema, VarRequestSchema, parseInput,
+} from '../schemas/index.js';
+import type { BacktestRequest, CovarianceRequest, OptimizeBody, StressRequest, VarRequest, WorkEstimate } from '../schemas/index.js';
+import { LiquidationRequestSchema, MARGIN_MODELS, MARGIN_MODEL_NAMES, marginModel } from '../margin/index.js';
+import type { LiquidationRequest, ParsedMarginRequest } from '../margin/index.js';
 import type { OptimizeRequest } from './tasks.js';
+import { VAR_METHOD_TABLE, varMethod } from './var-methods.js';
+
+export type { WorkEstimate } from '../schemas/index.js';
+export type { BacktestRequest, CovarianceRequest, OptimizeBody, StressRequest, VarRequest } from '../schemas/index.js';
 
 /** What a runner gets besides the request. */
 export interface RunContext {
@@ -22,12 +26,6 @@ export interface RunContext {
   engine?: Engine;
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
-}
-
-/** Estimated work of a request, in arbitrary units (≈ flops), and the field that drives it. */
-export interface WorkEstimate {
-  units: number;
-  field: string;
 }
 
 export interface Operation<Req = unknown> {
@@ -43,8 +41,6 @@ export interface Operation<Req = unknown> {
   progressTotal?(req: Req): number | undefined;
   run(req: Req, ctx: RunContext): Promise<unknown>;
 }
-
-const num = z.number();
 
 function need(ctx: RunContext): Engine {
   if (!ctx.engine) throw new TypeError('this operation needs an engine (RunContext.engine)');
@@ -66,145 +62,42 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
     throw e;
   }
 }
-const vector = z.array(num);
-const matrix = z.array(vector);
 
 // ---- var ---------------------------------------------------------------------------------------
 
-export const VarRequestSchema = z.object({
-  portfolio: PortfolioSchema,
-  market: MarketSchema,
-  options: VarOptionsSchema,
-});
-export type VarRequest = z.output<typeof VarRequestSchema>;
+
 
 const varOp: Operation<VarRequest> = {
   name: 'var',
-  summary: 'Value at Risk and Expected Shortfall of a linear book (Monte Carlo, parametric, historical)',
+  summary: `Value at Risk and Expected Shortfall of a linear book: ${VAR_METHOD_TABLE.map((m) => m.name).join(', ')}`,
   schema: VarRequestSchema,
   parse: (body) => parseBody(VarRequestSchema, body),
-  work(req) {
-    const n = req.portfolio.exposures.length;
-    const o = req.options;
-    switch (o.method) {
-      case 'mc-normal':
-      case 'mc-t':
-        // the Z·Lᵀ product is ~n² per scenario; the constant covers draws, tail push and overhead
-        return { units: o.scenarios * (n * n + 16), field: 'options.scenarios' };
-      case 'historical':
-      case 'cornish-fisher':
-        return { units: (req.market.returns?.length ?? req.market.pnl?.length ?? 0) * n * o.horizonDays, field: 'market.returns' };
-      case 'fhs':
-        // GARCH fits cost a few thousand likelihood evaluations per factor
-        return { units: (req.market.returns?.length ?? 0) * n * (o.volModel === 'garch' ? 3000 : 10) * o.horizonDays, field: 'market.returns' };
-      case 'stressed':
-        return { units: (req.market.returns?.length ?? req.market.pnl?.length ?? 0) * o.stressWindowDays * 10, field: 'options.stressWindowDays' };
-      default:
-        return { units: n * n, field: 'portfolio.exposures' };
-    }
-  },
-  progressTotal: (req) => (req.options.method.startsWith('mc-') ? req.options.scenarios : undefined),
+  work: (req) => varMethod(req.options.method).work(req),
+  progressTotal: (req) => varMethod(req.options.method).progressTotal?.(req.options),
   run: (req, ctx) => need(ctx).var(req.portfolio, req.market, { ...req.options, signal: ctx.signal, onProgress: ctx.onProgress }),
 };
 
 // ---- margin ------------------------------------------------------------------------------------
 
-const TieredMarketSchema = z.object({
-  marks: MarksSchema,
-  /** Tier tables by symbol (default: the shipped samples); validated by the tiered module. */
-  tables: z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]).optional(),
-});
+/** The union of every registered model's request (for the OpenAPI document). */
+export const MarginRequestSchema = z.union(MARGIN_MODELS.map((m) => m.schema) as [z.ZodType, z.ZodType, ...z.ZodType[]]);
 
-const TieredMarginRequestSchema = z.object({
-  portfolio: AccountSchema,
-  market: TieredMarketSchema,
-  options: TieredOptionsSchema.extend({ model: z.literal('tiered') }),
-});
+const ModelEnvelope = z.object({ options: z.object({ model: z.string() }) });
 
-const GridPositionSchema = z
-  .object({
-    kind: z.enum(['spot', 'linear-future', 'linear-perp', 'inverse-future', 'inverse-perp', 'option']),
-    underlying: z.string().min(1),
-    quantity: num,
-  })
-  .loose();
-
-const GridMarginRequestSchema = z.object({
-  portfolio: z.object({ positions: z.array(GridPositionSchema).min(1).max(100_000) }),
-  market: z.object({ prices: z.record(z.string(), num), valuationDate: z.string().optional() }),
-  options: z.object({ model: z.literal('scenario-grid'), config: z.record(z.string(), z.unknown()).optional() }),
-});
-
-const PriceSeriesSchema = z.object({
-  dates: z.array(z.string()).min(2).max(100_000),
-  symbols: z.array(z.string().min(1)).min(1).max(1000),
-  prices: z.array(vector).min(2).max(100_000),
-});
-
-const VarEsMarginRequestSchema = z.object({
-  portfolio: z.object({ positions: z.array(GridPositionSchema).min(1).max(100_000) }),
-  market: z.object({ prices: z.record(z.string(), num), valuationDate: z.string().optional(), history: PriceSeriesSchema }),
-  options: z.object({ model: z.literal('var-es'), config: z.record(z.string(), z.unknown()).optional() }),
-});
-
-export const MarginRequestSchema = z.union([TieredMarginRequestSchema, GridMarginRequestSchema, VarEsMarginRequestSchema]);
-export type MarginRequest =
-  | z.output<typeof TieredMarginRequestSchema>
-  | z.output<typeof GridMarginRequestSchema>
-  | z.output<typeof VarEsMarginRequestSchema>;
-
-const MARGIN_MODELS = {
-  tiered: TieredMarginRequestSchema,
-  'scenario-grid': GridMarginRequestSchema,
-  'var-es': VarEsMarginRequestSchema,
-} as const;
-
-const ModelEnvelope = z.object({ options: z.object({ model: z.enum(Object.keys(MARGIN_MODELS) as [keyof typeof MARGIN_MODELS]) }) });
-
-const marginOp: Operation<MarginRequest> = {
+const marginOp: Operation<ParsedMarginRequest> = {
   name: 'margin',
-  summary: 'Initial and maintenance margin: tiered exchange margin, scenario-grid portfolio margin or CCP VaR/ES margin',
+  summary: `Initial and maintenance margin under a registered model: ${MARGIN_MODEL_NAMES.join(', ')}`,
   schema: MarginRequestSchema,
   parse(body) {
     // the model picks the schema, so errors name fields of the chosen model, not a union
     const { options } = parseBody(ModelEnvelope, body);
-    return parseBody(MARGIN_MODELS[options.model], body) as MarginRequest;
+    return rooted(() => marginModel(options.model, 'options.model').parse(body, 'body'));
   },
-  work(req) {
-    if (req.options.model === 'var-es') {
-      const m = req.market as { history: { prices: number[][] } };
-      return { units: 100 * m.history.prices.length * (req.portfolio.positions.length + 1), field: 'market.history' };
-    }
-    return { units: 1000 * (req.portfolio.positions.length + 1), field: 'portfolio.positions' };
-  },
-  run(req, ctx) {
-    const engine = need(ctx);
-    if (req.options.model === 'var-es') {
-      const m = req.market as Market & { history: { dates: string[]; symbols: string[]; prices: number[][] } };
-      return engine.margin({ positions: req.portfolio.positions as unknown as Position[] }, m, {
-        model: 'var-es',
-        config: (req.options as { config?: VarEsMarginConfig }).config,
-      });
-    }
-    if (req.options.model === 'tiered') {
-      const { model, ...opts } = req.options;
-      return engine.margin(req.portfolio as Account, req.market as { marks: Record<string, number> }, { model, ...(opts as TieredOptions) });
-    }
-    return engine.margin({ positions: req.portfolio.positions as unknown as Position[] }, req.market as Market, {
-      model: 'scenario-grid',
-      config: (req.options as { config?: GridMarginConfig }).config,
-    });
-  },
+  work: (req) => req.work,
+  run: (req, ctx) => need(ctx).marginRequest(req, { signal: ctx.signal }),
 };
 
 // ---- liquidation -------------------------------------------------------------------------------
-
-export const LiquidationRequestSchema = z.object({
-  portfolio: AccountSchema,
-  market: TieredMarketSchema,
-  options: TieredOptionsSchema.optional(),
-});
-export type LiquidationRequest = z.output<typeof LiquidationRequestSchema>;
 
 const liquidationOp: Operation<LiquidationRequest> = {
   name: 'liquidation',
@@ -212,67 +105,25 @@ const liquidationOp: Operation<LiquidationRequest> = {
   schema: LiquidationRequestSchema,
   parse: (body) => parseBody(LiquidationRequestSchema, body),
   work: (req) => ({ units: 1000 * (req.portfolio.positions.length + 1), field: 'portfolio.positions' }),
-  run: (req, ctx) => need(ctx).liquidation(req.portfolio as Account, req.market as { marks: Record<string, number> }, req.options ?? {}),
+  run: (req, ctx) => need(ctx).liquidation(req.portfolio, req.market, req.options ?? {}),
 };
+
+/** Re-roots a ValidationError named from `body.` at the body's top level. */
+function rooted<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ValidationError && e.field.startsWith('body.')) {
+      throw new ValidationError(e.field.slice('body.'.length), e.rule, e.message.slice(e.field.length + 2), e.value);
+    }
+    throw e;
+  }
+}
 
 // ---- stress ------------------------------------------------------------------------------------
 
-const ClearingMemberSchema = z.object({
-  id: z.string().min(1),
-  group: z.string().min(1).optional(),
-  stressLoss: num,
-  initialMargin: num,
-  collateral: num.optional(),
-});
 
-export const StressRequestSchema = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('hypothetical'),
-    exposures: vector.min(1),
-    scenarios: z.array(z.object({ name: z.string().max(200), shocks: vector })).min(1).max(100_000),
-  }),
-  z.object({
-    type: z.literal('reverse-worst'),
-    exposures: vector.min(1),
-    covariance: matrix,
-    threshold: num,
-  }),
-  z.object({
-    type: z.literal('reverse-uniform'),
-    exposures: vector.min(1),
-    threshold: num,
-    /** Every factor moves by −s (down, default) or +s (up). */
-    direction: z.enum(['down', 'up']).default('down'),
-    initialShock: num.optional(),
-    maxShock: num.optional(),
-  }),
-  z.object({
-    type: z.literal('default-fund'),
-    members: z.array(ClearingMemberSchema).min(1).max(100_000),
-    cover: z.union([z.literal(1), z.literal(2)]).optional(),
-  }),
-  z.object({
-    type: z.literal('book'),
-    positions: z.array(GridPositionSchema).min(1).max(100_000),
-    market: z.object({ prices: z.record(z.string(), num), valuationDate: z.string().optional() }),
-    history: PriceSeriesSchema.optional(),
-    options: z.object({
-      shocks: z.array(z.object({ name: z.string().max(200) }).loose()).max(10_000).optional(),
-      windowDays: z.number().int().min(1).optional(),
-      episodes: z.number().int().min(1).max(100).optional(),
-      margin: num.optional(),
-      reverseThreshold: num.optional(),
-    }).optional(),
-  }),
-  z.object({
-    type: z.literal('waterfall'),
-    members: z.array(z.object({ id: z.string().min(1), initialMargin: num, fundContribution: num })).min(1).max(100_000),
-    defaulters: z.array(z.object({ id: z.string().min(1), loss: num })),
-    skinInTheGame: num,
-    assessmentMultiple: num.optional(),
-  }),
-]);
-export type StressRequest = z.output<typeof StressRequestSchema>;
+
 
 
 const stressOp: Operation<StressRequest> = {
@@ -299,40 +150,7 @@ const stressOp: Operation<StressRequest> = {
 
 // ---- backtest ----------------------------------------------------------------------------------
 
-export const BacktestRequestSchema = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('forecasts'),
-    losses: vector.min(1),
-    forecasts: vector.min(1),
-    confidence: num,
-    significance: num.optional(),
-  }),
-  z.object({
-    type: z.literal('rolling'),
-    series: vector.min(2),
-    input: z.enum(['loss', 'pnl']).optional(),
-    forecaster: z.enum(['historical', 'ewma']),
-    /** EWMA decay (forecaster 'ewma'), default 0.94. */
-    lambda: num.optional(),
-    /** Multiplies the forecaster's VaR. */
-    multiplier: num.optional(),
-    window: z.number().int().min(1),
-    start: z.number().int().min(1).optional(),
-    confidence: num,
-    significance: num.optional(),
-  }),
-  z.object({
-    type: z.literal('recalibrate'),
-    series: vector.min(2),
-    input: z.enum(['loss', 'pnl']).optional(),
-    window: z.number().int().min(1),
-    confidence: num,
-    model: z.object({ kind: z.enum(['historical', 'ewma']) }).loose().optional(),
-    candidates: z.record(z.string(), z.unknown()).optional(),
-    significance: num.optional(),
-  }),
-]);
-export type BacktestRequest = z.output<typeof BacktestRequestSchema>;
+
 
 const backtestOp: Operation<BacktestRequest> = {
   name: 'backtest',
@@ -350,11 +168,7 @@ const backtestOp: Operation<BacktestRequest> = {
 
 // ---- optimize ----------------------------------------------------------------------------------
 
-export const OptimizeRequestSchema = z.object({
-  problem: z.object({ kind: z.enum(['cvar', 'grid-hedge', 'collateral', 'deleverage', 'kelly']) }).loose(),
-  options: z.object({ timeLimit: num.optional(), mipRelGap: num.optional() }).optional(),
-});
-export type OptimizeBody = z.output<typeof OptimizeRequestSchema>;
+
 
 function countNumbers(v: unknown, cap = 1e8): number {
   let n = 0;
@@ -383,15 +197,7 @@ const optimizeOp: Operation<OptimizeBody> = {
 
 // ---- covariance --------------------------------------------------------------------------------
 
-export const CovarianceRequestSchema = z.object({
-  returns: matrix.min(2).max(1_000_000),
-  options: z.object({
-    method: z.enum(['sample', 'ewma', 'ledoit-wolf']).optional(),
-    lambda: num.optional(),
-    target: z.enum(['identity', 'constant-correlation']).optional(),
-  }).optional(),
-});
-export type CovarianceRequest = z.output<typeof CovarianceRequestSchema>;
+
 
 const covarianceOp: Operation<CovarianceRequest> = {
   name: 'covariance',

@@ -14,7 +14,7 @@ import {
 } from '../backtest/index.js';
 import type { Forecaster, RecalibrateOptions } from '../backtest/index.js';
 import { defineTask } from '../pool/index.js';
-import type { BacktestRequest, StressRequest } from './operations.js';
+import type { BacktestRequest, StressRequest } from '../schemas/index.js';
 
 /** Re-roots a pure module's ValidationError at the request body (`input.members` → `members`). */
 function rooted<T>(f: () => T): T {

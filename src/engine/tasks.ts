@@ -7,16 +7,11 @@
 import { backtest as backtestFixed, ewmaNormalForecaster, historicalForecaster, recalibrate, rollingBacktest } from '../backtest/index.js';
 import type { BacktestResult, RecalibrateOptions, RecalibrationResult, RollingBacktestResult } from '../backtest/index.js';
 import type { Market, Position } from '../instruments/index.js';
-import { sampleTierTables } from '../margin/index.js';
+import { LiquidationRequestSchema, liquidationOf, marginModel } from '../margin/index.js';
 import { GRID_BATCH_TASK } from '../margin/grid/batch-task.js';
-import { gridMargin } from '../margin/grid/index.js';
-import type { GridMarginConfig, GridMarginResult } from '../margin/grid/index.js';
-import { liquidationPrices, tieredMargin } from '../margin/tiered/index.js';
-import type { Account, LiquidationPriceResult, Marks, TierTables, TieredMarginResult, TieredOptions } from '../margin/tiered/index.js';
-import { varEsMargin } from '../margin/var-es/index.js';
-import type { VarEsMarginConfig, VarEsMarginResult } from '../margin/var-es/index.js';
+import type { LiquidationPriceResult } from '../margin/tiered/index.js';
+import { parseInput } from '../schemas/index.js';
 import { ewmaCovariance, ewmaVolatility, fitGarch11With, ledoitWolfFromCentred, centreColumns } from '../market/index.js';
-import type { PriceSeries } from '../market/index.js';
 import { allocateCollateral, deleverage, kellyFraction, minimizeCvar, minimizeGridMargin } from '../optimize/index.js';
 import type {
   CollateralProblem, CollateralResult, CvarHedgeProblem, CvarHedgeResult, DeleverageProblem, DeleverageResult,
@@ -26,7 +21,7 @@ import { ValidationError } from '../errors/index.js';
 import { defineTask } from '../pool/index.js';
 import type { WasmCore } from '../wasm/index.js';
 import type { AnyTaskDef } from '../pool/index.js';
-import { estimateCovariance } from '../risk/history-methods.js';
+import { estimateCovariance } from '../risk/index.js';
 import { stressBook } from '../stress/index.js';
 import type { BookStressOptions, StressResult } from '../stress/index.js';
 import { BACKTEST_REQUEST_TASK, STRESS_REQUEST_TASK } from './requests.js';
@@ -88,17 +83,13 @@ export const LEDOIT_WOLF_TASK = defineTask<
 
 // ---- margin --------------------------------------------------------------------------------
 
-export const TIERED_MARGIN_TASK = defineTask<{ account: Account; marks: Marks; tables?: TierTables; options: TieredOptions }, TieredMarginResult>(
-  'margin-tiered', ({ account, marks, tables, options }) => tieredMargin(account, marks, tables ?? sampleTierTables(), options));
+/** Pool task: one margin request of any registered model (the worker re-validates the request). */
+export const MARGIN_TASK = defineTask<{ model: string; request: unknown }, object>(
+  'margin', ({ model, request }) => marginModel(model).run(request));
 
-export const LIQUIDATION_TASK = defineTask<{ account: Account; marks: Marks; tables?: TierTables; options: TieredOptions }, LiquidationPriceResult[]>(
-  'liquidation', ({ account, marks, tables, options }) => liquidationPrices(account, marks, tables ?? sampleTierTables(), options));
-
-export const GRID_MARGIN_TASK = defineTask<{ positions: Position[]; market: Market; config: GridMarginConfig }, GridMarginResult>(
-  'margin-grid', ({ positions, market, config }) => gridMargin(positions, market, config));
-
-export const VAR_ES_MARGIN_TASK = defineTask<{ positions: Position[]; market: Market; history: PriceSeries; config: VarEsMarginConfig }, VarEsMarginResult>(
-  'margin-var-es', ({ positions, market, history, config }) => varEsMargin(positions, market, history, config));
+/** Pool task: liquidation and bankruptcy prices of a parsed liquidation request. */
+export const LIQUIDATION_TASK = defineTask<unknown, LiquidationPriceResult[]>(
+  'liquidation', (request) => liquidationOf(parseInput(LiquidationRequestSchema, request, 'request')));
 
 // ---- stress, backtest ----------------------------------------------------------------------
 
@@ -165,6 +156,6 @@ export const OPTIMIZE_TASK = defineTask<{ request: OptimizeRequest; solveOptions
 /** Registry of the engine's operation task kinds (loaded by every worker). */
 export const TASKS: readonly AnyTaskDef[] = [
   VOL_PATH_TASK, COVARIANCE_ESTIMATE_TASK, EWMA_COVARIANCE_TASK, LEDOIT_WOLF_TASK,
-  TIERED_MARGIN_TASK, LIQUIDATION_TASK, GRID_MARGIN_TASK, VAR_ES_MARGIN_TASK, GRID_BATCH_TASK,
+  MARGIN_TASK, LIQUIDATION_TASK, GRID_BATCH_TASK,
   VAR_HISTORY_TASK, STRESS_BOOK_TASK, BACKTEST_TASK, RECALIBRATE_TASK, OPTIMIZE_TASK, STRESS_REQUEST_TASK, BACKTEST_REQUEST_TASK,
 ];

@@ -4,17 +4,11 @@
  * The engine fans the FHS volatility fits out first (one task per factor) and hands their paths in.
  */
 import { ValidationError } from '../errors/index.js';
-import { filteredHistoricalScenarios } from '../market/index.js';
+import { filteredHistoricalScenarios } from '../risk/index.js';
 import { defineTask } from '../pool/index.js';
 import type { VarOptionsParsed } from '../schemas/index.js';
-import { componentFromTail, contributionsFrom } from '../risk/attribution.js';
-import type { Contribution } from '../risk/attribution.js';
-import { historicalLosses, historicalLossesFromPnl, windowReturns } from '../risk/historical.js';
-import { cornishFisherLevels, dailyLosses, stressedWindow } from '../risk/history-methods.js';
-import { checkReturns } from '../risk/inputs.js';
-import type { ResolvedBook } from '../risk/inputs.js';
-import { levelsFromLosses, tailCount } from '../risk/tail.js';
-import type { LevelResult } from '../risk/tail.js';
+import { componentFromTail, contributionsFrom, historicalLosses, historicalLossesFromPnl, windowReturns, cornishFisherLevels, dailyLosses, stressedWindow, checkReturns, levelsFromLosses, tailCount } from '../risk/index.js';
+import type { Contribution, ResolvedBook, LevelResult } from '../risk/index.js';
 import type { VarExtra } from './var-types.js';
 
 /** A conditional-volatility path of one factor and its one-step forecast. */

@@ -1,8 +1,6 @@
 /** Types of `engine.var`: options, result and the partial result the history task returns. */
 import type { VarOptionsInput } from '../schemas/index.js';
-import type { Contribution } from '../risk/attribution.js';
-import type { Progress } from '../risk/mc.js';
-import type { LevelResult } from '../risk/tail.js';
+import type { Contribution, Progress, LevelResult } from '../risk/index.js';
 
 export interface VarOptions extends VarOptionsInput {
   /** Cancels the job; the promise rejects with AbortError. */

@@ -126,20 +126,7 @@ export function describeValue(v: unknown): string {
   return typeof v;
 }
 
-/** Throws a `ValidationError` unless `x` is a finite number. */
-export function requireFinite(field: string, x: unknown): number {
-  if (typeof x !== 'number' || !Number.isFinite(x)) {
-    throw new ValidationError(field, 'finite', `must be a finite number; got ${describeValue(x)}`, x);
-  }
-  return x;
-}
-
-/** Throws a `ValidationError` unless every element of `xs` is finite; names the first bad index. */
-export function requireFiniteArray(field: string, xs: ArrayLike<number>): void {
-  for (let i = 0; i < xs.length; i++) {
-    const v = xs[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new ValidationError(`${field}[${i}]`, 'finite', `must be a finite number; got ${describeValue(v)}`, v);
-    }
-  }
-}
+export {
+  requireArray, requireConfidence, requireFinite, requireFiniteArray, requireId, requireInt, requireInteger, requireMatrix, requireMinorUnits, requireNonNegative, requireOneOf, requireOpenInterval, requireRange, requireSeries, requireSymmetric, requireVector,
+} from './checks.js';
+export type { Shape } from './checks.js';

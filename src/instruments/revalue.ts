@@ -3,7 +3,7 @@
  * column tables, run {@link revalueKernel}, map results back.
  */
 import { ValidationError, describeValue } from '../errors/index.js';
-import { KIND, revalueColumns, type InstrumentColumns, type ScenarioColumns } from '../kernels/index.js';
+import { KIND, revalueColumns, type ScenarioColumns } from '../kernels/index.js';
 import { DAYS_PER_YEAR } from './pricing.js';
 import { buildInstrumentTable } from './table.js';
 import type { Market, Position, PositionPnl, RevaluationResult, Scenario } from './types.js';

@@ -18,7 +18,7 @@ import { ewmaCovariance, loadCsv, parseCsv, returns } from '../market/index.js';
 import { ewmaNormalForecaster, historicalForecaster, rollingBacktest } from '../backtest/index.js';
 import type { RollingBacktestResult } from '../backtest/index.js';
 import { buildReport } from '../report/index.js';
-import { packageRoot } from '../util/paths.js';
+import { packageRoot } from '../util/index.js';
 import { FACTORS, SOLUSDT_TABLE, sampleAccounts, type Factor, type SampleAccount } from './accounts.js';
 import { deltaExposures, historicalPnl, stressBook, type StressReport } from './analytics.js';
 import { formatSummary } from './summary.js';

@@ -13,9 +13,8 @@
 import { ValidationError, describeValue } from '../errors/index.js';
 import { covSampleTs } from '../kernels/index.js';
 import { eigenvaluesOf } from './linalg.js';
-import {
-  requireInteger, requireMatrix, requireOneOf, requireOpenInterval, requireSymmetric, requireVector, toFloat64, toNested,
-} from './validate.js';
+import { requireInteger, requireMatrix, requireOneOf, requireOpenInterval, requireSymmetric, requireVector } from '../errors/index.js';
+import { toFloat64, toNested } from './validate.js';
 
 /**
  * Sample covariance matrix, ddof = 1: S_ij = Σ_t (x_ti − x̄_i)(x_tj − x̄_j) / (T − 1).

@@ -17,5 +17,3 @@ export {
 export type { EwmaCovarianceOptions, ShrunkCovariance } from './covariance.js';
 export { jacobiEigen, nearestPsd, isPsd, conditionNumber } from './linalg.js';
 export type { Eigen, NearestPsdOptions } from './linalg.js';
-export { cornishFisherVar, cornishFisherEs, filteredHistoricalScenarios, worstWindow } from './risk.js';
-export type { WorstWindow } from './risk.js';

@@ -7,7 +7,8 @@
  *   IMA Journal of Numerical Analysis 22(3), 329–343. doi:10.1093/imanum/22.3.329
  */
 import { ValidationError, describeValue } from '../errors/index.js';
-import { requireInteger, requireOneOf, requireSymmetric, toFloat64, toNested } from './validate.js';
+import { requireInteger, requireOneOf, requireSymmetric } from '../errors/index.js';
+import { toFloat64, toNested } from './validate.js';
 
 /** Eigen-decomposition A = V·diag(values)·Vᵀ. */
 export interface Eigen {

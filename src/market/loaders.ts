@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ValidationError, describeValue } from '../errors/index.js';
-import { requireOneOf } from './validate.js';
+import { requireOneOf } from '../errors/index.js';
 
 /** Aligned close prices: `prices[t][j]` is the close of `symbols[j]` on `dates[t]`; dates ascending. */
 export interface PriceSeries {

@@ -3,7 +3,7 @@
  */
 import { ValidationError, describeValue } from '../errors/index.js';
 import type { PriceSeries } from './loaders.js';
-import { requireInteger, requireMatrix, requireOneOf } from './validate.js';
+import { requireInteger, requireMatrix, requireOneOf } from '../errors/index.js';
 
 /** `'log'`: r = ln(P_t / P_{t−1}); `'simple'`: r = P_t / P_{t−1} − 1. */
 export type ReturnKind = 'log' | 'simple';

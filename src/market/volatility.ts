@@ -15,7 +15,7 @@
 import { ValidationError } from '../errors/index.js';
 import { fitGarch11Core, tsPass, wasmPass } from '../kernels/garch/index.js';
 import type { WasmCore } from '../wasm/index.js';
-import { requireInteger, requireOneOf, requireOpenInterval, requireVector } from './validate.js';
+import { requireInteger, requireOneOf, requireOpenInterval, requireVector } from '../errors/index.js';
 
 /** Result of `ewmaVolatility`. */
 export interface EwmaVolResult {

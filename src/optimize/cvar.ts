@@ -28,7 +28,7 @@
 import { ValidationError, describeValue } from '../errors/index.js';
 import { revalueGrid, type Market, type Position, type Scenario } from '../instruments/index.js';
 import { gridMargin, type GridMarginConfig } from '../margin/grid/index.js';
-import { levelsFromLosses, tailCount } from '../risk/tail.js';
+import { levelsFromLosses, tailCount } from '../risk/index.js';
 import { addExposureRows, addHedgeVariables, confidenceLevel, deltaUnderlyings, finite, netDelta, positionDeltas, quantities, bookDelta } from './exposure.js';
 import { LpModel } from './lp.js';
 import { solveModel, type SolveOptions } from './solve.js';

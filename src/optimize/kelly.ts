@@ -21,7 +21,7 @@
  * - E. O. Thorp, "The Kelly criterion in blackjack, sports betting and the stock market", 2006.
  */
 import { SolverError, ValidationError, describeValue } from '../errors/index.js';
-import { levelsFromLosses } from '../risk/tail.js';
+import { levelsFromLosses } from '../risk/index.js';
 import { confidenceLevel, finite } from './exposure.js';
 
 export interface KellyOptions {

@@ -10,7 +10,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { AbortError, EngineClosedError, WorkerError, fromErrorRecord } from '../errors/index.js';
-import { buildPath } from '../util/paths.js';
+import { buildPath } from '../util/index.js';
 import type { RunOptions, TaskDef, TaskEnvelope, TaskRunner } from './task.js';
 import { PING } from './worker.js';
 import type { TaskReply } from './worker.js';

@@ -11,10 +11,8 @@
  * - Basel Committee (2009). Revisions to the Basel II market risk framework (stressed VaR).
  */
 import { ValidationError } from '../errors/index.js';
-import {
-  cornishFisherEs, cornishFisherVar, ewmaCovariance, ewmaVolatility, filteredHistoricalScenarios, fitGarch11, ledoitWolf,
-  sampleCovariance,
-} from '../market/index.js';
+import { ewmaCovariance, ewmaVolatility, fitGarch11, ledoitWolf, sampleCovariance } from '../market/index.js';
+import { cornishFisherEs, cornishFisherVar, filteredHistoricalScenarios } from './scenarios.js';
 import { historicalLosses } from './historical.js';
 import { levelsFromLosses } from './tail.js';
 import type { LevelResult } from './tail.js';

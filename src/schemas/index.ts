@@ -1,106 +1,21 @@
 /**
- * zod schemas for every public input, shared by the library façade, the CLI and the service.
- * `parseInput` turns the first zod issue into a `ValidationError` naming the field path and the
- * bad value (`options.confidence: must be < 1; got 1.5`).
+ * zod schemas by concept, shared by the library façade, the CLI and the service (the margin
+ * models' schemas live with the models, in src/margin/*\/model.ts, and are read through the
+ * margin registry). `parseInput` turns the first zod issue into a `ValidationError` naming the
+ * field path and the bad value (`options.confidence: must be < 1; got 1.5`).
  */
-import { z } from 'zod';
-import { ValidationError, describeValue } from '../errors/index.js';
-
-export const MAX_SCENARIOS = 1_000_000_000;
-export const MAX_FACTORS = 5000;
-
-const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
-const vector = z.array(finite);
-const matrix = z.array(z.array(finite));
-
-/** A linear portfolio of risk factors: exposure (quote currency per unit return) per factor. */
-export const PortfolioSchema = z.object({
-  exposures: vector.min(1, 'must have at least one factor').max(MAX_FACTORS),
-  name: z.string().max(200).optional(),
-});
-
-/** Market inputs: a covariance (or vols + correlation) of daily factor returns, and/or history. */
-export const MarketSchema = z.object({
-  factors: z.array(z.string().min(1).max(100)).optional(),
-  covariance: matrix.optional(),
-  vols: vector.optional(),
-  correlation: matrix.optional(),
-  mean: vector.optional(),
-  returns: matrix.optional(),
-  returnType: z.enum(['log', 'simple']).optional(),
-  pnl: vector.optional(),
-});
-
-export const VAR_METHODS = ['mc-normal', 'mc-t', 'parametric', 'historical', 'fhs', 'cornish-fisher', 'stressed'] as const;
-
-const confidence = z
-  .number()
-  .refine(Number.isFinite, { message: 'must be a finite number' })
-  .refine((a) => a > 0 && a < 1, { message: 'must be in (0, 1)' });
-
-export const VarOptionsSchema = z.object({
-  method: z.enum(VAR_METHODS),
-  confidence: z.union([confidence, z.array(confidence).min(1).max(32)]).default(0.99),
-  horizonDays: z.number().int('must be a whole number of days').min(1).max(3650).default(1),
-  scenarios: z.number().int('must be an integer').min(1).max(MAX_SCENARIOS).default(100_000),
-  seed: z.number().int('must be an integer').min(0).max(Number.MAX_SAFE_INTEGER).default(42),
-  df: z.number().refine(Number.isFinite, { message: 'must be a finite number' })
-    .refine((v) => v > 2, { message: 'must be > 2 (finite variance)' }).max(1e6).default(5),
-  /** FHS: conditional volatility model used to devolatilise the history. */
-  volModel: z.enum(['ewma', 'garch']).default('ewma'),
-  /** EWMA decay for FHS vols and the EWMA covariance. */
-  lambda: z.number().refine((v) => v > 0 && v < 1, { message: 'must be in (0, 1)' }).default(0.94),
-  /** How parametric / Monte Carlo / Cornish–Fisher estimate the covariance from market.returns when none is given. */
-  covarianceModel: z.enum(['sample', 'ewma', 'ledoit-wolf']).default('sample'),
-  /** Stressed method: length of the stressed window in days. */
-  stressWindowDays: z.number().int('must be a whole number of days').min(10).max(10_000).default(250),
-  /** Component and marginal ES by factor (Euler allocation) at the first confidence level. */
-  attribution: z.boolean().default(false),
-  /** Also incremental ES by factor (one extra run per factor; at most 100 factors). */
-  incremental: z.boolean().default(false),
-});
-
-export type PortfolioInput = z.input<typeof PortfolioSchema>;
-export type MarketInput = z.input<typeof MarketSchema>;
-export type VarOptionsInput = z.input<typeof VarOptionsSchema>;
-export type VarOptionsParsed = z.output<typeof VarOptionsSchema>;
-
-/** Joins a root and a path into `market.covariance[1][2]` (an empty root gives `positions[0].qty`). */
-export function formatPath(root: string, path: ReadonlyArray<PropertyKey>): string {
-  let out = root;
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out === '' ? String(key) : `.${String(key)}`;
-  }
-  return out;
-}
-
-function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
-  let v: unknown = input;
-  for (const p of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[p];
-  }
-  return v;
-}
-
-/**
- * Parses `input` with `schema`; on failure throws a ValidationError for the first issue, naming
- * the field path and the bad value. Unknown keys of strict objects are reported on the key itself.
- * `describe` formats the bad value (default: `describeValue`).
- */
-export function parseInput<S extends z.ZodType>(
-  schema: S, input: unknown, root: string, describe: (v: unknown) => string = describeValue,
-): z.output<S> {
-  const r = schema.safeParse(input);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  let path: PropertyKey[] = [...issue.path];
-  let message = issue.message.replace(/^Invalid input: /, '');
-  if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) {
-    path = [...path, issue.keys[0]];
-    message = 'unknown field (not part of the schema)';
-  }
-  const value = valueAt(input, path);
-  throw new ValidationError(formatPath(root, path), issue.code, `${message}; got ${describe(value)}`, value);
-}
+export { finite, vector, matrix, isObjectLike, formatPath, parseInput } from './common.js';
+export type { WorkEstimate } from './common.js';
+export {
+  MAX_SCENARIOS, MAX_FACTORS, PortfolioSchema, MarketSchema, VAR_METHODS, VarOptionsSchema, VarRequestSchema,
+} from './var.js';
+export type { PortfolioInput, MarketInput, VarOptionsInput, VarOptionsParsed, VarRequest, VarMethodName } from './var.js';
+export { InstrumentPositionSchema, InstrumentBookSchema, InstrumentMarketSchema, PriceSeriesSchema } from './instruments.js';
+export { StressRequestSchema } from './stress.js';
+export type { StressRequest } from './stress.js';
+export { BacktestRequestSchema } from './backtest.js';
+export type { BacktestRequest } from './backtest.js';
+export { OptimizeRequestSchema } from './optimize.js';
+export type { OptimizeBody } from './optimize.js';
+export { CovarianceRequestSchema } from './covariance.js';
+export type { CovarianceRequest } from './covariance.js';

@@ -19,7 +19,8 @@
  * - Regulation (EU) No 648/2012 (EMIR), art. 42–43; Commission Delegated Regulation 153/2013, art. 29–31.
  */
 import { ValidationError, describeValue } from '../errors/index.js';
-import { apportion, requireArray, requireId, requireMinorUnits, requireNonNegative } from './validate.js';
+import { requireArray, requireId, requireMinorUnits, requireNonNegative } from '../errors/index.js';
+import { apportion } from './validate.js';
 
 /** A clearing member under a stress scenario (currency units, positive = loss). */
 export interface ClearingMember {

@@ -23,7 +23,7 @@
  *   useful stress scenarios. International Journal of Central Banking 5(3), 205–224.
  */
 import { ValidationError, describeValue, requireFinite, requireFiniteArray } from '../errors/index.js';
-import { requireArray } from './validate.js';
+import { requireArray } from '../errors/index.js';
 
 export interface ShockCheck {
   shock: number;

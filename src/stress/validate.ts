@@ -1,43 +1,4 @@
-/** Input checks shared by the stress functions (internal; not exported from the public door). */
-import { ValidationError, describeValue, requireFinite } from '../errors/index.js';
-
-/** A finite number ≥ 0. */
-export function requireNonNegative(field: string, x: unknown): number {
-  const v = requireFinite(field, x);
-  if (v < 0) throw new ValidationError(field, 'nonnegative', `must be >= 0; got ${describeValue(v)}`, v);
-  return v;
-}
-
-/** A safe integer ≥ 0 (an amount in minor units, e.g. cents). */
-export function requireMinorUnits(field: string, x: unknown): number {
-  if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < 0) {
-    throw new ValidationError(
-      field,
-      'minor-units',
-      `must be a non-negative safe integer amount in minor units (e.g. cents); got ${describeValue(x)}`,
-      x,
-    );
-  }
-  return x;
-}
-
-/** A non-empty string identifier. */
-export function requireId(field: string, x: unknown): string {
-  if (typeof x !== 'string' || x.length === 0) {
-    throw new ValidationError(field, 'id', `must be a non-empty string; got ${describeValue(x)}`, x);
-  }
-  return x;
-}
-
-/** An array (of anything) with at least `min` elements. */
-export function requireArray<T>(field: string, xs: unknown, min = 1): T[] {
-  if (!Array.isArray(xs)) throw new ValidationError(field, 'type', `must be an array; got ${describeValue(xs)}`, xs);
-  if (xs.length < min) {
-    throw new ValidationError(field, 'length', `must have at least ${min} element(s); got ${xs.length}`, xs.length);
-  }
-  return xs as T[];
-}
-
+/** Integer apportionment for the default waterfall (internal to the stress module). */
 /**
  * Splits the integer `total` into integer parts proportional to `weights` (largest-remainder method,
  * ties to the lower index); the parts sum to `total` exactly. Weights ≥ 0; all-zero weights split equally.

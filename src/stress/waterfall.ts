@@ -21,7 +21,8 @@
  * - CPMI-IOSCO (2017). Resilience of central counterparties: further guidance on the PFMI.
  */
 import { ValidationError, describeValue, requireFinite } from '../errors/index.js';
-import { apportion, requireArray, requireId, requireMinorUnits } from './validate.js';
+import { requireArray, requireId, requireMinorUnits } from '../errors/index.js';
+import { apportion } from './validate.js';
 
 export interface WaterfallMember {
   id: string;

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { WasmUnavailableError } from '../errors/index.js';
-import { buildPath } from '../util/paths.js';
+import { buildPath } from '../util/index.js';
 
 /**
  * The one typed description of build/core.wasm's exports (pointers are byte offsets into

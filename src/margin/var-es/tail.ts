@@ -3,7 +3,7 @@
  * k = ceil(round((1 − a)·N, 1e-9)), ES = mean of the k largest losses. Adds what margin needs on top:
  * which scenarios form the tail (for the Euler allocation), and the rolling-window ES search.
  */
-import { tailCount } from '../../risk/tail.js';
+import { tailCount } from '../../risk/index.js';
 
 /** ES of a set of scenarios with the indices of its tail. */
 export interface TailEs {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { normalCdf, normalPdf, normalQuantile } from '../../src/stats/index.js';
-import {
-  cornishFisherEs, cornishFisherVar, ewmaVolatility, filteredHistoricalScenarios, worstWindow,
-} from '../../src/market/index.js';
-import { euReturns } from './helpers.js';
+import { ewmaVolatility } from '../../src/market/index.js';
+import { cornishFisherEs, cornishFisherVar, filteredHistoricalScenarios, worstWindow } from '../../src/risk/index.js';
+import { euReturns } from '../market/helpers.js';
 
 describe('Cornish–Fisher VaR/ES', () => {
   it('reduces to the normal VaR (2.326σ) and ES (2.665σ) at 99 % with zero skew and kurtosis', () => {

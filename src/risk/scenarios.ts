@@ -14,7 +14,7 @@
  */
 import { ValidationError, requireFinite } from '../errors/index.js';
 import { normalPdf, normalQuantile } from '../stats/index.js';
-import { requireInteger, requireMatrix, requireOpenInterval, requireVector } from './validate.js';
+import { requireInteger, requireMatrix, requireOpenInterval, requireVector } from '../errors/index.js';
 
 /** Cornish–Fisher expansion of the standard quantile u: u + (u²−1)S/6 + (u³−3u)K/24 − (2u³−5u)S²/36. */
 function cfQuantile(u: number, s: number, k: number): number {

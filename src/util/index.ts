@@ -1,0 +1,2 @@
+/** Small helpers shared by every room: where the package and its build live. */
+export { packageRoot, buildPath } from './paths.js';
