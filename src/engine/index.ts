@@ -177,6 +177,9 @@ export class Engine implements AsyncDisposable {
    * a rolling backtest of a VaR model (`historical` or `ewma`) re-estimated daily on the
    * previous `window` observations.
    */
+  backtest(series: number[], forecasts: number[], options?: BacktestOptions): Promise<BacktestResult>;
+  backtest(series: number[], forecasts: undefined, options?: BacktestOptions): Promise<RollingBacktestResult>;
+  backtest(series: number[], forecasts: number[] | undefined, options?: BacktestOptions): Promise<BacktestResult | RollingBacktestResult>;
   backtest(series: number[], forecasts: number[] | undefined, options: BacktestOptions = {}): Promise<BacktestResult | RollingBacktestResult> {
     return this.track(async () => this.pool.run(BACKTEST_TASK, {
       series, forecasts, confidence: options.confidence ?? 0.99, significance: options.significance,

@@ -1,0 +1,264 @@
+/**
+ * Distributed Monte Carlo on BullMQ over a real redis-server (loopback, free port): two
+ * `margin-engine worker` processes give the single-machine engine's numbers bit for bit, through
+ * the coordinator engine and through the service's batch endpoint; a worker killed with SIGKILL
+ * mid-job has its chunk retried by the other worker and the batch result does not change.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { SolverError, ValidationError } from '../../../src/errors/index.js';
+import { parseCsv, returns } from '../../../src/market/index.js';
+import { createEngine } from '../../../src/engine/index.js';
+import type { Engine, VarResult } from '../../../src/engine/index.js';
+import { createClusterEngine } from '../../../src/apps/cluster/index.js';
+import { buildServer } from '../../../src/apps/service/index.js';
+import { planTasks } from '../../../src/risk/mc.js';
+import { CHUNK_SCENARIOS } from '../../../src/kernels/index.js';
+
+const hasRedis = spawnSync('sh', ['-c', 'command -v redis-server && command -v redis-cli']).status === 0;
+const CLI = join(process.cwd(), 'build/src/apps/cli/main.js');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface WorkerProc {
+  proc: ChildProcess;
+  lines: Array<Record<string, unknown>>;
+  waitFor(pred: (l: Record<string, unknown>) => boolean, timeoutMs: number): Promise<Record<string, unknown>>;
+}
+
+const procs: ChildProcess[] = [];
+
+function spawnWorker(url: string, queueName: string): WorkerProc {
+  const proc = spawn(process.execPath, [
+    CLI, 'worker', '--queue', url, '--queue-name', queueName, '--threads', '1',
+    '--lock-duration', '1500', '--stalled-interval', '500', '--max-stalled', '3',
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  procs.push(proc);
+  const lines: Array<Record<string, unknown>> = [];
+  const waiters: Array<() => void> = [];
+  let buf = '';
+  proc.stdout!.on('data', (d: Buffer) => {
+    buf += d.toString();
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      try {
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        /* not a log line */
+      }
+      for (const w of waiters.splice(0)) w();
+    }
+  });
+  proc.stderr!.on('data', () => {});
+  return {
+    proc,
+    lines,
+    async waitFor(pred, timeoutMs) {
+      const t0 = Date.now();
+      for (;;) {
+        const hit = lines.find(pred);
+        if (hit) return hit;
+        if (Date.now() - t0 > timeoutMs || proc.exitCode !== null) throw new Error(`worker: condition not met in ${timeoutMs} ms`);
+        await new Promise<void>((r) => {
+          waiters.push(r);
+          setTimeout(r, 100);
+        });
+      }
+    },
+  };
+}
+
+function expectSameNumbers(a: VarResult, b: VarResult): void {
+  expect(a.var).toBe(b.var);
+  expect(a.es).toBe(b.es);
+  expect(a.levels).toEqual(b.levels);
+  expect(a.meanLoss).toBe(b.meanLoss);
+  expect(a.stdLoss).toBe(b.stdLoss);
+  expect(a.tail).toEqual(b.tail);
+  expect(a.n).toBe(b.n);
+}
+
+const n = 12;
+const exposures = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? -1 : 1) * (1e5 + 1e4 * i));
+const vols = Array.from({ length: n }, (_, i) => 0.01 + 0.002 * i);
+const correlation = vols.map((_, i) => vols.map((__, j) => (i === j ? 1 : 0.3)));
+const market = { vols, correlation };
+
+describe.skipIf(!hasRedis)('distributed Monte Carlo on BullMQ', () => {
+  let port = 0;
+  let url = '';
+  let engine: Engine;
+  let resultsDir = '';
+
+  beforeAll(async () => {
+    expect(existsSync(CLI), 'run `npm run build` first').toBe(true);
+    port = await freePort();
+    url = `redis://127.0.0.1:${port}`;
+    const r = spawnSync('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes']);
+    expect(r.status).toBe(0);
+    for (let i = 0; i < 50; i++) {
+      if (spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().trim() === 'PONG') break;
+      await sleep(100);
+    }
+    engine = await createEngine({ threads: 1 });
+    resultsDir = mkdtempSync(join(tmpdir(), 'me-cluster-'));
+  }, 20_000);
+
+  afterAll(async () => {
+    for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+    await engine?.close();
+    if (port) spawnSync('redis-cli', ['-p', String(port), 'shutdown', 'nosave']);
+    if (resultsDir) rmSync(resultsDir, { recursive: true, force: true });
+  });
+
+  it('every engine method on a cluster engine returns the local result (two worker processes)', async () => {
+    const queueName = 'every-method';
+    const workers = [spawnWorker(url, queueName), spawnWorker(url, queueName)];
+    await Promise.all(workers.map((w) => w.waitFor((l) => l.msg === 'worker ready', 10_000)));
+    const remote = await createClusterEngine({ url, queueName, parallelism: 2 });
+    const dropTiming = (x: unknown): unknown => JSON.parse(JSON.stringify(x, (k, v: unknown) => (k === 'elapsedMs' || k === 'timeMs' || k === 'timing' ? undefined : v)));
+    const same = async (call: (e: Engine) => Promise<unknown>): Promise<void> => {
+      const [a, b] = await Promise.all([call(remote), call(engine)]);
+      expect(dropTiming(a)).toEqual(dropTiming(b));
+    };
+    try {
+      const history = parseCsv(readFileSync(new URL('../../../data/eustockmarkets.csv', import.meta.url), 'utf8'));
+      const rets = returns(history);
+      const dax = rets.map((r) => [r[0], r[1]]);
+      const book = { exposures: [1e6, -4e5] };
+      const account = {
+        mode: 'cross' as const, walletBalance: 20_000, collateralCurrency: 'USDT',
+        positions: [
+          { symbol: 'BTCUSDT', contract: 'linear' as const, qty: 2, entryPrice: 60_000, leverage: 20 },
+          { symbol: 'ETHUSDT', contract: 'linear' as const, qty: -10, entryPrice: 3_000, leverage: 10 },
+        ],
+      };
+      const marks = { BTCUSDT: 61_000, ETHUSDT: 3_100 };
+      const options = [
+        { kind: 'linear-perp' as const, underlying: 'BTC', quantity: 1 },
+        { kind: 'option' as const, underlying: 'BTC', quantity: -1, optionType: 'call' as const, style: 'inverse' as const, strike: 70_000, expiry: 0.1, vol: 0.6 },
+      ];
+      const last = history.prices.at(-1)!;
+      const daxBook = { positions: [{ kind: 'linear-future' as const, underlying: 'DAX', quantity: 1 }] };
+
+      for (const method of ['historical', 'fhs', 'cornish-fisher', 'stressed', 'parametric'] as const) {
+        await same((e) => e.var(book, { returns: dax }, { method, confidence: [0.99, 0.975], horizonDays: 2, attribution: method !== 'cornish-fisher' }));
+      }
+      await same((e) => e.var(book, { returns: dax }, { method: 'fhs', volModel: 'garch' }));
+      await same((e) => e.var(book, { returns: dax }, { method: 'mc-normal', scenarios: 40_000, seed: 3, covarianceModel: 'ledoit-wolf', attribution: true }));
+      await same((e) => e.margin(account, { marks }, { model: 'tiered' }));
+      await same((e) => e.liquidation(account, { marks }, { dailyVol: 0.03 }));
+      await same((e) => e.margin({ positions: options }, { prices: { BTC: 61_000 } }, { model: 'scenario-grid' }));
+      await same((e) => e.margin(daxBook, { prices: { DAX: last[0] }, history }, { model: 'var-es' }));
+      await same((e) => e.gridMarginBatch([{ positions: options }, { positions: options.slice(0, 1) }], { prices: { BTC: 61_000 } }));
+      await same((e) => e.revalue({ positions: options }, { prices: { BTC: 61_000 } }, [{ move: -0.1 }, { move: 0.05, volShift: 0.1 }]));
+      await same((e) => e.stress(daxBook, { prices: { DAX: last[0] }, history }, { windowDays: 10, episodes: 2, margin: 500 }));
+      await same((e) => e.stressRequest({ type: 'default-fund', members: [{ id: 'a', stressLoss: 100, initialMargin: 40 }, { id: 'b', stressLoss: 70, initialMargin: 20 }] }));
+      const pnl = rets.map((r) => 1e6 * r[0]);
+      await same((e) => e.backtest(pnl, undefined, { model: 'ewma', window: 250, confidence: 0.99 }));
+      await same((e) => e.backtestRequest({ type: 'rolling', series: pnl, forecaster: 'historical', window: 250, confidence: 0.99 }));
+      await same((e) => e.recalibrate(pnl.map((x) => -x), { window: 250, confidence: 0.99, model: { kind: 'historical', multiplier: 0.6 } }));
+      for (const method of ['sample', 'ewma', 'ledoit-wolf'] as const) await same((e) => e.covariance(rets, { method }));
+      await same((e) => e.optimize({ kind: 'kelly', returns: [1, 1, 1, -1, -1], kellyFraction: 0.5 }));
+      await same((e) => e.optimize({
+        kind: 'collateral',
+        assets: [{ id: 'USDC', available: 60, haircut: 0, costRate: 0.01 }, { id: 'BTC', available: 1000, haircut: 0.2, costRate: 0.02 }],
+        venues: [{ id: 'V', requirement: 100 }],
+      }));
+      // typed errors come back as themselves
+      await expect(remote.margin({ positions: [] }, { prices: {} } as never, { model: 'var-es' })).rejects.toBeInstanceOf(ValidationError);
+      await expect(remote.optimize({
+        kind: 'collateral', assets: [{ id: 'USDC', available: 10, haircut: 0, costRate: 0.01 }], venues: [{ id: 'V', requirement: 100 }],
+      })).rejects.toBeInstanceOf(SolverError);
+    } finally {
+      await remote.close();
+      for (const w of workers) w.proc.kill('SIGTERM');
+    }
+  }, 120_000);
+
+  it('two worker processes give engine.var bit for bit (coordinator engine and service batch)', async () => {
+    const queueName = 'equal';
+    const workers = [spawnWorker(url, queueName), spawnWorker(url, queueName)];
+    await Promise.all(workers.map((w) => w.waitFor((l) => l.msg === 'worker ready', 10_000)));
+    const options = { method: 'mc-t' as const, df: 5, scenarios: 150_000, seed: 11, confidence: [0.975, 0.99] };
+    const ref = await engine.var({ exposures }, market, options);
+
+    const remote = await createClusterEngine({ url, queueName, parallelism: 2 });
+    try {
+      const got = await remote.var({ exposures }, market, options);
+      expectSameNumbers(got, ref);
+    } finally {
+      await remote.close();
+    }
+    // each chunk-range job of the split (planTasks for parallelism 2) completed exactly once
+    // (log lines may trail the queue events)
+    const jobs = planTasks(Math.ceil(options.scenarios / CHUNK_SCENARIOS), 2).length;
+    const completed = (): number => workers.reduce((s, w) => s + w.lines.filter((l) => l.msg === 'job completed').length, 0);
+    for (let i = 0; i < 50 && completed() < jobs; i++) await sleep(100);
+    expect(completed()).toBe(jobs);
+
+    // the same through the service: POST /v1/batches with --queue
+    const app = await buildServer({ engine, apiKeys: ['k'], resultsDir, queue: { url, queueName, parallelism: 2 }, defaultMetrics: false });
+    try {
+      const h = { 'x-api-key': 'k' };
+      const sub = await app.inject({ method: 'POST', url: '/v1/batches', headers: h, payload: { operation: 'var', request: { portfolio: { exposures }, market, options } } });
+      expect(sub.statusCode).toBe(202);
+      const id = sub.json().id as string;
+      let rec: { status: string; result?: VarResult } = { status: 'queued' };
+      for (let i = 0; i < 200 && (rec.status === 'queued' || rec.status === 'running'); i++) {
+        await sleep(50);
+        rec = (await app.inject({ method: 'GET', url: `/v1/batches/${id}`, headers: h })).json();
+      }
+      expect(rec.status).toBe('succeeded');
+      expectSameNumbers(rec.result!, JSON.parse(JSON.stringify(ref)) as VarResult);
+    } finally {
+      await app.close();
+    }
+    for (const w of workers) w.proc.kill('SIGTERM');
+    const codes = await Promise.all(workers.map((w) => new Promise<number | null>((r) => (w.proc.exitCode !== null ? r(w.proc.exitCode) : w.proc.once('exit', (c) => r(c))))));
+    expect(codes).toEqual([0, 0]); // clean shutdown closes the queue connections
+  }, 30_000);
+
+  it('a worker killed with SIGKILL mid-job: its chunk is retried by another worker, same result', async () => {
+    const queueName = 'kill';
+    const workers = [spawnWorker(url, queueName), spawnWorker(url, queueName)];
+    await Promise.all(workers.map((w) => w.waitFor((l) => l.msg === 'worker ready', 10_000)));
+    const options = { method: 'mc-normal' as const, scenarios: 4_000_000, seed: 5, confidence: 0.99 };
+    const ref = await engine.var({ exposures }, market, options);
+
+    const remote = await createClusterEngine({ url, queueName, parallelism: 1 });
+    try {
+      const pending = remote.var({ exposures }, market, options);
+      // the first worker to start a job is killed while it holds the job's lock
+      const first = await Promise.any(workers.map((w) => w.waitFor((l) => l.msg === 'job active', 10_000).then((l) => ({ w, l }))));
+      first.w.proc.kill('SIGKILL');
+      const rescuer = workers.find((w) => w !== first.w)!;
+      const got = await pending;
+      expectSameNumbers(got, ref);
+      expect(first.w.lines.some((l) => l.msg === 'job completed' && l.jobId === first.l.jobId)).toBe(false);
+      await rescuer.waitFor((l) => l.msg === 'job completed' && l.jobId === first.l.jobId, 5000); // the log line may trail the queue event
+      rescuer.proc.kill('SIGTERM');
+    } finally {
+      await remote.close();
+    }
+  }, 30_000);
+});
