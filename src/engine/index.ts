@@ -14,7 +14,7 @@ import { LiquidationRequestSchema, marginModel } from '../margin/index.js';
 import type { ParsedMarginRequest } from '../margin/index.js';
 import type { Account, LiquidationPriceResult, Marks, TierTables, TieredMarginResult, TieredOptions } from '../margin/tiered/index.js';
 import { prepareGrid } from '../margin/grid/index.js';
-import { GRID_BATCH_TASK, packAccounts } from '../margin/grid/batch-task.js';
+import { GRID_BATCH_TASK, packAccounts } from '../margin/grid/index.js';
 import type { GridMarginConfig, GridMarginResult } from '../margin/grid/index.js';
 import type { VarEsMarginConfig, VarEsMarginResult } from '../margin/var-es/index.js';
 import type { PriceSeries } from '../market/index.js';

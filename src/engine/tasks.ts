@@ -8,7 +8,7 @@ import { backtest as backtestFixed, ewmaNormalForecaster, historicalForecaster, 
 import type { BacktestResult, RecalibrateOptions, RecalibrationResult, RollingBacktestResult } from '../backtest/index.js';
 import type { Market, Position } from '../instruments/index.js';
 import { LiquidationRequestSchema, liquidationOf, marginModel } from '../margin/index.js';
-import { GRID_BATCH_TASK } from '../margin/grid/batch-task.js';
+import { GRID_BATCH_TASK } from '../margin/grid/index.js';
 import type { LiquidationPriceResult } from '../margin/tiered/index.js';
 import { parseInput } from '../schemas/index.js';
 import { ewmaCovariance, ewmaVolatility, fitGarch11With, ledoitWolfFromCentred, centreColumns } from '../market/index.js';

@@ -4,7 +4,7 @@
  * `ValidationError` whose field is the path of the offending input (`returns[3][1]`) and whose
  * message carries the bad value.
  */
-import { ValidationError, describeValue } from './index.js';
+import { ValidationError, describeValue } from './classes.js';
 
 /** Throws a `ValidationError` unless `x` is a finite number. */
 export function requireFinite(field: string, x: unknown): number {

@@ -2,7 +2,7 @@
  * Registry of the kernel task kinds: the pool's workers load this module and dispatch by kind.
  * Adding a kernel task is one folder (ts.ts, wasm.ts, task.ts) plus one line here.
  */
-import type { AnyTaskDef } from '../pool/task.js';
+import type { AnyTaskDef } from '../pool/index.js';
 import { COV_ROWS_TASK } from './cov/task.js';
 import { MC_CONTRIB_TASK, MC_TASK } from './mc/task.js';
 import { REVAL_TASK } from './reval/task.js';

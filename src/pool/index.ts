@@ -11,14 +11,11 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { AbortError, EngineClosedError, WorkerError, fromErrorRecord } from '../errors/index.js';
 import { buildPath } from '../util/index.js';
-import type { RunOptions, TaskDef, TaskEnvelope, TaskRunner } from './task.js';
-import { PING } from './worker.js';
-import type { TaskReply } from './worker.js';
+import { PING } from './task.js';
+import type { RunOptions, TaskDef, TaskEnvelope, TaskReply, TaskRunner } from './task.js';
 
-export { defineTask } from './task.js';
-export type { AnyTaskDef, RunOptions, TaskDef, TaskEnv, TaskEnvelope, TaskRunner } from './task.js';
-export { PING } from './worker.js';
-export type { TaskReply } from './worker.js';
+export { PING, defineTask } from './task.js';
+export type { AnyTaskDef, RunOptions, TaskDef, TaskEnv, TaskEnvelope, TaskReply, TaskRunner } from './task.js';
 
 export interface PoolOptions {
   /** Worker threads (default: available parallelism). */

@@ -5,6 +5,7 @@
  * a worker thread (local Piscina pool) or a worker process (BullMQ cluster). Both runners give the
  * same result for the same input, since both end in the same registered function.
  */
+import type { ErrorRecord } from '../errors/index.js';
 import type { WasmCore } from '../wasm/index.js';
 
 /** What a task gets besides its input. */
@@ -28,6 +29,12 @@ export type AnyTaskDef = TaskDef<never, unknown>;
 export function defineTask<I, O>(kind: string, run: (input: I, env: TaskEnv) => O | Promise<O>): TaskDef<I, O> {
   return { kind, run };
 }
+
+/** Built-in kind: starts a thread (registries and WASM loaded) before the first real task. */
+export const PING = 'ping';
+
+/** A worker's answer: the value, or the typed error as plain data. */
+export type TaskReply = { ok: true; value: unknown } | { ok: false; error: ErrorRecord };
 
 /** What crosses the thread / process boundary for one task. */
 export interface TaskEnvelope {

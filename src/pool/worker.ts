@@ -6,14 +6,9 @@
  */
 import { threadId, workerData } from 'node:worker_threads';
 import { toErrorRecord } from '../errors/index.js';
-import type { ErrorRecord } from '../errors/index.js';
 import { WasmCore } from '../wasm/index.js';
-import type { AnyTaskDef, TaskDef, TaskEnvelope } from './task.js';
-
-export type TaskReply = { ok: true; value: unknown } | { ok: false; error: ErrorRecord };
-
-/** Built-in kind: starts the thread (and its WASM instance) before the first real task. */
-export const PING = 'ping';
+import { PING } from './task.js';
+import type { AnyTaskDef, TaskDef, TaskEnvelope, TaskReply } from './task.js';
 
 let core: Promise<WasmCore> | undefined;
 

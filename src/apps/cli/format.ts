@@ -3,7 +3,7 @@
  * scalar fields of a result as `field  value` rows (nested objects flattened to dotted paths), short
  * number arrays inline, and arrays of records as their own column tables.
  */
-import { toJson } from '../service/json.js';
+import { toJson } from '../../util/index.js';
 
 export type OutputFormat = 'json' | 'table';
 

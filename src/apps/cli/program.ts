@@ -15,8 +15,8 @@ import type { Engine, Progress } from '../../engine/index.js';
 import { AbortError, SolverError, ValidationError, describeValue } from '../../errors/index.js';
 import { OPERATIONS } from '../../engine/index.js';
 import type { Operation } from '../../engine/index.js';
-import type { ServiceLimits } from '../service/server.js';
-import { DEFAULT_QUEUE_NAME } from '../cluster/redis.js';
+import type { ServiceLimits } from '../service/index.js';
+import { DEFAULT_QUEUE_NAME } from '../cluster/index.js';
 import { formatOutput } from './format.js';
 import type { OutputFormat } from './format.js';
 
@@ -338,8 +338,8 @@ Examples:
   $ curl -H 'x-api-key: k1' -H 'content-type: application/json' -d @book.json localhost:8080/v1/var
 `)
     .action(async (o: Obj) => {
-      const { loadApiKeys } = await import('../service/auth.js');
-      const { serve } = await import('../service/server.js');
+      const { loadApiKeys } = await import('../service/index.js');
+      const { serve } = await import('../service/index.js');
       const apiKeys = o.auth === false ? false : loadApiKeys({ file: o.apiKeysFile as string | undefined });
       if (apiKeys !== false && apiKeys.length === 0) {
         throw new ValidationError('apiKeys', 'required', 'no API keys: set MARGIN_ENGINE_API_KEYS, pass --api-keys-file, or --no-auth for local development');
@@ -386,7 +386,7 @@ Examples:
 `)
     .action(async (o: Obj) => {
       const { pino } = await import('pino');
-      const { startChunkWorker } = await import('../cluster/worker.js');
+      const { startChunkWorker } = await import('../cluster/index.js');
       const log = pino({ level: o.logLevel as string, base: { pid: process.pid } });
       const w = await startChunkWorker({
         url: o.queue as string,
@@ -421,7 +421,7 @@ Examples:
   $ margin-engine report --out /tmp/risk.html --scenarios 200000 --data my-closes.csv
 `)
     .action(async (o: Obj) => {
-      const { runBatch } = await import('../batch/batch.js');
+      const { runBatch } = await import('../batch/index.js');
       const r = await runBatch({
         reportPath: o.out as string,
         scenarios: positiveInt('--scenarios', Number(o.scenarios)),

@@ -12,7 +12,7 @@ import type { Progress } from '../../engine/index.js';
 import { MarginEngineError } from '../../errors/index.js';
 import type { ErrorBody } from './http-errors.js';
 import { toHttpError } from './http-errors.js';
-import { toJson, toPlain } from './json.js';
+import { toJson, toPlain } from '../../util/index.js';
 import type { Operation } from '../../engine/index.js';
 
 export type BatchStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'requeued';

@@ -5,10 +5,7 @@
  */
 export { buildServer, serve, DEFAULT_LIMITS } from './server.js';
 export type { ServerOptions, ServeOptions, ServiceLimits, RunningService } from './server.js';
-export { OPERATIONS, operation, checkWork, parseBody } from '../../engine/index.js';
-export type { Operation, RunContext, WorkEstimate } from '../../engine/index.js';
 export { BatchManager, writeFileAtomic, isBatchId, BATCH_STATUSES } from './batches.js';
 export type { BatchRecord, BatchStatus } from './batches.js';
 export { loadApiKeys, parseApiKeys, API_KEYS_ENV, API_KEYS_FILE_ENV } from './auth.js';
 export { openApiDocument } from './openapi.js';
-export { toJson } from './json.js';

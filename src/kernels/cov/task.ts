@@ -4,7 +4,7 @@
  * input and returns only their upper-triangle part. The result is bit-identical to the
  * single-threaded kernel (each element is computed by exactly one worker, in the same order).
  */
-import { defineTask } from '../../pool/task.js';
+import { defineTask } from '../../pool/index.js';
 import type { WasmCore } from '../../wasm/index.js';
 import { covColumnMeansTs, covSampleRowsTs } from './ts.js';
 import { covSampleRowsWasm } from './wasm.js';

@@ -3,7 +3,7 @@
  * tail (k largest losses with scenario indices) plus per-chunk sums. Runs on the WASM kernels or
  * on their pure-TS twins; both produce the same numbers.
  */
-import { defineTask } from '../../pool/task.js';
+import { defineTask } from '../../pool/index.js';
 import type { WasmCore } from '../../wasm/index.js';
 import { selectTopTs, tailPushTs } from '../tail/ts.js';
 import type { TailState } from '../tail/ts.js';

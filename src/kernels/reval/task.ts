@@ -4,7 +4,7 @@
  * revalues a contiguous range of scenarios on the WASM kernel or its TS twin, and the totals are
  * concatenated in scenario order — the same numbers as one thread.
  */
-import { defineTask } from '../../pool/task.js';
+import { defineTask } from '../../pool/index.js';
 import type { WasmCore } from '../../wasm/index.js';
 import { revalueColumns } from './ts.js';
 import type { InstrumentColumns, ScenarioColumns } from './ts.js';

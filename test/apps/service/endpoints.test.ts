@@ -9,7 +9,7 @@ import { createEngine } from '../../../src/engine/index.js';
 import type { Engine } from '../../../src/engine/index.js';
 import { backtest } from '../../../src/backtest/index.js';
 import { hypotheticalStress, reverseStressWorstDirection } from '../../../src/stress/index.js';
-import { toJson } from '../../../src/apps/service/index.js';
+import { toJson } from '../../../src/util/index.js';
 import { AUTH, KEY, account, gridBook, makeServer, marks, varBody, waitBatch, removeTmpDirs } from './fixtures.js';
 
 const plain = (x: unknown): any => JSON.parse(toJson(x));
