@@ -29,6 +29,7 @@ import { buildScalingProblem } from '../src/optimize/index.js';
 import { machineInfo, repoRoot, resultsDir } from './lib/machine.js';
 import type { MachineInfo } from './lib/machine.js';
 import { consoleTable, fmtSeconds, markdownTable, writeJson, writeText } from './lib/results.js';
+import { writeReadme } from './lib/readme.js';
 import { percentile } from './lib/stats.js';
 import { isMain, machineLine, mulberry32, normals } from './lib/suite.js';
 
@@ -608,6 +609,7 @@ const NOTES = [
   'Two batches are submitted at once (`POST /v1/batches`): an FHS VaR with GARCH(1,1) vol fits on a synthetic GARCH/Student-t return history, and a CVaR (ES) hedge LP on the synthetic scenario set of the optimize suite.',
   'While they run, `GET /healthz` and a small synchronous `POST /v1/var` (parametric, 3 factors, covariance given) are each sent every 50 ms, open-loop (a new probe does not wait for the last), with a 5 s timeout; an unanswered probe counts as 5 s, so the percentiles are lower bounds when there are timeouts.',
   '"Under load" covers the probes started from the submission until both batches finished (or the time limit); "idle" is the 2 s before the submission.',
+  '"After both submissions were accepted" leaves out the upload and parse of the ~8 MB bodies, which the service does on its event loop. "submit (202)" is the time to the answer, so it includes any stall of the event loop: in a build that runs the batches on it, the answer can wait for a batch\'s compute, and that window then starts late.',
   `Targets: /healthz p99 < ${TARGETS.healthzP99Ms} ms and small VaR p99 < ${TARGETS.smallVarP99Ms} ms under load.`,
 ];
 
@@ -709,6 +711,7 @@ async function main(): Promise<void> {
   const run = await runResponsiveness(cfg, (s) => (svc = s));
   printRun(run);
   for (const f of writeResponsiveness(cfg.outDir, run)) log(`wrote ${f}`);
+  log(`report: ${writeReadme(cfg.outDir)}`);
 }
 
 if (isMain(import.meta.url)) {
