@@ -479,7 +479,8 @@ function git(root: string, args: string[]): string | null {
 }
 
 function checkoutInfo(root: string): RunReport['checkout'] {
-  const status = git(root, ['status', '--porcelain', '--untracked-files=no']);
+  // result files written by earlier runs are not changes to what is measured
+  const status = git(root, ['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench/results']);
   return { root, commit: git(root, ['rev-parse', 'HEAD']), describe: git(root, ['log', '-1', '--format=%h %s']), dirty: status === null ? null : status.length > 0 };
 }
 
