@@ -39,7 +39,8 @@ const HOST = '127.0.0.1';
 
 const USAGE = `usage: node build/bench/service-responsiveness.js [--quick] [--root DIR] [--label NAME] [--out DIR]
   --quick           smaller batches (FHS 20,000 x 10 returns, CVaR 20,000 scenarios) and a 60 s limit
-  --root DIR        checkout whose build/src/cli/main.js is started (default: this checkout)
+  --root DIR        checkout whose built CLI (build/src/apps/cli/main.js, or build/src/cli/main.js in
+                    checkouts before the apps/ layout) is started (default: this checkout)
   --label NAME      key of this run in the merged result file (default: after)
   --out DIR         results directory (default bench/results; --quick: bench/results/raw/quick)
   --threads N       worker threads of the service (default 2)
@@ -210,7 +211,9 @@ interface Service {
 }
 
 function startService(cfg: ResponsivenessConfig, port: number): Service {
-  const main = path.join(cfg.root, 'build', 'src', 'cli', 'main.js');
+  // the CLI moved under src/apps; older checkouts (the 'before' runs) keep it at src/cli
+  const appsMain = path.join(cfg.root, 'build', 'src', 'apps', 'cli', 'main.js');
+  const main = existsSync(appsMain) ? appsMain : path.join(cfg.root, 'build', 'src', 'cli', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} not found: run \`npm run build\` in ${cfg.root} first`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'me-svcbench-'));
   const apiKey = randomBytes(16).toString('hex');

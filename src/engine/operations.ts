@@ -170,14 +170,20 @@ const backtestOp: Operation<BacktestRequest> = {
 
 
 
-function countNumbers(v: unknown, cap = 1e8): number {
+/**
+ * Numbers in a request, for the work estimate: a numeric array counts its length without a visit
+ * per entry (bodies of millions of P&L numbers are estimated on the service's event loop).
+ */
+function countNumbers(v: unknown, cap = 1e9): number {
   let n = 0;
   const stack: unknown[] = [v];
   while (stack.length && n < cap) {
     const x = stack.pop();
     if (typeof x === 'number') n++;
-    else if (Array.isArray(x)) for (const y of x) stack.push(y);
-    else if (x !== null && typeof x === 'object') for (const y of Object.values(x)) stack.push(y);
+    else if (Array.isArray(x)) {
+      if (x.length > 0 && typeof x[0] === 'number') n += x.length;
+      else for (const y of x) stack.push(y);
+    } else if (x !== null && typeof x === 'object') for (const y of Object.values(x)) stack.push(y);
   }
   return n;
 }

@@ -24,6 +24,29 @@ export interface VarHistoryInput {
   levels: number[];
   /** FHS only: each factor's volatility path (fitted on the log returns). */
   fhs?: { paths: VolPath[] };
+  /** market.returns packed row-major (see {@link packHistoryInput}). */
+  packedReturns?: { data: Float64Array; rows: number; cols: number };
+}
+
+/**
+ * The book as it crosses to the worker: the return history packed row-major into one
+ * Float64Array (a copy of bytes), not T small arrays (each cloned and collected on its own;
+ * measured ~10× the cost on 80,000 × 10).
+ */
+export function packHistoryInput(input: VarHistoryInput): VarHistoryInput {
+  const r = input.book.market.returns;
+  if (!r || r.length === 0) return input;
+  const cols = r[0].length;
+  const data = new Float64Array(r.length * cols);
+  for (let t = 0; t < r.length; t++) data.set(r[t], t * cols);
+  return { ...input, book: { ...input.book, market: { ...input.book.market, returns: undefined } }, packedReturns: { data, rows: r.length, cols } };
+}
+
+function unpackHistoryInput(input: VarHistoryInput): VarHistoryInput {
+  const p = input.packedReturns;
+  if (!p) return input;
+  const returns = Array.from({ length: p.rows }, (_, t) => Array.from(p.data.subarray(t * p.cols, (t + 1) * p.cols)));
+  return { ...input, book: { ...input.book, market: { ...input.book.market, returns } }, packedReturns: undefined };
 }
 
 export interface VarHistoryOutput {
@@ -68,8 +91,8 @@ function historicalAttribution(
 const out = (levels: LevelResult[], extra: VarExtra): VarHistoryOutput => ({ levels, extra });
 
 /** Runs one history-driven method (in a worker). */
-export function historyVar(input: VarHistoryInput): VarHistoryOutput {
-  const { book, options: o, levels, fhs } = input;
+export function historyVar(packed: VarHistoryInput): VarHistoryOutput {
+  const { book, options: o, levels, fhs } = unpackHistoryInput(packed);
   const { exposures, market: m } = book;
   switch (o.method) {
     case 'fhs': {

@@ -12,7 +12,7 @@ import type { Progress } from '../risk/index.js';
 import type { VarMethodName, VarOptionsParsed, VarRequest, WorkEstimate } from '../schemas/index.js';
 import type { EngineContext } from './context.js';
 import { COVARIANCE_ESTIMATE_TASK, VOL_PATH_TASK } from './tasks.js';
-import { VAR_HISTORY_TASK } from './var-history.js';
+import { VAR_HISTORY_TASK, packHistoryInput } from './var-history.js';
 import type { VarHistoryOutput } from './var-history.js';
 import type { VarExtra, VarResult } from './var-types.js';
 
@@ -60,7 +60,7 @@ const unpack = (r: VarHistoryOutput): [LevelResult[], VarExtra] => [r.levels, r.
 
 /** The history-driven methods run as one task; FHS first fits one volatility model per factor. */
 const historyRun = async ({ ctx, book, o, levels, signal }: VarJob): Promise<[LevelResult[], VarExtra]> =>
-  unpack(await ctx.pool.run(VAR_HISTORY_TASK, { book, options: o, levels }, { signal }));
+  unpack(await ctx.pool.run(VAR_HISTORY_TASK, packHistoryInput({ book, options: o, levels }), { signal }));
 
 const historyRows = (req: VarRequest): number => req.market.returns?.length ?? req.market.pnl?.length ?? 0;
 
@@ -150,7 +150,7 @@ export const VAR_METHOD_TABLE: readonly VarMethodDef[] = [
         const series = Float64Array.from(m.returns!, (r) => (simple ? Math.log1p(r[j]) : r[j]));
         return ctx.pool.run(VOL_PATH_TASK, { series, model: o.volModel, lambda: o.lambda, field: `market.returns[*][${j}]` }, { signal });
       }));
-      return unpack(await ctx.pool.run(VAR_HISTORY_TASK, { book, options: o, levels, fhs: { paths } }, { signal }));
+      return unpack(await ctx.pool.run(VAR_HISTORY_TASK, packHistoryInput({ book, options: o, levels, fhs: { paths } }), { signal }));
     },
   },
   {

@@ -1,18 +1,18 @@
 /** Backtest requests: given forecasts, a rolling VaR model, or a recalibration. */
 import { z } from 'zod';
-import { finite as num, vector } from './common.js';
+import { finite as num, vectorOf } from './common.js';
 
 export const BacktestRequestSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('forecasts'),
-    losses: vector.min(1),
-    forecasts: vector.min(1),
+    losses: vectorOf({ min: 1 }),
+    forecasts: vectorOf({ min: 1 }),
     confidence: num,
     significance: num.optional(),
   }),
   z.object({
     type: z.literal('rolling'),
-    series: vector.min(2),
+    series: vectorOf({ min: 2 }),
     input: z.enum(['loss', 'pnl']).optional(),
     forecaster: z.enum(['historical', 'ewma']),
     /** EWMA decay (forecaster 'ewma'), default 0.94. */
@@ -26,7 +26,7 @@ export const BacktestRequestSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('recalibrate'),
-    series: vector.min(2),
+    series: vectorOf({ min: 2 }),
     input: z.enum(['loss', 'pnl']).optional(),
     window: z.number().int().min(1),
     confidence: num,

@@ -1,9 +1,9 @@
 /** Covariance requests: a T×N return matrix and the estimator. */
 import { z } from 'zod';
-import { finite as num, matrix } from './common.js';
+import { finite as num, matrixOf } from './common.js';
 
 export const CovarianceRequestSchema = z.object({
-  returns: matrix.min(2).max(1_000_000),
+  returns: matrixOf({ min: 2, max: 1_000_000 }),
   options: z.object({
     method: z.enum(['sample', 'ewma', 'ledoit-wolf']).optional(),
     lambda: num.optional(),

@@ -1,6 +1,6 @@
 /** Stress requests: linear-book shocks, reverse stress, CCP default fund and waterfall, instrument-book stress. */
 import { z } from 'zod';
-import { finite as num, matrix, vector } from './common.js';
+import { finite as num, matrix, vector, vectorOf } from './common.js';
 import { InstrumentMarketSchema, InstrumentPositionSchema, PriceSeriesSchema } from './instruments.js';
 
 const ClearingMemberSchema = z.object({
@@ -14,18 +14,18 @@ const ClearingMemberSchema = z.object({
 export const StressRequestSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('hypothetical'),
-    exposures: vector.min(1),
+    exposures: vectorOf({ min: 1 }),
     scenarios: z.array(z.object({ name: z.string().max(200), shocks: vector })).min(1).max(100_000),
   }),
   z.object({
     type: z.literal('reverse-worst'),
-    exposures: vector.min(1),
+    exposures: vectorOf({ min: 1 }),
     covariance: matrix,
     threshold: num,
   }),
   z.object({
     type: z.literal('reverse-uniform'),
-    exposures: vector.min(1),
+    exposures: vectorOf({ min: 1 }),
     threshold: num,
     /** Every factor moves by −s (down, default) or +s (up). */
     direction: z.enum(['down', 'up']).default('down'),

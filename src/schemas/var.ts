@@ -1,6 +1,6 @@
 /** VaR/ES inputs: a linear book of risk factors, its market (covariance or history) and the options. */
 import { z } from 'zod';
-import { matrix, vector } from './common.js';
+import { matrix, vector, vectorOf } from './common.js';
 
 export const MAX_SCENARIOS = 1_000_000_000;
 export const MAX_FACTORS = 5000;
@@ -8,7 +8,7 @@ export const MAX_FACTORS = 5000;
 
 /** A linear portfolio of risk factors: exposure (quote currency per unit return) per factor. */
 export const PortfolioSchema = z.object({
-  exposures: vector.min(1, 'must have at least one factor').max(MAX_FACTORS),
+  exposures: vectorOf({ min: 1, minMessage: 'must have at least one factor', max: MAX_FACTORS }),
   name: z.string().max(200).optional(),
 });
 

@@ -137,6 +137,17 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     forceCloseConnections: 'idle',
   });
 
+  // JSON bodies keep their text (batch requests are stored as received, never re-serialised on the
+  // event loop); parsing is Fastify's own, with its prototype-poisoning protection.
+  const rawBodies = new WeakMap<FastifyRequest, string>();
+  const parseJson = app.getDefaultJsonParser('error', 'ignore');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    rawBodies.set(req, text);
+    parseJson(req, text, done);
+  });
+
   let batches!: BatchManager;
   const metrics = createMetrics({
     jobCounts: () => batches.jobCounts(),
@@ -204,7 +215,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const op = operation(body.operation, 'operation');
     const req = underRequest(() => op.parse(body.request));
     underRequest(() => checkWork(op, req, limits.maxBatchWork, ''));
-    const record = await batches.submit(op, req);
+    const record = await batches.submit(op, req, { body: body.request, rawEnvelope: rawBodies.get(request) });
     reply.header('location', `/v1/batches/${record.id}`);
     return sendJson(reply, 202, record);
   });
