@@ -8,4 +8,5 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export * from './cov';
-export * from './reval';
+export { revalue } from './reval';
+export { gridMargins } from './grid';

@@ -8,7 +8,6 @@ import { backtest as backtestFixed, ewmaNormalForecaster, historicalForecaster, 
 import type { BacktestResult, RecalibrateOptions, RecalibrationResult, RollingBacktestResult } from '../backtest/index.js';
 import type { Market, Position } from '../instruments/index.js';
 import { sampleTierTables } from '../margin/index.js';
-import { GRID_BATCH_TASK } from '../margin/grid/batch-task.js';
 import { gridMargin } from '../margin/grid/index.js';
 import type { GridMarginConfig, GridMarginResult } from '../margin/grid/index.js';
 import { liquidationPrices, tieredMargin } from '../margin/tiered/index.js';
@@ -149,6 +148,6 @@ export const OPTIMIZE_TASK = defineTask<{ request: OptimizeRequest; solveOptions
 /** Registry of the engine's operation task kinds (loaded by every worker). */
 export const TASKS: readonly AnyTaskDef[] = [
   VOL_PATH_TASK, COVARIANCE_ESTIMATE_TASK, EWMA_COVARIANCE_TASK, LEDOIT_WOLF_TASK,
-  TIERED_MARGIN_TASK, LIQUIDATION_TASK, GRID_MARGIN_TASK, VAR_ES_MARGIN_TASK, GRID_BATCH_TASK,
+  TIERED_MARGIN_TASK, LIQUIDATION_TASK, GRID_MARGIN_TASK, VAR_ES_MARGIN_TASK,
   VAR_HISTORY_TASK, STRESS_BOOK_TASK, BACKTEST_TASK, RECALIBRATE_TASK, OPTIMIZE_TASK,
 ];

@@ -44,12 +44,20 @@ export interface CoreExports {
     movep: number, volAbsp: number, volRelp: number, dtp: number, ns: number, nu: number,
     totp: number, posp: number,
   ): void;
+  // assembly/grid.ts
+  gridMargins(
+    tabp: number, n: number, offp: number, uoffp: number, uidp: number, nAcc: number, pricep: number,
+    movep: number, nMoves: number, volAbsp: number, volRelp: number, nVols: number, weightp: number,
+    upIdx: number, downIdx: number, paramp: number,
+    pairAp: number, pairBp: number, pairRatep: number, nPairs: number,
+    scratchp: number, outp: number,
+  ): void;
 }
 
 /** Every function export {@link CoreExports} declares; checked once when an instance is created. */
 const CORE_FUNCTIONS = [
   'heapBase', 'mcLossChunk', 'mcContribChunk', 'normals', 'selectTop', 'tailPush', 'cholesky',
-  'covColumnMeans', 'covSampleRows', 'covSample', 'revalue',
+  'covColumnMeans', 'covSampleRows', 'covSample', 'revalue', 'gridMargins',
 ] as const satisfies ReadonlyArray<Exclude<keyof CoreExports, 'memory'>>;
 
 /** Narrows an instance's exports to {@link CoreExports}, checking each export exists with the right type. */
