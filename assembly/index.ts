@@ -8,5 +8,6 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export * from './cov';
-export * from './reval';
+export { revalue } from './reval';
 export { garchNllGrad, garchVariances } from './garch';
+export { gridMargins } from './grid';

@@ -49,7 +49,7 @@ const TINY: f64 = 1e-300;
 const ERFC_STEP: f64 = 64;
 const ERFC_MAX: f64 = 6;
 const ERFC_POINTS: i32 = 6 * 64 + 1;
-const ERFC_TAB: usize = memory.data(ERFC_POINTS * 16, 16);
+export const ERFC_TAB: usize = memory.data(ERFC_POINTS * 16, 16);
 let erfcReady = false;
 
 function erfcDirect(x: f64, z: f64): f64 {
@@ -116,8 +116,13 @@ function erfc(x: f64): f64 {
   return x >= 0 ? r : 2 - r;
 }
 
+/** Builds the erfc table on first use; every kernel calling normalCdf calls this first. */
+export function ensureErfcTable(): void {
+  if (!erfcReady) buildErfcTable();
+}
+
 /** normalCdf of src/stats/index.ts. */
-@inline function normalCdf(x: f64): f64 {
+@inline export function normalCdf(x: f64): f64 {
   return 0.5 * erfc(-x / SQRT2);
 }
 
@@ -133,7 +138,7 @@ function normalCdf4(count: i32): void {
 }
 
 /** gbsPrice of src/instruments/pricing.ts (used once per option for the base value). */
-function gbsPrice(cp: f64, S: f64, K: f64, T: f64, r: f64, b: f64, sigma: f64): f64 {
+export function gbsPrice(cp: f64, S: f64, K: f64, T: f64, r: f64, b: f64, sigma: f64): f64 {
   if (!(T > 0)) return Math.max(cp * (S - K), 0);
   const carry = Math.exp((b - r) * T);
   const dfR = Math.exp(-r * T);

@@ -3,7 +3,7 @@
  * close it when done (`await using engine = await createEngine()` works too).
  */
 import { EngineClosedError, ValidationError, WasmUnavailableError, describeValue } from '../errors/index.js';
-import { REVAL_TASK, shareRevaluation } from '../kernels/index.js';
+import { GRID_BATCH_TASK, REVAL_TASK, shareRevaluation } from '../kernels/index.js';
 import { WorkerPool } from '../pool/index.js';
 import type { TaskRunner } from '../pool/index.js';
 import { parseInput } from '../schemas/index.js';
@@ -14,7 +14,7 @@ import { LiquidationRequestSchema, marginModel } from '../margin/index.js';
 import type { ParsedMarginRequest } from '../margin/index.js';
 import type { Account, LiquidationPriceResult, Marks, TierTables, TieredMarginResult, TieredOptions } from '../margin/tiered/index.js';
 import { prepareGrid } from '../margin/grid/index.js';
-import { GRID_BATCH_TASK, packAccounts } from '../margin/grid/index.js';
+import { packAccounts, prepareGridKernelInput } from '../margin/grid/index.js';
 import type { GridMarginConfig, GridMarginResult } from '../margin/grid/index.js';
 import type { VarEsMarginConfig, VarEsMarginResult } from '../margin/var-es/index.js';
 import type { PriceSeries } from '../market/index.js';
@@ -308,24 +308,16 @@ export class Engine implements AsyncDisposable {
     return this.track(async () => {
       const t0 = performance.now();
       if (!Array.isArray(accounts)) throw new ValidationError('accounts', 'type', `must be an array of { positions }; got ${describeValue(accounts)}`);
-      prepareGrid(config); // validates the profile once
-      // Validate and build every account's table here (errors name the account before any worker
-      // starts), then share them as typed arrays: cloning position objects to workers costs more
-      // than the margin itself.
-      const tables = accounts.map((a, i) => {
-        if (!a || !Array.isArray(a.positions)) throw new ValidationError(`accounts[${i}].positions`, 'required', 'must be an array of positions');
-        try {
-          return buildInstrumentTable(a.positions, market);
-        } catch (e) {
-          if (e instanceof ValidationError) throw new ValidationError(`accounts[${i}].${e.field}`, e.rule, e.message.replace(/^[^:]*: /, ''), e.value);
-          throw e;
-        }
-      });
-      const packed = packAccounts(tables, config);
+      const prep = prepareGrid(config); // validates the profile once
+      // Validate every account and write its rows into one shared table here (errors name the
+      // account before any worker starts): cloning position objects to workers costs more than
+      // the margin itself. The workers get plain typed arrays and the prepared grid.
+      const { names, ...packed } = packAccounts(accounts, market, prep);
+      const grid = prepareGridKernelInput(prep, names, market);
       const nAcc = accounts.length;
       const parts = Math.max(1, Math.min(nAcc, this.threads * 4));
       const ranges = Array.from({ length: parts }, (_, p) => [Math.floor((p * nAcc) / parts), Math.floor(((p + 1) * nAcc) / parts)] as const);
-      const outs = await Promise.all(ranges.map(([from, to]) => this.pool.run(GRID_BATCH_TASK, { packed, from, to, market, config })));
+      const outs = await Promise.all(ranges.map(([from, to]) => this.pool.run(GRID_BATCH_TASK, { accounts: packed, grid, from, to })));
       const initial = new Float64Array(nAcc);
       const maintenance = new Float64Array(nAcc);
       ranges.forEach(([from], p) => {

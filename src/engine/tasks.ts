@@ -8,7 +8,6 @@ import { backtest as backtestFixed, ewmaNormalForecaster, historicalForecaster, 
 import type { BacktestResult, RecalibrateOptions, RecalibrationResult, RollingBacktestResult } from '../backtest/index.js';
 import type { Market, Position } from '../instruments/index.js';
 import { LiquidationRequestSchema, liquidationOf, marginModel } from '../margin/index.js';
-import { GRID_BATCH_TASK } from '../margin/grid/index.js';
 import type { LiquidationPriceResult } from '../margin/tiered/index.js';
 import { parseInput } from '../schemas/index.js';
 import { ewmaCovariance, ewmaVolatility, fitGarch11With, ledoitWolfFromCentred, centreColumns } from '../market/index.js';
@@ -156,6 +155,6 @@ export const OPTIMIZE_TASK = defineTask<{ request: OptimizeRequest; solveOptions
 /** Registry of the engine's operation task kinds (loaded by every worker). */
 export const TASKS: readonly AnyTaskDef[] = [
   VOL_PATH_TASK, COVARIANCE_ESTIMATE_TASK, EWMA_COVARIANCE_TASK, LEDOIT_WOLF_TASK,
-  MARGIN_TASK, LIQUIDATION_TASK, GRID_BATCH_TASK,
+  MARGIN_TASK, LIQUIDATION_TASK,
   VAR_HISTORY_TASK, STRESS_BOOK_TASK, BACKTEST_TASK, RECALIBRATE_TASK, OPTIMIZE_TASK, STRESS_REQUEST_TASK, BACKTEST_REQUEST_TASK,
 ];

@@ -36,7 +36,8 @@ export interface VarHistoryInput {
 export function packHistoryInput(input: VarHistoryInput): VarHistoryInput {
   const r = input.book.market.returns;
   if (!r || r.length === 0) return input;
-  const cols = r[0].length;
+  checkReturns(r, input.book.n); // rectangular, finite, one column per factor: the packing relies on it
+  const cols = input.book.n;
   const data = new Float64Array(r.length * cols);
   for (let t = 0; t < r.length; t++) data.set(r[t], t * cols);
   return { ...input, book: { ...input.book, market: { ...input.book.market, returns: undefined } }, packedReturns: { data, rows: r.length, cols } };

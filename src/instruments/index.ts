@@ -32,5 +32,5 @@ export type {
   SpotPosition,
 } from './types.js';
 export { KIND, allocateColumns, revalueKernel, type InstrumentColumns, type ScenarioColumns } from '../kernels/index.js';
-export { MAX_VOL, buildInstrumentTable, validateMarket, type InstrumentTable } from './table.js';
+export { MAX_VOL, buildInstrumentTable, fillInstrumentRows, validateMarket, type InstrumentTable } from './table.js';
 export { revalue, revalueColumns, revalueGrid, toScenarioColumns, type GridRevaluation } from './revalue.js';

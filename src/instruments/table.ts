@@ -34,28 +34,44 @@ export function buildInstrumentTable(positions: readonly Position[], market: Mar
   if (!Array.isArray(positions)) {
     throw new ValidationError(field, 'type', `must be an array of positions; got ${describeValue(positions)}`, positions);
   }
+  const c = allocateColumns(positions.length);
+  const underlyings = fillInstrumentRows(positions, market, prices, c, 0, field);
+  return { columns: c, underlyings, positions };
+}
+
+/**
+ * Validates `positions` (an array) and writes them as rows [offset, offset + length) of `c`, whose
+ * columns must be long enough and zero in those rows (volScale is left as is). Returns the
+ * underlyings in index order. The batch path fills many accounts into one shared table this way.
+ * @param prices `market.prices`, already validated by {@link validateMarket}.
+ * @throws {ValidationError} as {@link buildInstrumentTable}.
+ */
+export function fillInstrumentRows(
+  positions: readonly Position[], market: Market, prices: Record<string, number>, c: InstrumentColumns, offset: number, field = 'positions',
+): string[] {
   const n = positions.length;
-  const c = allocateColumns(n);
   const underlyings: string[] = [];
   const index = new Map<string, number>();
   let valuationMs: number | undefined;
+  // Field paths are built only on the error path: formatting `positions[i].strike` for every
+  // field of every row costs more than the validation itself in large batches.
+  const at = (i: number, key: string): string => `${field}[${i}]${key}`;
   for (let i = 0; i < n; i++) {
     const p = positions[i] as Position;
-    const f = `${field}[${i}]`;
-    if (p === null || typeof p !== 'object') throw new ValidationError(f, 'type', `must be a position object; got ${describeValue(p)}`, p);
+    if (p === null || typeof p !== 'object') throw new ValidationError(at(i, ''), 'type', `must be a position object; got ${describeValue(p)}`, p);
     if (!KINDS.includes(p.kind)) {
-      throw new ValidationError(`${f}.kind`, 'enum', `must be one of ${KINDS.join(', ')}; got ${describeValue(p.kind)}`, p.kind);
+      throw new ValidationError(at(i, '.kind'), 'enum', `must be one of ${KINDS.join(', ')}; got ${describeValue(p.kind)}`, p.kind);
     }
     if (typeof p.underlying !== 'string' || p.underlying.length === 0) {
-      throw new ValidationError(`${f}.underlying`, 'type', `must be a non-empty string; got ${describeValue(p.underlying)}`, p.underlying);
+      throw new ValidationError(at(i, '.underlying'), 'type', `must be a non-empty string; got ${describeValue(p.underlying)}`, p.underlying);
     }
     // own keys only: an underlying named like an Object.prototype member ('constructor') has no price
     const spot = Object.hasOwn(prices, p.underlying) ? prices[p.underlying] : undefined;
     if (spot === undefined) {
-      throw new ValidationError(`${f}.underlying`, 'market', `has no price in market.prices; got ${describeValue(p.underlying)}`, p.underlying);
+      throw new ValidationError(at(i, '.underlying'), 'market', `has no price in market.prices; got ${describeValue(p.underlying)}`, p.underlying);
     }
     if (typeof p.quantity !== 'number' || !Number.isFinite(p.quantity)) {
-      throw new ValidationError(`${f}.quantity`, 'finite', `must be a finite number; got ${describeValue(p.quantity)}`, p.quantity);
+      throw new ValidationError(at(i, '.quantity'), 'finite', `must be a finite number; got ${describeValue(p.quantity)}`, p.quantity);
     }
     let u = index.get(p.underlying);
     if (u === undefined) {
@@ -63,59 +79,59 @@ export function buildInstrumentTable(positions: readonly Position[], market: Mar
       underlyings.push(p.underlying);
       index.set(p.underlying, u);
     }
-    c.underlying[i] = u;
-    c.quantity[i] = p.quantity;
+    c.underlying[offset + i] = u;
+    c.quantity[offset + i] = p.quantity;
     switch (p.kind) {
       case 'spot':
-        c.kind[i] = KIND.spot;
-        c.size[i] = optionalPositive(p.contractSize, 1, `${f}.contractSize`);
-        c.price[i] = spot;
+        c.kind[offset + i] = KIND.spot;
+        c.size[offset + i] = p.contractSize === undefined ? 1 : isPositive(p.contractSize) ? p.contractSize : positive(p.contractSize, at(i, '.contractSize'));
+        c.price[offset + i] = spot;
         break;
       case 'linear-future':
       case 'linear-perp':
-        c.kind[i] = KIND[p.kind];
-        c.size[i] = optionalPositive(p.contractSize, 1, `${f}.contractSize`);
-        c.price[i] = optionalPositive(p.markPrice, spot, `${f}.markPrice`);
+        c.kind[offset + i] = KIND[p.kind];
+        c.size[offset + i] = p.contractSize === undefined ? 1 : isPositive(p.contractSize) ? p.contractSize : positive(p.contractSize, at(i, '.contractSize'));
+        c.price[offset + i] = p.markPrice === undefined ? spot : isPositive(p.markPrice) ? p.markPrice : positive(p.markPrice, at(i, '.markPrice'));
         break;
       case 'inverse-future':
       case 'inverse-perp':
-        c.kind[i] = KIND[p.kind];
-        c.size[i] = positive(p.contractValueUsd, `${f}.contractValueUsd`);
-        c.price[i] = optionalPositive(p.markPrice, spot, `${f}.markPrice`);
+        c.kind[offset + i] = KIND[p.kind];
+        c.size[offset + i] = isPositive(p.contractValueUsd) ? p.contractValueUsd : positive(p.contractValueUsd, at(i, '.contractValueUsd'));
+        c.price[offset + i] = p.markPrice === undefined ? spot : isPositive(p.markPrice) ? p.markPrice : positive(p.markPrice, at(i, '.markPrice'));
         break;
       case 'option': {
         if (p.style !== 'linear' && p.style !== 'inverse') {
-          throw new ValidationError(`${f}.style`, 'enum', `must be 'linear' or 'inverse'; got ${describeValue(p.style)}`, p.style);
+          throw new ValidationError(at(i, '.style'), 'enum', `must be 'linear' or 'inverse'; got ${describeValue(p.style)}`, p.style);
         }
-        c.kind[i] = p.style === 'inverse' ? KIND['option-inverse'] : KIND['option-linear'];
-        c.callPut[i] = callPutSign(p.optionType, `${f}.optionType`);
-        c.size[i] = optionalPositive(p.contractSize, 1, `${f}.contractSize`);
-        c.price[i] = optionalPositive(p.underlyingPrice, spot, `${f}.underlyingPrice`);
-        c.strike[i] = positive(p.strike, `${f}.strike`);
+        c.kind[offset + i] = p.style === 'inverse' ? KIND['option-inverse'] : KIND['option-linear'];
+        c.callPut[offset + i] = p.optionType === 'call' ? 1 : p.optionType === 'put' ? -1 : callPutSign(p.optionType, at(i, '.optionType'));
+        c.size[offset + i] = p.contractSize === undefined ? 1 : isPositive(p.contractSize) ? p.contractSize : positive(p.contractSize, at(i, '.contractSize'));
+        c.price[offset + i] = p.underlyingPrice === undefined ? spot : isPositive(p.underlyingPrice) ? p.underlyingPrice : positive(p.underlyingPrice, at(i, '.underlyingPrice'));
+        c.strike[offset + i] = isPositive(p.strike) ? p.strike : positive(p.strike, at(i, '.strike'));
         if (typeof p.expiry === 'string') {
           valuationMs ??= parseValuationDate(market);
-          c.expiry[i] = yearsUntil(p.expiry, valuationMs, `${f}.expiry`);
+          c.expiry[offset + i] = yearsUntil(p.expiry, valuationMs, at(i, '.expiry'));
         } else {
-          c.expiry[i] = nonNegative(p.expiry, `${f}.expiry`);
+          c.expiry[offset + i] = isNonNegative(p.expiry) ? p.expiry : nonNegative(p.expiry, at(i, '.expiry'));
         }
-        const vol = nonNegative(p.vol, `${f}.vol`);
+        const vol = isNonNegative(p.vol) ? p.vol : nonNegative(p.vol, at(i, '.vol'));
         if (vol > MAX_VOL) {
-          throw new ValidationError(`${f}.vol`, 'range', `must be an annual decimal <= ${MAX_VOL} (0.6 = 60 %); got ${vol}`, vol);
+          throw new ValidationError(at(i, '.vol'), 'range', `must be an annual decimal <= ${MAX_VOL} (0.6 = 60 %); got ${vol}`, vol);
         }
-        c.vol[i] = vol;
-        const r = finiteOr(p.rate, 0, `${f}.rate`);
-        const q = finiteOr(p.dividendYield, 0, `${f}.dividendYield`);
+        c.vol[offset + i] = vol;
+        const r = p.rate === undefined || isFiniteNumber(p.rate) ? (p.rate ?? 0) : finiteOr(p.rate, 0, at(i, '.rate'));
+        const q = p.dividendYield === undefined || isFiniteNumber(p.dividendYield) ? (p.dividendYield ?? 0) : finiteOr(p.dividendYield, 0, at(i, '.dividendYield'));
         const model = p.model ?? 'black-scholes';
         if (model !== 'black-scholes' && model !== 'black-76') {
-          throw new ValidationError(`${f}.model`, 'enum', `must be 'black-scholes' or 'black-76'; got ${describeValue(model)}`, model);
+          throw new ValidationError(at(i, '.model'), 'enum', `must be 'black-scholes' or 'black-76'; got ${describeValue(model)}`, model);
         }
-        c.rate[i] = r;
-        c.carry[i] = model === 'black-76' ? 0 : r - q;
+        c.rate[offset + i] = r;
+        c.carry[offset + i] = model === 'black-76' ? 0 : r - q;
         break;
       }
     }
   }
-  return { columns: c, underlyings, positions };
+  return underlyings;
 }
 
 /** Validates `market.prices`; returns it. */
@@ -131,8 +147,19 @@ export function validateMarket(market: Market): Record<string, number> {
   return prices;
 }
 
-function optionalPositive(x: unknown, dflt: number, field: string): number {
-  return x === undefined ? dflt : positive(x, field);
+/** The accepting side of `positive` (which builds the error), inlined on the hot path. */
+function isPositive(x: unknown): x is number {
+  return typeof x === 'number' && x > 0 && x < Infinity;
+}
+
+/** The accepting side of `nonNegative`. */
+function isNonNegative(x: unknown): x is number {
+  return typeof x === 'number' && x >= 0 && x < Infinity;
+}
+
+/** The accepting side of `finiteOr` for a defined value. */
+function isFiniteNumber(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(x);
 }
 
 function parseValuationDate(market: Market): number {

@@ -24,3 +24,8 @@ export type { WasmRevaluation } from './reval/wasm.js';
 export { REVAL_TASK, shareRevaluation, runRevalTask } from './reval/task.js';
 export type { RevalTask } from './reval/task.js';
 export { garchNllGradTs, garchVariancesTs } from './garch/index.js';
+export { gridMarginsTs, maxUnderlyings } from './grid/ts.js';
+export type { GridAccounts, GridKernelGrid } from './grid/ts.js';
+export { gridMarginsWasm } from './grid/wasm.js';
+export { GRID_BATCH_TASK, runGridBatchTask } from './grid/task.js';
+export type { GridBatchTask } from './grid/task.js';

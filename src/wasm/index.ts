@@ -47,12 +47,20 @@ export interface CoreExports {
   // assembly/garch.ts
   garchNllGrad(yp: number, n: number, h0: number, omega: number, alpha: number, beta: number, outp: number, hp: number): void;
   garchVariances(yp: number, n: number, h0: number, omega: number, alpha: number, beta: number, hp: number): void;
+  // assembly/grid.ts
+  gridMargins(
+    tabp: number, n: number, offp: number, uoffp: number, uidp: number, nAcc: number, pricep: number,
+    movep: number, nMoves: number, volAbsp: number, volRelp: number, nVols: number, weightp: number,
+    upIdx: number, downIdx: number, paramp: number,
+    pairAp: number, pairBp: number, pairRatep: number, nPairs: number,
+    scratchp: number, outp: number,
+  ): void;
 }
 
 /** Every function export {@link CoreExports} declares; checked once when an instance is created. */
 const CORE_FUNCTIONS = [
   'heapBase', 'mcLossChunk', 'mcContribChunk', 'normals', 'selectTop', 'tailPush', 'cholesky',
-  'covColumnMeans', 'covSampleRows', 'covSample', 'revalue', 'garchNllGrad', 'garchVariances',
+  'covColumnMeans', 'covSampleRows', 'covSample', 'revalue', 'garchNllGrad', 'garchVariances', 'gridMargins',
 ] as const satisfies ReadonlyArray<Exclude<keyof CoreExports, 'memory'>>;
 
 /** Narrows an instance's exports to {@link CoreExports}, checking each export exists with the right type. */

@@ -5,11 +5,12 @@ import { gridMargin } from '../../src/margin/grid/index.js';
 import type { Position } from '../../src/instruments/index.js';
 
 let engine: Engine;
+let tsEngine: Engine;
 beforeAll(async () => {
-  engine = await createEngine({ threads: 2 });
+  [engine, tsEngine] = await Promise.all([createEngine({ threads: 2 }), createEngine({ threads: 2, wasm: false })]);
 });
 afterAll(async () => {
-  await engine.close();
+  await Promise.all([engine.close(), tsEngine.close()]);
 });
 
 const market = { prices: { BTC: 60_000, ETH: 3_000 } };
@@ -24,13 +25,23 @@ function account(i: number): { positions: Position[] } {
 }
 
 describe('engine.gridMarginBatch', () => {
-  it('equals gridMargin account by account, in input order', async () => {
+  it('equals gridMargin account by account, in input order (TS kernel: bit for bit)', async () => {
     const accounts = Array.from({ length: 101 }, (_, i) => account(i));
-    const r = await engine.gridMarginBatch(accounts, market);
+    const r = await tsEngine.gridMarginBatch(accounts, market);
     accounts.forEach((a, i) => {
       const ref = gridMargin(a.positions, market);
       expect(r.initial[i]).toBe(ref.initial);
       expect(r.maintenance[i]).toBe(ref.maintenance);
+    });
+  });
+
+  it('agrees with gridMargin within 1e-12 relative on the WASM kernel (exp/log differ in the last ulp)', async () => {
+    const accounts = Array.from({ length: 101 }, (_, i) => account(i));
+    const r = await engine.gridMarginBatch(accounts, market);
+    accounts.forEach((a, i) => {
+      const ref = gridMargin(a.positions, market);
+      expect(Math.abs(r.initial[i] - ref.initial)).toBeLessThanOrEqual(1e-12 * ref.initial);
+      expect(Math.abs(r.maintenance[i] - ref.maintenance)).toBeLessThanOrEqual(1e-12 * ref.maintenance);
     });
   });
 

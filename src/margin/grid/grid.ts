@@ -156,8 +156,9 @@ export function setVolScales(c: InstrumentColumns, prep: PreparedGrid): void {
 
 /**
  * The grid margin of a built instrument table (rows' `underlying` index into `underlyings`,
- * vol-shock scales already set by `setVolScales`): the batch path, where tables are built and
- * validated once on the calling thread and shared with the workers as typed arrays.
+ * vol-shock scales already set by `setVolScales`), with the full breakdown. The many-account path
+ * (`engine.gridMarginBatch`) runs the grid kernel of src/kernels/grid instead, which returns the
+ * same initial and maintenance margin (its TS twin bit for bit) without the breakdown.
  */
 export function gridMarginOfTable(c: InstrumentColumns, underlyings: readonly string[], market: Market, prep: PreparedGrid): GridMarginResult {
   const { profile, scenarios, upIdx, downIdx } = prep;

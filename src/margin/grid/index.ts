@@ -27,5 +27,5 @@ export {
   type UnderlyingRisk,
   type VolState,
 } from './grid.js';
-export { GRID_BATCH_TASK, packAccounts } from './batch-task.js';
-export type { GridBatchTask, PackedAccounts } from './batch-task.js';
+export { packAccounts, prepareGridKernelInput } from './batch.js';
+export type { PackedAccounts } from './batch.js';

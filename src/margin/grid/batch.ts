@@ -1,0 +1,116 @@
+/**
+ * The calling side of scenario-grid margin for many accounts: everything that needs the domain
+ * (profile, scenario grid, vol-shock scales, underlying names and prices) is resolved here into
+ * the plain typed-array input of the grid kernel (src/kernels/grid), which the workers run on
+ * slices of accounts. All accounts' tables are packed into one SharedArrayBuffer (12 columns × all
+ * positions, plus offsets), so workers read views instead of deserialising position objects.
+ */
+import { TABLE_COLUMNS } from '../../kernels/index.js';
+import type { GridAccounts, GridKernelGrid } from '../../kernels/index.js';
+import { ValidationError } from '../../errors/index.js';
+import { DAYS_PER_YEAR, fillInstrumentRows, validateMarket } from '../../instruments/index.js';
+import type { InstrumentColumns, Market, Position } from '../../instruments/index.js';
+import { setVolScales, type PreparedGrid } from './grid.js';
+
+/** Every account's table in shared memory, with the names behind the global underlying ids. */
+export interface PackedAccounts extends GridAccounts {
+  /** Underlying symbol of each global id (`uIds` index into this list), first appearance first. */
+  names: string[];
+}
+
+/**
+ * Validates every account against `market` and writes all their rows straight into one shared
+ * table (no per-account arrays: allocating 12 typed arrays per account would cost more than the
+ * margin), with each row's vol-shock scale for `prep`.
+ * @throws {ValidationError} naming the account and field (`accounts[12].positions[3].strike`).
+ */
+export function packAccounts(accounts: readonly { positions: readonly Position[] }[], market: Market, prep: PreparedGrid): PackedAccounts {
+  const nAcc = accounts.length;
+  const offsets = new Int32Array(new SharedArrayBuffer(4 * (nAcc + 1)));
+  // sizes first (a bad account is reported in the second pass, in account order)
+  for (let a = 0; a < nAcc; a++) offsets[a + 1] = offsets[a] + (Array.isArray(accounts[a]?.positions) ? accounts[a].positions.length : 0);
+  const rows = offsets[nAcc];
+  const table = new Float64Array(new SharedArrayBuffer(8 * TABLE_COLUMNS.length * Math.max(1, rows)));
+  const columns = { n: rows } as InstrumentColumns;
+  TABLE_COLUMNS.forEach((key, c) => {
+    columns[key] = table.subarray(c * rows, (c + 1) * rows);
+  });
+  const uOffsets = new Int32Array(new SharedArrayBuffer(4 * (nAcc + 1)));
+  const accountUnderlyings: string[][] = [];
+  for (let a = 0; a < nAcc; a++) {
+    const acc = accounts[a];
+    if (!acc || !Array.isArray(acc.positions)) throw new ValidationError(`accounts[${a}].positions`, 'required', 'must be an array of positions');
+    let unds: string[];
+    try {
+      unds = fillInstrumentRows(acc.positions, market, validateMarket(market), columns, offsets[a]);
+    } catch (e) {
+      if (e instanceof ValidationError) throw new ValidationError(`accounts[${a}].${e.field}`, e.rule, e.message.replace(/^[^:]*: /, ''), e.value);
+      throw e;
+    }
+    accountUnderlyings.push(unds);
+    uOffsets[a + 1] = uOffsets[a] + unds.length;
+  }
+  setVolScales(columns, prep);
+  const uIds = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, uOffsets[nAcc])));
+  const names: string[] = [];
+  const ids = new Map<string, number>();
+  accountUnderlyings.forEach((unds, a) => {
+    unds.forEach((name, u) => {
+      let id = ids.get(name);
+      if (id === undefined) {
+        id = names.length;
+        names.push(name);
+        ids.set(name, id);
+      }
+      uIds[uOffsets[a] + u] = id;
+    });
+  });
+  return { table, rows, offsets, uOffsets, uIds, names };
+}
+
+const VOL_ORDER = ['up', 'unchanged', 'down'] as const;
+
+/**
+ * The grid kernel's view of a prepared profile: the factored scenario grid (scenario k = price point
+ * p · 3 + vol state v, as `gridScenarios` orders them), prices by global underlying id and the
+ * credit pairs by id, highest rate first (the order `gridMargin` grants credits in).
+ * @param names underlying symbol of each global id (see {@link packAccounts}); each must have a price.
+ */
+export function prepareGridKernelInput(prep: PreparedGrid, names: readonly string[], market: Market): GridKernelGrid {
+  const { profile: p, scenarios } = prep;
+  const nVols = VOL_ORDER.length;
+  const nMoves = scenarios.length / nVols;
+  const moves = new Float64Array(nMoves);
+  const weights = new Float64Array(scenarios.length);
+  scenarios.forEach((s, k) => {
+    // the kernel relies on this factoring; gridScenarios builds it so
+    if (s.vol !== VOL_ORDER[k % nVols] || s.priceMove !== scenarios[k - (k % nVols)].priceMove) {
+      throw new Error(`grid scenario ${k} is not in price × (up, unchanged, down) order`);
+    }
+    if (k % nVols === 0) moves[k / nVols] = s.priceMove;
+    weights[k] = s.weight;
+  });
+  // the shock values of scenarioColumns in gridMarginOfTable (−down, so a zero down shock is −0 there too)
+  const shocks = VOL_ORDER.map((v) => (v === 'up' ? p.volShock.up : v === 'down' ? -p.volShock.down : 0));
+  const zero = new Float64Array(nVols);
+  const shock = Float64Array.from(shocks);
+  const relative = p.volShock.mode === 'relative';
+  const ids = new Map(names.map((name, id) => [name, id]));
+  const pairs = [...p.offsets.pairs].sort((a, b) => b.credit - a.credit);
+  return {
+    moves, weights,
+    volAbs: relative ? zero : shock,
+    volRel: relative ? shock : zero,
+    dt: p.horizonDays / DAYS_PER_YEAR,
+    upIdx: prep.upIdx,
+    downIdx: prep.downIdx,
+    prices: Float64Array.from(names, (name) => market.prices[name]),
+    pairA: Int32Array.from(pairs, (x) => ids.get(x.underlyings[0]) ?? -1),
+    pairB: Int32Array.from(pairs, (x) => ids.get(x.underlyings[1]) ?? -1),
+    pairRate: Float64Array.from(pairs, (x) => x.credit),
+    shortOptionRate: p.shortOptionRate,
+    spreadRate: p.spreadRate,
+    maxCreditFraction: p.offsets.maxCreditFraction,
+    maintenanceFraction: p.maintenanceFraction,
+  };
+}
