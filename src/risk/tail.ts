@@ -1,16 +1,28 @@
 /**
  * The discrete tail convention used everywhere (DESIGN.md): with N scenarios at confidence a,
- * k = ceil((1 − a)·N) with (1 − a)·N rounded to 1e-9 first (so 99 % of 1,000 gives 10, not 11);
+ * k = ceil((1 − a)·N), where a product within 1e-9 (relative) of an integer counts as that integer
+ * (so 99 % of 1,000 gives 10, not 11, and 97.5 % of 3e7 gives 750,000, not 750,001);
  * VaR = k-th largest loss; ES = mean of the k largest losses. Loss is positive.
  */
 
 /**
- * Number of tail scenarios k = ceil(round((1 − a)·N, 9 decimals)), at least 1.
+ * ceil(x), except that x within 1e-9·max(1, |x|) of an integer r gives r. Binary floating point
+ * puts (1 − 0.99)·1000 at 10.000000000000009 and (1 − 0.975)·3e7 at 750000.0000000007; the snap is
+ * relative because an absolute one fails at large N (the error grows with x).
+ * @example snapCeil(750000.0000000007) // returns 750000
+ */
+export function snapCeil(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x - r) <= 1e-9 * Math.max(1, Math.abs(x)) ? r : Math.ceil(x);
+}
+
+/**
+ * Number of tail scenarios k = snapCeil((1 − a)·N), at least 1 and at most N.
  * @example tailCount(1000, 0.99) // returns 10
+ * @example tailCount(30_000_000, 0.975) // returns 750000
  */
 export function tailCount(n: number, a: number): number {
-  const x = Math.round((1 - a) * n * 1e9) / 1e9;
-  return Math.max(1, Math.min(n, Math.ceil(x)));
+  return Math.max(1, Math.min(n, snapCeil((1 - a) * n)));
 }
 
 /** VaR and ES at one confidence level. */

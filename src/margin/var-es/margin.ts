@@ -23,6 +23,7 @@
 import { ValidationError, describeValue } from '../../errors/index.js';
 import { buildInstrumentTable, revalueColumns, type Market, type Position, type PositionKind } from '../../instruments/index.js';
 import type { PriceSeries } from '../../market/index.js';
+import { snapCeil } from '../../risk/index.js';
 import { resolveVarEsConfig, type ResolvedVarEsConfig, type VarEsMarginConfig } from './config.js';
 import { liquidityAddOn, type LiquidityLine } from './liquidity.js';
 import { filterReturns, mporScenarios, underlyingHistory, volFilter, type VolFilter } from './scenarios.js';
@@ -129,7 +130,7 @@ export function varEsMargin(
   const R = Math.max(0, dates.length - 1);
 
   // Sample sizes.
-  const minScenarios = Math.ceil(Math.round((1 / (1 - a)) * 1e9) / 1e9);
+  const minScenarios = snapCeil(1 / (1 - a));
   const lookback = cfg.lookbackDays ?? R;
   if (cfg.lookbackDays !== null && cfg.lookbackDays > R) {
     throw new ValidationError('config.lookbackDays', 'range', `must be <= the number of daily returns in history (${R}); got ${cfg.lookbackDays}`, cfg.lookbackDays);
