@@ -16,7 +16,12 @@ export {
 } from './errors/index.js';
 export { PortfolioSchema, MarketSchema, VarOptionsSchema, VAR_METHODS } from './schemas/index.js';
 export type { PortfolioInput, MarketInput, VarOptionsInput } from './schemas/index.js';
-export { tailCount } from './risk/tail.js';
+export { tailCount } from './risk/index.js';
+export { MARGIN_MODELS, marginModel, defineMarginModel } from './margin/index.js';
+export type { MarginModel, MarginModelDef, ParsedMarginRequest } from './margin/index.js';
+export { VAR_METHOD_TABLE, varMethod } from './engine/index.js';
+export type { VarMethodDef } from './engine/index.js';
+export type { TaskRunner, TaskDef } from './pool/index.js';
 export { sampleTierTables } from './margin/index.js';
 export * as tiered from './margin/tiered/index.js';
 export * as grid from './margin/grid/index.js';
@@ -27,3 +32,4 @@ export * as instruments from './instruments/index.js';
 export * as backtest from './backtest/index.js';
 export * as stress from './stress/index.js';
 export * as stats from './stats/index.js';
+export * as risk from './risk/index.js';

@@ -36,6 +36,8 @@ import type { BacktestRequest, StressRequest } from '../schemas/index.js';
 
 export type { OptimizeRequest, OptimizeResult } from './tasks.js';
 export type { VarOptions, VarResult, VarMethod } from './var-types.js';
+export { VAR_METHOD_TABLE, varMethod } from './var-methods.js';
+export type { VarMethodDef, VarJob } from './var-methods.js';
 export { OPERATIONS, checkWork, operation, parseBody } from './operations.js';
 export type { Operation, RunContext, WorkEstimate, StressRequest, BacktestRequest } from './operations.js';
 export type { CovarianceOptions, CovarianceResult, Matrix } from './covariance.js';

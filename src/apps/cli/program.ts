@@ -12,6 +12,8 @@ import { Command, CommanderError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { createEngine } from '../../engine/index.js';
 import type { Engine, Progress } from '../../engine/index.js';
+import { VAR_METHOD_TABLE } from '../../engine/index.js';
+import { MARGIN_MODEL_NAMES } from '../../margin/index.js';
 import { AbortError, SolverError, ValidationError, describeValue } from '../../errors/index.js';
 import { OPERATIONS } from '../../engine/index.js';
 import type { Operation } from '../../engine/index.js';
@@ -87,7 +89,7 @@ const CLI: Record<string, CliEntry> = {
       new Option('--exposures <list>', 'comma-separated exposure per factor (portfolio.exposures)'),
       new Option('--vols <list>', 'comma-separated daily vol per factor (market.vols)'),
       new Option('--correlation <rho>', 'uniform correlation between factors, with --vols (default 0)'),
-      new Option('-m, --method <method>', 'mc-normal | mc-t | parametric | historical | fhs | cornish-fisher | stressed (options.method)'),
+      new Option('-m, --method <method>', `${VAR_METHOD_TABLE.map((m) => m.name).join(' | ')} (options.method)`),
       new Option('--attribution', 'component and marginal ES by factor'),
       new Option('-c, --confidence <list>', 'confidence level(s), e.g. 0.99 or 0.975,0.99'),
       new Option('-s, --scenarios <n>', 'Monte Carlo scenarios'),
@@ -125,7 +127,7 @@ const CLI: Record<string, CliEntry> = {
   },
   margin: {
     options: [
-      new Option('--model <model>', 'tiered | scenario-grid | var-es (options.model)'),
+      new Option('--model <model>', `${MARGIN_MODEL_NAMES.join(' | ')} (options.model)`),
       new Option('--daily-vol <vol>', 'tiered: daily vol for distance-to-liquidation in sigmas'),
     ],
     apply(body, o) {
@@ -372,7 +374,7 @@ Examples:
     .description('Take Monte Carlo chunk jobs from a BullMQ queue and run them on a local worker pool')
     .requiredOption('--queue <url>', 'redis://host:port of the queue')
     .option('--queue-name <name>', 'BullMQ queue name', DEFAULT_QUEUE_NAME)
-    .option('--concurrency <n>', 'chunk jobs this process runs at once', '1')
+    .option('--concurrency <n>', 'task jobs this process runs at once (default: its threads; each job runs on one thread)')
     .option('-t, --threads <n>', 'worker threads (default: all cores)')
     .option('--no-wasm', 'use the pure-TS kernels')
     .option('--lock-duration <ms>', 'job lock; a dead worker\'s job is retried after it expires', '30000')
