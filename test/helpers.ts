@@ -50,3 +50,13 @@ export function validationErrorOf(f: () => unknown): ValidationError {
   }
   throw new Error('expected a ValidationError');
 }
+
+/** A two-position cross-margin exchange account (BTC long, ETH short) and its marks, for façade tests. */
+export const CROSS_ACCOUNT = {
+  mode: 'cross' as const, walletBalance: 20_000, collateralCurrency: 'USDT',
+  positions: [
+    { symbol: 'BTCUSDT', contract: 'linear' as const, qty: 2, entryPrice: 60_000, leverage: 20 },
+    { symbol: 'ETHUSDT', contract: 'linear' as const, qty: -10, entryPrice: 3_000, leverage: 10 },
+  ],
+};
+export const CROSS_MARKS = { BTCUSDT: 61_000, ETHUSDT: 3_100 };

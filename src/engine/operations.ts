@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { Engine, Progress } from './index.js';
-import { ValidationError, describeValue } from '../errors/index.js';
+import { ValidationError, describeValue, renamingFields, renamingFieldsAsync, withoutPrefix } from '../errors/index.js';
 import {
   BacktestRequestSchema, CovarianceRequestSchema, OptimizeRequestSchema, StressRequestSchema, VarRequestSchema, parseInput,
 } from '../schemas/index.js';
@@ -52,15 +52,7 @@ function need(ctx: RunContext): Engine {
  * engine's own errors, and `body` when the body itself is not an object.
  */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  try {
-    return parseInput(schema, body, 'body');
-  } catch (e) {
-    if (e instanceof ValidationError && e.field.startsWith('body.')) {
-      const field = e.field.slice('body.'.length);
-      throw new ValidationError(field, e.rule, e.message.slice(e.field.length + 2), e.value);
-    }
-    throw e;
-  }
+  return renamingFields(withoutPrefix('body.'), () => parseInput(schema, body, 'body'));
 }
 
 // ---- var ---------------------------------------------------------------------------------------
@@ -91,7 +83,7 @@ const marginOp: Operation<ParsedMarginRequest> = {
   parse(body) {
     // the model picks the schema, so errors name fields of the chosen model, not a union
     const { options } = parseBody(ModelEnvelope, body);
-    return rooted(() => marginModel(options.model, 'options.model').parse(body, 'body'));
+    return renamingFields(withoutPrefix('body.'), () => marginModel(options.model, 'options.model').parse(body, 'body'));
   },
   work: (req) => req.work,
   run: (req, ctx) => need(ctx).marginRequest(req, { signal: ctx.signal }),
@@ -108,17 +100,6 @@ const liquidationOp: Operation<LiquidationRequest> = {
   run: (req, ctx) => need(ctx).liquidation(req.portfolio, req.market, req.options ?? {}),
 };
 
-/** Re-roots a ValidationError named from `body.` at the body's top level. */
-function rooted<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof ValidationError && e.field.startsWith('body.')) {
-      throw new ValidationError(e.field.slice('body.'.length), e.rule, e.message.slice(e.field.length + 2), e.value);
-    }
-    throw e;
-  }
-}
 
 // ---- stress ------------------------------------------------------------------------------------
 
@@ -215,16 +196,8 @@ const covarianceOp: Operation<CovarianceRequest> = {
 };
 
 /** Like `rooted`, for async runners: prefixes a module's field with the request key it came from. */
-async function rootedAsync<T>(root: string, f: () => Promise<T>): Promise<T> {
-  try {
-    return await f();
-  } catch (e) {
-    if (e instanceof ValidationError && !e.field.startsWith(`${root}.`) && !e.field.startsWith('request.')) {
-      const msg = e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message;
-      throw new ValidationError(`${root}.${e.field}`, e.rule, msg, e.value);
-    }
-    throw e;
-  }
+function rootedAsync<T>(root: string, f: () => Promise<T>): Promise<T> {
+  return renamingFieldsAsync((field) => (field.startsWith(`${root}.`) || field.startsWith('request.') ? field : `${root}.${field}`), f);
 }
 
 // ---- the table ---------------------------------------------------------------------------------

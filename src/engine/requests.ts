@@ -3,7 +3,7 @@
  * Cover-1/2 default fund, default waterfall, book stress; fixed-forecast and rolling backtests,
  * recalibration), run in a worker as one task each. Errors name fields from the request body.
  */
-import { ValidationError } from '../errors/index.js';
+import { ValidationError, renamingFields, withoutPrefix } from '../errors/index.js';
 import type { Market, Position } from '../instruments/index.js';
 import {
   defaultFundSize, defaultWaterfall, hypotheticalStress, linearPnl, reverseStressUniform, reverseStressWorstDirection, stressBook,
@@ -16,18 +16,9 @@ import type { Forecaster, RecalibrateOptions } from '../backtest/index.js';
 import { defineTask } from '../pool/index.js';
 import type { BacktestRequest, StressRequest } from '../schemas/index.js';
 
-/** Re-roots a pure module's ValidationError at the request body (`input.members` → `members`). */
+/** Re-roots a module's ValidationError at the request body (`input.members` → `members`). */
 function rooted<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof ValidationError) {
-      const msg = e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message;
-      const field = e.field.startsWith('input.') ? e.field.slice('input.'.length) : e.field;
-      throw new ValidationError(field, e.rule, msg, e.value);
-    }
-    throw e;
-  }
+  return renamingFields(withoutPrefix('input.'), f);
 }
 
 /** Runs one stress request (in a worker). */

@@ -115,6 +115,39 @@ export function fromErrorRecord(r: ErrorRecord, context = 'worker task failed'):
   return new WorkerError(`${context}: ${r.message}`, r);
 }
 
+/**
+ * The same ValidationError with its field renamed (re-rooting an error raised on part of a request
+ * at the whole request: `input.members` → `members`, `x` → `request.x`); anything else unchanged.
+ */
+export function withField(e: unknown, rename: (field: string) => string): unknown {
+  if (!(e instanceof ValidationError)) return e;
+  const field = rename(e.field);
+  if (field === e.field) return e;
+  const msg = e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message;
+  return new ValidationError(field, e.rule, msg, e.value);
+}
+
+/** Runs `f`, renaming the field of a ValidationError it throws (see {@link withField}). */
+export function renamingFields<T>(rename: (field: string) => string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw withField(e, rename);
+  }
+}
+
+/** {@link renamingFields} for an async `f`. */
+export async function renamingFieldsAsync<T>(rename: (field: string) => string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    throw withField(e, rename);
+  }
+}
+
+/** A rename that drops `prefix` from fields that start with it. */
+export const withoutPrefix = (prefix: string) => (field: string): string => (field.startsWith(prefix) ? field.slice(prefix.length) : field);
+
 /** Formats a value for an error message without dumping huge arrays. */
 export function describeValue(v: unknown): string {
   if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);

@@ -4,7 +4,7 @@
  */
 export {
   MarginEngineError, ValidationError, AbortError, WasmUnavailableError, WorkerError, EngineClosedError, SolverError,
-  toErrorRecord, fromErrorRecord, describeValue,
+  toErrorRecord, fromErrorRecord, describeValue, withField, renamingFields, renamingFieldsAsync, withoutPrefix,
 } from './classes.js';
 export type { ErrorRecord } from './classes.js';
 

@@ -4,6 +4,7 @@ import { ValidationError, createEngine, sampleTierTables } from '../../src/index
 import type { Engine } from '../../src/index.js';
 import { parseCsv } from '../../src/market/index.js';
 import { tieredMargin } from '../../src/margin/tiered/index.js';
+import { CROSS_ACCOUNT, CROSS_MARKS } from '../helpers.js';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -13,14 +14,8 @@ afterAll(async () => {
   await engine.close();
 });
 
-const account = {
-  mode: 'cross' as const, walletBalance: 20_000, collateralCurrency: 'USDT',
-  positions: [
-    { symbol: 'BTCUSDT', contract: 'linear' as const, qty: 2, entryPrice: 60_000, leverage: 20 },
-    { symbol: 'ETHUSDT', contract: 'linear' as const, qty: -10, entryPrice: 3_000, leverage: 10 },
-  ],
-};
-const marks = { BTCUSDT: 61_000, ETHUSDT: 3_100 };
+const account = CROSS_ACCOUNT;
+const marks = CROSS_MARKS;
 
 describe('engine.margin and engine.liquidation', () => {
   it('tiered: equals the model function on the shipped sample tables', async () => {

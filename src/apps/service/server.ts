@@ -7,7 +7,7 @@ import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createEngine } from '../../engine/index.js';
 import type { Engine } from '../../engine/index.js';
-import { ValidationError, describeValue } from '../../errors/index.js';
+import { ValidationError, describeValue, renamingFields } from '../../errors/index.js';
 import { createClusterEngine } from '../cluster/index.js';
 import type { ClusterOptions } from '../cluster/index.js';
 import { keyChecker, presentedKey } from './auth.js';
@@ -91,15 +91,7 @@ function sendJson(reply: FastifyReply, status: number, value: unknown): FastifyR
 
 /** Re-roots a request's validation error under `request.` (the batch envelope). */
 function underRequest<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof ValidationError) {
-      const msg = e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message;
-      throw new ValidationError(e.field === 'body' ? 'request' : `request.${e.field}`, e.rule, msg, e.value);
-    }
-    throw e;
-  }
+  return renamingFields((field) => (field === 'body' ? 'request' : `request.${field}`), f);
 }
 
 /**

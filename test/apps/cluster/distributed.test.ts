@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { SolverError, ValidationError } from '../../../src/errors/index.js';
 import { parseCsv, returns } from '../../../src/market/index.js';
 import { createEngine } from '../../../src/engine/index.js';
+import { CROSS_ACCOUNT, CROSS_MARKS } from '../../helpers.js';
 import type { Engine, VarResult } from '../../../src/engine/index.js';
 import { createClusterEngine } from '../../../src/apps/cluster/index.js';
 import { buildServer } from '../../../src/apps/service/index.js';
@@ -145,14 +146,8 @@ describe.skipIf(!hasRedis)('distributed Monte Carlo on BullMQ', () => {
       const rets = returns(history);
       const dax = rets.map((r) => [r[0], r[1]]);
       const book = { exposures: [1e6, -4e5] };
-      const account = {
-        mode: 'cross' as const, walletBalance: 20_000, collateralCurrency: 'USDT',
-        positions: [
-          { symbol: 'BTCUSDT', contract: 'linear' as const, qty: 2, entryPrice: 60_000, leverage: 20 },
-          { symbol: 'ETHUSDT', contract: 'linear' as const, qty: -10, entryPrice: 3_000, leverage: 10 },
-        ],
-      };
-      const marks = { BTCUSDT: 61_000, ETHUSDT: 3_100 };
+      const account = CROSS_ACCOUNT;
+      const marks = CROSS_MARKS;
       const options = [
         { kind: 'linear-perp' as const, underlying: 'BTC', quantity: 1 },
         { kind: 'option' as const, underlying: 'BTC', quantity: -1, optionType: 'call' as const, style: 'inverse' as const, strike: 70_000, expiry: 0.1, vol: 0.6 },
