@@ -7,7 +7,7 @@
  */
 export { createEngine, Engine } from './engine/index.js';
 export type {
-  EngineOptions, VarOptions, VarResult, VarMethod, Progress, LevelResult,
+  EngineOptions, CallOptions, VarOptions, VarResult, VarMethod, Progress, LevelResult,
   MarginOptions, MarginResult, TieredMarket, InstrumentBook, HistoryMarket, Contribution,
   Matrix, CovarianceOptions, CovarianceResult, BacktestOptions, OptimizeRequest, OptimizeResult,
 } from './engine/index.js';

@@ -56,11 +56,11 @@ function toNested(d: ArrayLike<number>, n: number): number[][] {
 }
 
 /** Sample covariance (ddof = 1) on the pool: equal-work row ranges, bit-identical to one thread. */
-async function sampleOnPool(ctx: EngineContext, data: Float64Array, rows: number, cols: number): Promise<Float64Array> {
+async function sampleOnPool(ctx: EngineContext, data: Float64Array, rows: number, cols: number, signal?: AbortSignal): Promise<Float64Array> {
   const shared = shareForCov(data, rows, cols);
   const ranges = balancedRowRanges(cols, Math.min(cols, ctx.pool.threads));
   const parts = await Promise.all(ranges.map(([rowFrom, rowTo]) =>
-    ctx.pool.run(COV_ROWS_TASK, { shared, t: rows, n: cols, rowFrom, rowTo })));
+    ctx.pool.run(COV_ROWS_TASK, { shared, t: rows, n: cols, rowFrom, rowTo }, { signal })));
   const out = new Float64Array(cols * cols);
   ranges.forEach(([from, to], p) => {
     for (let i = from; i < to; i++) {
@@ -80,7 +80,7 @@ async function sampleOnPool(ctx: EngineContext, data: Float64Array, rows: number
  * its XᵀX from the same pool run plus one task for its O(T·N) sums; `ewma` runs as one task.
  * @throws ValidationError for a ragged or non-finite matrix, fewer than 2 rows or a bad option.
  */
-export async function computeCovariance(ctx: EngineContext, returns: Matrix, options: CovarianceOptions = {}): Promise<CovarianceResult> {
+export async function computeCovariance(ctx: EngineContext, returns: Matrix, options: CovarianceOptions = {}, signal?: AbortSignal): Promise<CovarianceResult> {
   const t0 = performance.now();
   const method = options.method ?? 'sample';
   if (!['sample', 'ewma', 'ledoit-wolf'].includes(method)) {
@@ -104,11 +104,11 @@ export async function computeCovariance(ctx: EngineContext, returns: Matrix, opt
   });
   if (method === 'ewma') {
     const nested = Array.isArray(returns) ? returns : Array.from({ length: rows }, (_, r) => Array.from(data.subarray(r * cols, (r + 1) * cols)));
-    return done(await ctx.pool.run(EWMA_COVARIANCE_TASK, { returns: nested, lambda: options.lambda ?? 0.94 }));
+    return done(await ctx.pool.run(EWMA_COVARIANCE_TASK, { returns: nested, lambda: options.lambda ?? 0.94 }, { signal }));
   }
-  const sample = await sampleOnPool(ctx, data, rows, cols);
+  const sample = await sampleOnPool(ctx, data, rows, cols, signal);
   if (method === 'sample') return done(toNested(sample, cols));
   const xtx = sample.map((v) => v * (rows - 1)); // XcᵀXc
-  const lw = await ctx.pool.run(LEDOIT_WOLF_TASK, { data, rows, cols, xtx, target });
+  const lw = await ctx.pool.run(LEDOIT_WOLF_TASK, { data, rows, cols, xtx, target }, { signal });
   return done(lw.covariance, lw.shrinkage);
 }

@@ -103,6 +103,12 @@ export type MarginResult =
  */
 export const ENGINE_TASK_MODULES: readonly string[] = [buildPath('src/kernels/tasks.js'), buildPath('src/engine/tasks.js')];
 
+/** Per-call options of the engine methods whose own options are model settings. */
+export interface CallOptions {
+  /** Cancels the call: its tasks are stopped and the promise rejects with AbortError. */
+  signal?: AbortSignal;
+}
+
 export class Engine implements AsyncDisposable {
   readonly threads: number;
   /** Whether the kernels run as WASM (true) or as the pure-TS twins (false). */
@@ -165,11 +171,11 @@ export class Engine implements AsyncDisposable {
    * uniform move whose loss reaches `options.margin` or `options.reverseThreshold`).
    * Each result: loss, margin coverage and the positions that drive it.
    */
-  stress(book: InstrumentBook, market: Market | HistoryMarket, options: BookStressOptions = {}): Promise<StressResult[]> {
+  stress(book: InstrumentBook, market: Market | HistoryMarket, options: BookStressOptions = {}, call: CallOptions = {}): Promise<StressResult[]> {
     return this.track(async () => {
       if (!book || !Array.isArray(book.positions)) throw new ValidationError('portfolio.positions', 'required', `must be an array of positions; got ${describeValue(book?.positions)}`);
       const { history, ...spot } = market as HistoryMarket;
-      return this.pool.run(STRESS_BOOK_TASK, { positions: book.positions, market: spot, options: { ...options, history: options.history ?? history } });
+      return this.pool.run(STRESS_BOOK_TASK, { positions: book.positions, market: spot, options: { ...options, history: options.history ?? history } }, call);
     });
   }
 
@@ -179,14 +185,14 @@ export class Engine implements AsyncDisposable {
    * a rolling backtest of a VaR model (`historical` or `ewma`) re-estimated daily on the
    * previous `window` observations.
    */
-  backtest(series: number[], forecasts: number[], options?: BacktestOptions): Promise<BacktestResult>;
-  backtest(series: number[], forecasts: undefined, options?: BacktestOptions): Promise<RollingBacktestResult>;
-  backtest(series: number[], forecasts: number[] | undefined, options?: BacktestOptions): Promise<BacktestResult | RollingBacktestResult>;
-  backtest(series: number[], forecasts: number[] | undefined, options: BacktestOptions = {}): Promise<BacktestResult | RollingBacktestResult> {
+  backtest(series: number[], forecasts: number[], options?: BacktestOptions, call?: CallOptions): Promise<BacktestResult>;
+  backtest(series: number[], forecasts: undefined, options?: BacktestOptions, call?: CallOptions): Promise<RollingBacktestResult>;
+  backtest(series: number[], forecasts: number[] | undefined, options?: BacktestOptions, call?: CallOptions): Promise<BacktestResult | RollingBacktestResult>;
+  backtest(series: number[], forecasts: number[] | undefined, options: BacktestOptions = {}, call: CallOptions = {}): Promise<BacktestResult | RollingBacktestResult> {
     return this.track(async () => this.pool.run(BACKTEST_TASK, {
       series, forecasts, confidence: options.confidence ?? 0.99, significance: options.significance,
       model: options.model ?? 'historical', window: options.window ?? 250, lambda: options.lambda ?? 0.94, input: options.input ?? 'pnl',
-    }));
+    }, call));
   }
 
   /**
@@ -194,7 +200,7 @@ export class Engine implements AsyncDisposable {
    * reverse stress worst-direction or uniform, Cover-1/2 default fund, default waterfall, or an
    * instrument book): one task in a worker. Errors name fields of the request.
    */
-  stressRequest(request: StressRequest, options: { signal?: AbortSignal } = {}): Promise<unknown> {
+  stressRequest(request: StressRequest, options: CallOptions = {}): Promise<unknown> {
     return this.track(() => this.pool.run(STRESS_REQUEST_TASK, request, options));
   }
 
@@ -202,7 +208,7 @@ export class Engine implements AsyncDisposable {
    * A backtest request as the service and CLI take it (`type`: forecasts, rolling, recalibrate):
    * one task in a worker.
    */
-  backtestRequest(request: BacktestRequest, options: { signal?: AbortSignal } = {}): Promise<unknown> {
+  backtestRequest(request: BacktestRequest, options: CallOptions = {}): Promise<unknown> {
     return this.track(() => this.pool.run(BACKTEST_REQUEST_TASK, request, options));
   }
 
@@ -211,8 +217,8 @@ export class Engine implements AsyncDisposable {
    * (red zone or Kupiec p < significance) search candidate parameters (EWMA λ, VaR multiplier,
    * window) and propose the least-capital one that passes, with before/after backtests.
    */
-  recalibrate(series: number[], options: RecalibrateOptions): Promise<RecalibrationResult> {
-    return this.track(async () => this.pool.run(RECALIBRATE_TASK, { series, options }));
+  recalibrate(series: number[], options: RecalibrateOptions, call: CallOptions = {}): Promise<RecalibrationResult> {
+    return this.track(async () => this.pool.run(RECALIBRATE_TASK, { series, options }, call));
   }
 
   /**
@@ -225,13 +231,13 @@ export class Engine implements AsyncDisposable {
    * book and carries before/after metrics, binding constraints and the solver status.
    * @throws ValidationError for bad input; SolverError naming the constraint set when infeasible or unbounded.
    */
-  optimize(request: OptimizeRequest, solveOptions: SolveOptions = {}): Promise<OptimizeResult> {
+  optimize(request: OptimizeRequest, solveOptions: SolveOptions = {}, call: CallOptions = {}): Promise<OptimizeResult> {
     return this.track(async () => {
       const kind = (request as { kind?: unknown } | undefined)?.kind;
       if (kind !== 'cvar' && kind !== 'grid-hedge' && kind !== 'collateral' && kind !== 'deleverage' && kind !== 'kelly') {
         throw new ValidationError('request.kind', 'enum', `must be one of 'cvar', 'grid-hedge', 'collateral', 'deleverage', 'kelly'; got ${describeValue(kind)}`);
       }
-      return this.pool.run(OPTIMIZE_TASK, { request, solveOptions });
+      return this.pool.run(OPTIMIZE_TASK, { request, solveOptions }, call);
     });
   }
 
@@ -242,7 +248,7 @@ export class Engine implements AsyncDisposable {
    * twin) on the shared table. Same numbers for any thread count.
    * @throws ValidationError for bad positions, prices or scenarios.
    */
-  revalue(book: InstrumentBook, market: Market, scenarios: readonly Scenario[]): Promise<{ total: Float64Array; underlyings: string[]; elapsedMs: number }> {
+  revalue(book: InstrumentBook, market: Market, scenarios: readonly Scenario[], call: CallOptions = {}): Promise<{ total: Float64Array; underlyings: string[]; elapsedMs: number }> {
     return this.track(async () => {
       const t0 = performance.now();
       if (!book || !Array.isArray(book.positions)) throw new ValidationError('portfolio.positions', 'required', `must be an array of positions; got ${describeValue(book?.positions)}`);
@@ -253,7 +259,7 @@ export class Engine implements AsyncDisposable {
       const parts = Math.max(1, Math.min(ns, this.threads * 4));
       const ranges = Array.from({ length: parts }, (_, p) => [Math.floor((p * ns) / parts), Math.floor(((p + 1) * ns) / parts)] as const);
       const outs = await Promise.all(ranges.map(([from, to]) =>
-        this.pool.run(REVAL_TASK, { table: shared.table, scen: shared.scen, from, to })));
+        this.pool.run(REVAL_TASK, { table: shared.table, scen: shared.scen, from, to }, call)));
       const total = new Float64Array(ns);
       ranges.forEach(([from], p) => total.set(outs[p], from));
       return { total, underlyings: table.underlyings, elapsedMs: performance.now() - t0 };
@@ -262,12 +268,12 @@ export class Engine implements AsyncDisposable {
 
   /**
    * Covariance of a T×N return matrix. `sample` runs the blocked WASM kernel over the pool (rows
-   * of the result split into equal-work ranges; bit-identical to one thread); `ewma` and
-   * `ledoit-wolf` run on the calling thread.
+   * of the result split into equal-work ranges; bit-identical to one thread); `ledoit-wolf` takes
+   * XᵀX from the same run plus one task for its O(T·N) sums; `ewma` is one task.
    * @throws ValidationError for a ragged or non-finite matrix, fewer than 2 rows or a bad option.
    */
-  covariance(returns: Matrix, options: CovarianceOptions = {}): Promise<CovarianceResult> {
-    return this.track(() => computeCovariance(this.ctx, returns, options));
+  covariance(returns: Matrix, options: CovarianceOptions = {}, call: CallOptions = {}): Promise<CovarianceResult> {
+    return this.track(() => computeCovariance(this.ctx, returns, options, call.signal));
   }
 
   /**
@@ -281,15 +287,15 @@ export class Engine implements AsyncDisposable {
    *   ES, a liquidity add-on and an anti-procyclicality option; per-position component ES.
    * @throws ValidationError naming the field.
    */
-  margin(account: Account, market: TieredMarket, options: { model: 'tiered' } & TieredOptions): Promise<{ model: 'tiered' } & TieredMarginResult>;
-  margin(book: InstrumentBook, market: Market, options: { model: 'scenario-grid'; config?: GridMarginConfig }): Promise<{ model: 'scenario-grid' } & GridMarginResult>;
-  margin(book: InstrumentBook, market: HistoryMarket, options: { model: 'var-es'; config?: VarEsMarginConfig }): Promise<{ model: 'var-es' } & VarEsMarginResult>;
-  margin(portfolio: Account | InstrumentBook, market: TieredMarket | Market | HistoryMarket, options: MarginOptions): Promise<MarginResult> {
+  margin(account: Account, market: TieredMarket, options: { model: 'tiered' } & TieredOptions, call?: CallOptions): Promise<{ model: 'tiered' } & TieredMarginResult>;
+  margin(book: InstrumentBook, market: Market, options: { model: 'scenario-grid'; config?: GridMarginConfig }, call?: CallOptions): Promise<{ model: 'scenario-grid' } & GridMarginResult>;
+  margin(book: InstrumentBook, market: HistoryMarket, options: { model: 'var-es'; config?: VarEsMarginConfig }, call?: CallOptions): Promise<{ model: 'var-es' } & VarEsMarginResult>;
+  margin(portfolio: Account | InstrumentBook, market: TieredMarket | Market | HistoryMarket, options: MarginOptions, call: CallOptions = {}): Promise<MarginResult> {
     return this.track(async () => {
       const model = marginModel((options as { model?: unknown } | undefined)?.model, 'options.model');
       const parsed = model.parse({ portfolio, market, options });
       // the registry types each model's result; the overloads above give callers the right one
-      return this.marginRequest(parsed) as Promise<MarginResult>;
+      return this.marginRequest(parsed, call) as Promise<MarginResult>;
     });
   }
 
@@ -297,7 +303,7 @@ export class Engine implements AsyncDisposable {
    * Margin of a request already validated by its model's `parse` (the service and CLI parse the
    * HTTP body once): one task in a worker, which validates the request again.
    */
-  marginRequest(parsed: ParsedMarginRequest, options: { signal?: AbortSignal } = {}): Promise<{ model: string } & object> {
+  marginRequest(parsed: ParsedMarginRequest, options: CallOptions = {}): Promise<{ model: string } & object> {
     return this.track(async () => ({ model: parsed.model, ...(await this.pool.run(MARGIN_TASK, { model: parsed.model, request: parsed.request }, options)) }));
   }
 
@@ -306,7 +312,7 @@ export class Engine implements AsyncDisposable {
    * contiguous slices). Returns initial and maintenance margin per account, in input order.
    * @throws ValidationError naming the account and field (`accounts[12].positions[3].strike`).
    */
-  gridMarginBatch(accounts: InstrumentBook[], market: Market, config: GridMarginConfig = {}): Promise<{ initial: Float64Array; maintenance: Float64Array; elapsedMs: number }> {
+  gridMarginBatch(accounts: InstrumentBook[], market: Market, config: GridMarginConfig = {}, call: CallOptions = {}): Promise<{ initial: Float64Array; maintenance: Float64Array; elapsedMs: number }> {
     return this.track(async () => {
       const t0 = performance.now();
       if (!Array.isArray(accounts)) throw new ValidationError('accounts', 'type', `must be an array of { positions }; got ${describeValue(accounts)}`);
@@ -319,7 +325,7 @@ export class Engine implements AsyncDisposable {
       const nAcc = accounts.length;
       const parts = Math.max(1, Math.min(nAcc, this.threads * 4));
       const ranges = Array.from({ length: parts }, (_, p) => [Math.floor((p * nAcc) / parts), Math.floor(((p + 1) * nAcc) / parts)] as const);
-      const outs = await Promise.all(ranges.map(([from, to]) => this.pool.run(GRID_BATCH_TASK, { accounts: packed, grid, from, to })));
+      const outs = await Promise.all(ranges.map(([from, to]) => this.pool.run(GRID_BATCH_TASK, { accounts: packed, grid, from, to }, call)));
       const initial = new Float64Array(nAcc);
       const maintenance = new Float64Array(nAcc);
       ranges.forEach(([from], p) => {
@@ -338,10 +344,10 @@ export class Engine implements AsyncDisposable {
    * to liquidation in price, percent and (given daily vols) volatility units. In cross mode the
    * other positions and their unrealised P&L count; a price landing in another tier is re-solved.
    */
-  liquidation(account: Account, market: TieredMarket, options: TieredOptions = {}): Promise<LiquidationPriceResult[]> {
+  liquidation(account: Account, market: TieredMarket, options: TieredOptions = {}, call: CallOptions = {}): Promise<LiquidationPriceResult[]> {
     return this.track(async () => {
       const request = parseInput(LiquidationRequestSchema, { portfolio: account, market, options }, '');
-      return this.pool.run(LIQUIDATION_TASK, request);
+      return this.pool.run(LIQUIDATION_TASK, request, call);
     });
   }
 

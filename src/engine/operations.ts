@@ -97,7 +97,7 @@ const liquidationOp: Operation<LiquidationRequest> = {
   schema: LiquidationRequestSchema,
   parse: (body) => parseBody(LiquidationRequestSchema, body),
   work: (req) => ({ units: 1000 * (req.portfolio.positions.length + 1), field: 'portfolio.positions' }),
-  run: (req, ctx) => need(ctx).liquidation(req.portfolio, req.market, req.options ?? {}),
+  run: (req, ctx) => need(ctx).liquidation(req.portfolio, req.market, req.options ?? {}, { signal: ctx.signal }),
 };
 
 
@@ -179,7 +179,7 @@ const optimizeOp: Operation<OptimizeBody> = {
     const nnz = countNumbers(req.problem);
     return { units: 50 * nnz * Math.sqrt(nnz + 1), field: 'problem' };
   },
-  run: (req, ctx) => rootedAsync('problem', () => need(ctx).optimize(req.problem as unknown as OptimizeRequest, req.options ?? {})),
+  run: (req, ctx) => rootedAsync('problem', () => need(ctx).optimize(req.problem as unknown as OptimizeRequest, req.options ?? {}, { signal: ctx.signal })),
 };
 
 // ---- covariance --------------------------------------------------------------------------------
@@ -192,7 +192,7 @@ const covarianceOp: Operation<CovarianceRequest> = {
   schema: CovarianceRequestSchema,
   parse: (body) => parseBody(CovarianceRequestSchema, body),
   work: (req) => ({ units: req.returns.length * (req.returns[0]?.length ?? 0) ** 2, field: 'returns' }),
-  run: (req, ctx) => need(ctx).covariance(req.returns, req.options ?? {}),
+  run: (req, ctx) => need(ctx).covariance(req.returns, req.options ?? {}, { signal: ctx.signal }),
 };
 
 /** Like `rooted`, for async runners: prefixes a module's field with the request key it came from. */
