@@ -6,6 +6,7 @@
 import { ValidationError, describeValue } from '../errors/index.js';
 import { COV_ROWS_TASK, balancedRowRanges, shareForCov } from '../kernels/index.js';
 import type { EngineContext } from './context.js';
+import { COVARIANCE_DEFAULTS } from './defaults.js';
 import { EWMA_COVARIANCE_TASK, LEDOIT_WOLF_TASK } from './tasks.js';
 
 /** A T×N matrix of observations: nested rows, or row-major data with its shape. */
@@ -82,11 +83,11 @@ async function sampleOnPool(ctx: EngineContext, data: Float64Array, rows: number
  */
 export async function computeCovariance(ctx: EngineContext, returns: Matrix, options: CovarianceOptions = {}, signal?: AbortSignal): Promise<CovarianceResult> {
   const t0 = performance.now();
-  const method = options.method ?? 'sample';
+  const method = options.method ?? COVARIANCE_DEFAULTS.method;
   if (!['sample', 'ewma', 'ledoit-wolf'].includes(method)) {
     throw new ValidationError('options.method', 'enum', `must be 'sample', 'ewma' or 'ledoit-wolf'; got ${describeValue(method)}`);
   }
-  const target = options.target ?? 'identity';
+  const target = options.target ?? COVARIANCE_DEFAULTS.target;
   if (target !== 'identity' && target !== 'constant-correlation') {
     throw new ValidationError('options.target', 'enum', `must be 'identity' or 'constant-correlation'; got ${describeValue(target)}`);
   }
@@ -104,7 +105,7 @@ export async function computeCovariance(ctx: EngineContext, returns: Matrix, opt
   });
   if (method === 'ewma') {
     const nested = Array.isArray(returns) ? returns : Array.from({ length: rows }, (_, r) => Array.from(data.subarray(r * cols, (r + 1) * cols)));
-    return done(await ctx.pool.run(EWMA_COVARIANCE_TASK, { returns: nested, lambda: options.lambda ?? 0.94 }, { signal }));
+    return done(await ctx.pool.run(EWMA_COVARIANCE_TASK, { returns: nested, lambda: options.lambda ?? COVARIANCE_DEFAULTS.lambda }, { signal }));
   }
   const sample = await sampleOnPool(ctx, data, rows, cols, signal);
   if (method === 'sample') return done(toNested(sample, cols));

@@ -29,12 +29,14 @@ import type { VarOptions, VarResult } from './var-types.js';
 import { computeCovariance } from './covariance.js';
 import type { CovarianceOptions, CovarianceResult, Matrix } from './covariance.js';
 import type { EngineContext } from './context.js';
+import { BACKTEST_DEFAULTS, ENGINE_DEFAULTS } from './defaults.js';
 import { BACKTEST_TASK, LIQUIDATION_TASK, MARGIN_TASK, OPTIMIZE_TASK, RECALIBRATE_TASK, STRESS_BOOK_TASK } from './tasks.js';
 import type { OptimizeRequest, OptimizeResult } from './tasks.js';
 import { BACKTEST_REQUEST_TASK, STRESS_REQUEST_TASK } from './requests.js';
 import type { BacktestRequest, StressRequest } from '../schemas/index.js';
 
 export type { OptimizeRequest, OptimizeResult } from './tasks.js';
+export { BACKTEST_DEFAULTS, COVARIANCE_DEFAULTS, ENGINE_DEFAULTS } from './defaults.js';
 export type { VarOptions, VarResult, VarMethod } from './var-types.js';
 export { VAR_METHOD_TABLE, varMethod } from './var-methods.js';
 export type { VarMethodDef, VarJob } from './var-methods.js';
@@ -190,8 +192,9 @@ export class Engine implements AsyncDisposable {
   backtest(series: number[], forecasts: number[] | undefined, options?: BacktestOptions, call?: CallOptions): Promise<BacktestResult | RollingBacktestResult>;
   backtest(series: number[], forecasts: number[] | undefined, options: BacktestOptions = {}, call: CallOptions = {}): Promise<BacktestResult | RollingBacktestResult> {
     return this.track(async () => this.pool.run(BACKTEST_TASK, {
-      series, forecasts, confidence: options.confidence ?? 0.99, significance: options.significance,
-      model: options.model ?? 'historical', window: options.window ?? 250, lambda: options.lambda ?? 0.94, input: options.input ?? 'pnl',
+      series, forecasts, confidence: options.confidence ?? BACKTEST_DEFAULTS.confidence, significance: options.significance,
+      model: options.model ?? BACKTEST_DEFAULTS.model, window: options.window ?? BACKTEST_DEFAULTS.window,
+      lambda: options.lambda ?? BACKTEST_DEFAULTS.lambda, input: options.input ?? BACKTEST_DEFAULTS.input,
     }, call));
   }
 
@@ -291,11 +294,20 @@ export class Engine implements AsyncDisposable {
   margin(book: InstrumentBook, market: Market, options: { model: 'scenario-grid'; config?: GridMarginConfig }, call?: CallOptions): Promise<{ model: 'scenario-grid' } & GridMarginResult>;
   margin(book: InstrumentBook, market: HistoryMarket, options: { model: 'var-es'; config?: VarEsMarginConfig }, call?: CallOptions): Promise<{ model: 'var-es' } & VarEsMarginResult>;
   margin(portfolio: Account | InstrumentBook, market: TieredMarket | Market | HistoryMarket, options: MarginOptions, call: CallOptions = {}): Promise<MarginResult> {
+    // each model's schema types its request and result; the overloads above give callers the right one
+    return this.marginOf({ portfolio, market, options }, call) as Promise<MarginResult>;
+  }
+
+  /**
+   * Margin of a whole request `{ portfolio, market, options: { model } }` under any registered
+   * model (including one added to MARGIN_MODELS): validated by the model's schema on the calling
+   * thread, computed in a worker.
+   * @throws ValidationError naming the field (`options.model` for an unknown model).
+   */
+  marginOf(request: { portfolio: unknown; market: unknown; options: { model: string } }, call: CallOptions = {}): Promise<{ model: string } & object> {
     return this.track(async () => {
-      const model = marginModel((options as { model?: unknown } | undefined)?.model, 'options.model');
-      const parsed = model.parse({ portfolio, market, options });
-      // the registry types each model's result; the overloads above give callers the right one
-      return this.marginRequest(parsed, call) as Promise<MarginResult>;
+      const model = marginModel((request as { options?: { model?: unknown } } | undefined)?.options?.model, 'options.model');
+      return this.marginRequest(model.parse(request), call);
     });
   }
 
@@ -376,7 +388,7 @@ export class Engine implements AsyncDisposable {
  * @throws ValidationError for bad options; WasmUnavailableError with `wasm: true` when WASM cannot load.
  */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
-  const { threads, wasm = 'auto' } = options;
+  const { threads, wasm = ENGINE_DEFAULTS.wasm } = options;
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 256)) {
     throw new ValidationError('options.threads', 'range', `must be an integer in [1, 256]; got ${describeValue(threads)}`);
   }

@@ -4,16 +4,16 @@
  * recalibration), run in a worker as one task each. Errors name fields from the request body.
  */
 import { ValidationError, renamingFields, withoutPrefix } from '../errors/index.js';
-import type { Market, Position } from '../instruments/index.js';
 import {
   defaultFundSize, defaultWaterfall, hypotheticalStress, linearPnl, reverseStressUniform, reverseStressWorstDirection, stressBook,
 } from '../stress/index.js';
-import type { BookStressOptions, ClearingMember, WaterfallInput } from '../stress/index.js';
+import type { BookStressOptions } from '../stress/index.js';
 import {
   backtest, ewmaNormalForecaster, historicalForecaster, recalibrate, rollingBacktest, scaledForecaster,
 } from '../backtest/index.js';
 import type { Forecaster, RecalibrateOptions } from '../backtest/index.js';
 import { defineTask } from '../pool/index.js';
+import { BACKTEST_DEFAULTS } from './defaults.js';
 import type { BacktestRequest, StressRequest } from '../schemas/index.js';
 
 /** Re-roots a module's ValidationError at the request body (`input.members` → `members`). */
@@ -38,15 +38,16 @@ export function runStressRequest(req: StressRequest): unknown {
       case 'book':
         return {
           type: req.type,
-          results: stressBook(req.positions as unknown as Position[], req.market as Market, {
+          results: stressBook(req.positions, req.market, {
+            // shocks are checked field by field by stressBook (the schema keeps them loose)
             ...(req.options as BookStressOptions | undefined), history: req.history,
           }),
         };
       case 'default-fund':
-        return { type: req.type, ...defaultFundSize(req.members as ClearingMember[], req.cover ? { cover: req.cover } : {}) };
+        return { type: req.type, ...defaultFundSize(req.members, req.cover ? { cover: req.cover } : {}) };
       case 'waterfall': {
         const { type, ...input } = req;
-        return { type, ...defaultWaterfall(input as WaterfallInput) };
+        return { type, ...defaultWaterfall(input) };
       }
     }
   });
@@ -64,9 +65,10 @@ export function runBacktestRequest(req: BacktestRequest): unknown {
     }
     if (req.type === 'recalibrate') {
       const { type, series, ...opts } = req;
+      // model and candidates are checked field by field by recalibrate (the schema keeps them loose)
       return { type, ...recalibrate(series, opts as RecalibrateOptions) };
     }
-    let f: Forecaster = req.forecaster === 'historical' ? historicalForecaster : ewmaNormalForecaster(req.lambda ?? 0.94);
+    let f: Forecaster = req.forecaster === 'historical' ? historicalForecaster : ewmaNormalForecaster(req.lambda ?? BACKTEST_DEFAULTS.lambda);
     if (req.multiplier !== undefined) f = scaledForecaster(f, req.multiplier);
     return {
       type: req.type,

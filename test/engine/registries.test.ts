@@ -15,9 +15,9 @@ const ROOT = join(import.meta.dirname, '..', '..');
 
 /** Where each margin model's known-answer tests live; a model registered without an entry here fails. */
 const MARGIN_MODEL_TESTS: Readonly<Record<string, string>> = {
-  tiered: 'test/margin-tiered',
-  'scenario-grid': 'test/margin-grid',
-  'var-es': 'test/margin-var-es',
+  tiered: 'test/margin/tiered',
+  'scenario-grid': 'test/margin/grid',
+  'var-es': 'test/margin/var-es',
 };
 
 describe('margin model registry', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { liquidationPrices, tieredMargin, type Account } from '../../src/margin/tiered/index.js';
+import { liquidationPrices, tieredMargin, type Account } from '../../../src/margin/tiered/index.js';
 import { allTables, economics } from './helpers.js';
 
 const tableArb = fc.constantFrom(...allTables);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { levelsFromLosses } from '../../src/risk/tail.js';
-import { componentEs, esWithTail, maxEsWindow, quantileType7 } from '../../src/margin/var-es/index.js';
+import { levelsFromLosses } from '../../../src/risk/tail.js';
+import { componentEs, esWithTail, maxEsWindow, quantileType7 } from '../../../src/margin/var-es/index.js';
 import { normals } from './fixtures.js';
 
 describe('tail helpers', () => {

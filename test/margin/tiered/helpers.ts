@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { loadTierTable, maintenanceMargin, type TierTable } from '../../src/margin/tiered/index.js';
+import { loadTierTable, maintenanceMargin, type TierTable } from '../../../src/margin/tiered/index.js';
 
-const dataDir = fileURLToPath(new URL('../../data/tiers/', import.meta.url));
+const dataDir = fileURLToPath(new URL('../../../data/tiers/', import.meta.url));
 export const btcUsdt: TierTable = loadTierTable(`${dataDir}sample-btc-usdt.json`);
 export const ethUsdt: TierTable = loadTierTable(`${dataDir}sample-eth-usdt.json`);
 export const btcUsdInverse: TierTable = loadTierTable(`${dataDir}sample-btc-usd-inverse.json`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tieredMargin, type Account } from '../../src/margin/tiered/index.js';
+import { tieredMargin, type Account } from '../../../src/margin/tiered/index.js';
 import { btcUsdt, economics, ethUsdt, relDiff } from './helpers.js';
 
 // Worked case: 5000 USDT wallet; long 1 BTC from 40000 (mark 41000, 20x); short 20 ETH from 2000 (mark 2100, 10x).

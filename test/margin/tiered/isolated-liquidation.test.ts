@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { liquidationPrices, tieredMargin, type Account } from '../../src/margin/tiered/index.js';
+import { liquidationPrices, tieredMargin, type Account } from '../../../src/margin/tiered/index.js';
 import { btcUsdInverse, btcUsdt, economics, relDiff } from './helpers.js';
 
 type P = Account['positions'][number];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { liquidationPrices, tierIndex, type Account } from '../../src/margin/tiered/index.js';
+import { liquidationPrices, tierIndex, type Account } from '../../../src/margin/tiered/index.js';
 import { btcUsdInverse, btcUsdt, economics, relDiff } from './helpers.js';
 
 const one = (p: Account['positions'][number], currency = 'USDT'): Account => ({ mode: 'isolated', walletBalance: 0, collateralCurrency: currency, positions: [p] });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseTierTable, tieredMargin, type Account } from '../../src/margin/tiered/index.js';
+import { parseTierTable, tieredMargin, type Account } from '../../../src/margin/tiered/index.js';
 import { btcUsdInverse, btcUsdt, ethUsdt } from './helpers.js';
-import { validationErrorOf } from '../helpers.js';
+import { validationErrorOf } from '../../helpers.js';
 
 const base = (p: Partial<Account['positions'][number]> = {}, a: Partial<Account> = {}): Account => ({
   mode: 'isolated',

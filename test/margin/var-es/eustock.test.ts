@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Position } from '../../src/instruments/index.js';
-import { varEsMargin } from '../../src/margin/var-es/index.js';
-import { parseCsv } from '../../src/market/index.js';
+import type { Position } from '../../../src/instruments/index.js';
+import { varEsMargin } from '../../../src/margin/var-es/index.js';
+import { parseCsv } from '../../../src/market/index.js';
 import { lastPrices } from './fixtures.js';
 
 // EuStockMarkets (R datasets): 1860 business-day closes of DAX, SMI, CAC, FTSE, 1991–1998; prices in index points.
-const history = parseCsv(readFileSync(new URL('../../data/eustockmarkets.csv', import.meta.url), 'utf8'));
+const history = parseCsv(readFileSync(new URL('../../../data/eustockmarkets.csv', import.meta.url), 'utf8'));
 const market = lastPrices(history);
 
 describe('EuStockMarkets (DAX, SMI as underlyings in points)', () => {

@@ -1,6 +1,6 @@
 /** Seeded synthetic price histories for the VaR/ES margin tests. */
-import { mulberry32 } from '../helpers.js';
-import type { PriceSeries } from '../../src/market/index.js';
+import { mulberry32 } from '../../helpers.js';
+import type { PriceSeries } from '../../../src/market/index.js';
 
 /** mulberry32 (shared test generator): seeded uniforms on [0, 1). */
 export const uniform = mulberry32;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../src/errors/index.js';
-import { cumulativeAmounts, maintenanceMargin, parseTierTable, tierIndex } from '../../src/margin/tiered/index.js';
+import { ValidationError } from '../../../src/errors/index.js';
+import { cumulativeAmounts, maintenanceMargin, parseTierTable, tierIndex } from '../../../src/margin/tiered/index.js';
 import { allTables, btcUsdInverse, btcUsdt, relDiff } from './helpers.js';
 
 const rawBtc = () => JSON.parse(JSON.stringify({ ...btcUsdt, tiers: btcUsdt.tiers.map(({ maintenanceAmount: _a, ...t }) => t) }));

@@ -28,7 +28,7 @@ function covSampleStandalone(ex: CovKernelExports, x: Float64Array, t: number, n
   ex.covSample(xPtr, t, n, meanPtr, outPtr);
   return new Float64Array(ex.memory.buffer, outPtr, n * n).slice();
 }
-import { euReturns, naiveCov, normals, rng } from './helpers.js';
+import { euReturns, naiveCov, normals, rng } from '../market/helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 let ex: CovKernelExports;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Position } from '../../src/instruments/index.js';
-import { varEsMargin, type VarEsMarginConfig } from '../../src/margin/var-es/index.js';
-import type { PriceSeries } from '../../src/market/index.js';
+import type { Position } from '../../../src/instruments/index.js';
+import { varEsMargin, type VarEsMarginConfig } from '../../../src/margin/var-es/index.js';
+import type { PriceSeries } from '../../../src/market/index.js';
 import { gbmHistory, isoDay, lastPrices } from './fixtures.js';
-import { validationErrorOf } from '../helpers.js';
+import { validationErrorOf } from '../../helpers.js';
 
 const hist = gbmHistory({ symbols: ['BTC', 'ETH'], start: [50000, 3000], vol: [0.03, 0.04], days: 300, seed: 1 });
 const market = lastPrices(hist);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { blackScholes, type Position } from '../../src/instruments/index.js';
-import { normalCdf, normalQuantile } from '../../src/stats/index.js';
-import { aggregateReturns, ewmaVolatility, returns } from '../../src/market/index.js';
-import { filteredHistoricalScenarios } from '../../src/risk/index.js';
-import { DEFAULT_VAR_ES_CONFIG, varEsMargin } from '../../src/margin/var-es/index.js';
+import { blackScholes, type Position } from '../../../src/instruments/index.js';
+import { normalCdf, normalQuantile } from '../../../src/stats/index.js';
+import { aggregateReturns, ewmaVolatility, returns } from '../../../src/market/index.js';
+import { filteredHistoricalScenarios } from '../../../src/risk/index.js';
+import { DEFAULT_VAR_ES_CONFIG, varEsMargin } from '../../../src/margin/var-es/index.js';
 import { gbmHistory, isoDay, lastPrices } from './fixtures.js';
 
 /**

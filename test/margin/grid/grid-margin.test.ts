@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ValidationError } from '../../src/errors/index.js';
-import { revalue, type Market, type Position } from '../../src/instruments/index.js';
-import { DEFAULT_GRID_PROFILE, corePriceMoves, gridMargin, gridScenarios, volShockScale } from '../../src/margin/grid/index.js';
-import { validationErrorOf } from '../helpers.js';
+import { ValidationError } from '../../../src/errors/index.js';
+import { revalue, type Market, type Position } from '../../../src/instruments/index.js';
+import { DEFAULT_GRID_PROFILE, corePriceMoves, gridMargin, gridScenarios, volShockScale } from '../../../src/margin/grid/index.js';
+import { validationErrorOf } from '../../helpers.js';
 
 const market: Market = { prices: { BTC: 50000, ETH: 2500, SOL: 150 } };
 const perp = (underlying: string, quantity: number): Position => ({ kind: 'linear-perp', underlying, quantity });
