@@ -25,12 +25,15 @@ import { stressBook } from '../stress/index.js';
 import type { BookStressOptions, StressResult } from '../stress/index.js';
 import { BACKTEST_REQUEST_TASK, STRESS_REQUEST_TASK } from './requests.js';
 import { VAR_HISTORY_TASK } from './var-history.js';
-import type { VolPath } from './var-history.js';
+import type { PackedMatrix, VolPath } from './var-history.js';
 
 // ---- market models -------------------------------------------------------------------------
 
 export interface VolPathInput {
-  series: Float64Array;
+  /** The series, or column `column` of a packed (shared) return matrix. */
+  series: Float64Array | { matrix: PackedMatrix; column: number };
+  /** Fit on ln(1 + r) (the series holds simple returns). */
+  log1p?: boolean;
   model: 'ewma' | 'garch';
   lambda: number;
   /** Field named in errors (e.g. `market.returns[*][3]`). */
@@ -50,8 +53,11 @@ export const VOL_PATH_TASK = defineTask<VolPathInput, VolPath>('vol-path', (inpu
   }
 });
 
-function volPath({ series, model, lambda }: VolPathInput, core: WasmCore | null): VolPath {
-  const x = Array.from(series);
+function volPath({ series, log1p, model, lambda }: VolPathInput, core: WasmCore | null): VolPath {
+  const x = series instanceof Float64Array
+    ? Array.from(series)
+    : Array.from({ length: series.matrix.rows }, (_, t) => series.matrix.data[t * series.matrix.cols + series.column]);
+  if (log1p) for (let t = 0; t < x.length; t++) x[t] = Math.log1p(x[t]);
   if (model === 'garch') {
     // the likelihood passes run on the worker's WASM kernel (or the TS twin with wasm: false)
     const fit = fitGarch11With(core, x, { horizon: 1 });

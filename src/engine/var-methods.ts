@@ -12,7 +12,7 @@ import type { Progress } from '../risk/index.js';
 import type { VarMethodName, VarOptionsParsed, VarRequest, WorkEstimate } from '../schemas/index.js';
 import type { EngineContext } from './context.js';
 import { COVARIANCE_ESTIMATE_TASK, VOL_PATH_TASK } from './tasks.js';
-import { VAR_HISTORY_TASK, packHistoryInput } from './var-history.js';
+import { VAR_HISTORY_TASK, packHistoryInput, packShared } from './var-history.js';
 import type { VarHistoryOutput } from './var-history.js';
 import type { VarExtra, VarResult } from './var-types.js';
 
@@ -67,7 +67,7 @@ const historyRows = (req: VarRequest): number => req.market.returns?.length ?? r
 async function monteCarlo({ ctx, book, o, levels, meanDaily, signal, onProgress }: VarJob): Promise<[LevelResult[], VarExtra]> {
   const { n, exposures, market: m } = book;
   const { cov, field, source } = await covarianceOf(ctx, book, o.covarianceModel, o.lambda, signal);
-  const lp = await choleskyPacked(cov, n, o.horizonDays, field, ctx.wasm);
+  const lp = await choleskyPacked(ctx.pool, cov, n, o.horizonDays, field, signal);
   const shift = meanDaily * o.horizonDays;
   const job = { n, lp, exposures, nu: o.method === 'mc-t' ? o.df : 0, scenarios: o.scenarios, seed: o.seed, levels, signal, onProgress };
   const out = await runMonteCarlo(ctx.pool, job);
@@ -144,13 +144,13 @@ export const VAR_METHOD_TABLE: readonly VarMethodDef[] = [
       if (!m.returns) throw new ValidationError('market.returns', 'required', 'filtered historical simulation needs market.returns (T×N factor returns)');
       checkReturns(m.returns, n);
       if (m.returns.length < 30) throw new ValidationError('market.returns', 'length', `FHS needs at least 30 rows of history; got ${m.returns.length}`);
-      // one volatility fit per factor, fanned out over the pool; the scenarios and tail in one more task
-      const simple = (m.returnType ?? 'log') === 'simple';
-      const paths = await Promise.all(Array.from({ length: n }, (_, j) => {
-        const series = Float64Array.from(m.returns!, (r) => (simple ? Math.log1p(r[j]) : r[j]));
-        return ctx.pool.run(VOL_PATH_TASK, { series, model: o.volModel, lambda: o.lambda, field: `market.returns[*][${j}]` }, { signal });
-      }));
-      return unpack(await ctx.pool.run(VAR_HISTORY_TASK, packHistoryInput({ book, options: o, levels, fhs: { paths } }), { signal }));
+      // the history goes to shared memory once; one volatility fit per factor reads its column there,
+      // fanned out over the pool; the scenarios and tail in one more task
+      const matrix = packShared(m.returns, n);
+      const log1p = (m.returnType ?? 'log') === 'simple';
+      const paths = await Promise.all(Array.from({ length: n }, (_, j) =>
+        ctx.pool.run(VOL_PATH_TASK, { series: { matrix, column: j }, log1p, model: o.volModel, lambda: o.lambda, field: `market.returns[*][${j}]` }, { signal })));
+      return unpack(await ctx.pool.run(VAR_HISTORY_TASK, packHistoryInput({ book, options: o, levels, fhs: { paths } }, matrix), { signal }));
     },
   },
   {

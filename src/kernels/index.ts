@@ -12,6 +12,8 @@ export { CHUNK_SCENARIOS, MC_TASK, MC_CONTRIB_TASK, runMcTaskTs, runMcTaskWasm, 
 export type { McTask, McContribTask, McTaskResult } from './mc/task.js';
 export { selectTopTs, tailPushTs, type TailState } from './tail/ts.js';
 export { choleskyTs } from './cholesky/ts.js';
+export { CHOLESKY_TASK, choleskyWasm } from './cholesky/task.js';
+export type { CholeskyInput, CholeskyOutput } from './cholesky/task.js';
 export { COV_ROW_BLOCK, covColumnMeansTs, covSampleRowsTs, covSampleTs } from './cov/ts.js';
 export { covSampleWasm, covSampleRowsWasm } from './cov/wasm.js';
 export { COV_ROWS_TASK, balancedRowRanges, shareForCov, runCovTask } from './cov/task.js';

@@ -6,8 +6,8 @@
 import { ValidationError } from '../errors/index.js';
 import { MarketSchema, PortfolioSchema, parseInput } from '../schemas/index.js';
 import type { MarketInput, PortfolioInput } from '../schemas/index.js';
-import { choleskyTs } from '../kernels/index.js';
-import { mainThreadCore } from '../wasm/index.js';
+import { CHOLESKY_TASK } from '../kernels/index.js';
+import type { TaskRunner } from '../pool/index.js';
 
 export interface ResolvedBook {
   n: number;
@@ -94,30 +94,17 @@ export function checkReturns(returns: number[][], n: number): void {
 }
 
 /**
- * Packed lower Cholesky factor of `scale · cov`, by the WASM kernel or its TS twin (identical
+ * Packed lower Cholesky factor of `scale · cov`, as a pool task (WASM kernel or its TS twin, same
  * operation order). Throws a ValidationError naming `field` when the matrix is not PSD.
  */
-export async function choleskyPacked(cov: Float64Array, n: number, scale: number, field: string, wasm: boolean): Promise<Float64Array> {
+export async function choleskyPacked(
+  runner: TaskRunner, cov: Float64Array, n: number, scale: number, field: string, signal?: AbortSignal,
+): Promise<Float64Array> {
   const a = new Float64Array(n * n);
   let maxDiag = 0;
   for (let i = 0; i < n * n; i++) a[i] = cov[i] * scale;
   for (let i = 0; i < n; i++) maxDiag = Math.max(maxDiag, a[i * n + i]);
-  const tol = 1e-12 * maxDiag;
-  const nl = (n * (n + 1)) / 2;
-  let lp: Float64Array;
-  let bad: number;
-  if (wasm) {
-    const core = await mainThreadCore();
-    core.reset();
-    const ap = core.alloc(n * n * 8);
-    const lpP = core.alloc(nl * 8);
-    core.f64(ap, n * n).set(a);
-    bad = core.x.cholesky(ap, n, lpP, tol);
-    lp = core.f64(lpP, nl).slice();
-  } else {
-    lp = new Float64Array(nl);
-    bad = choleskyTs(a, n, lp, tol);
-  }
+  const { lp, bad } = await runner.run(CHOLESKY_TASK, { a, n, tol: 1e-12 * maxDiag }, { signal });
   if (bad >= 0) {
     throw new ValidationError(field, 'psd', `must be positive semi-definite; Cholesky fails at factor ${bad} (repair it with a nearest-PSD projection first)`);
   }
