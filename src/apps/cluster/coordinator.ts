@@ -94,6 +94,8 @@ export class RemotePool implements TaskRunner {
   private downSince: number | undefined;
   /** The last check found waited-for jobs gone from Redis. */
   private lostJobs = false;
+  /** Tasks failed as lost outside the watchdog (BullMQ found the job gone first) since the last check. */
+  private lostElsewhere = 0;
   private watchdog: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
 
@@ -216,6 +218,8 @@ export class RemotePool implements TaskRunner {
       // BullMQ's own look at the job (waitUntilFinished asks whether it already finished) can be
       // the first to find it gone: the same loss the watchdog looks for
       if (e instanceof Error && e.message.startsWith('Missing key for job')) {
+        this.lostElsewhere++; // reported (once per round, with the watchdog's own finds) by the next check
+        this.kick();
         throw new QueueStateLostError('lost', `task job ${jobId} is no longer in Redis at ${this.where} (restarted without persistence, or flushed): ${e.message}`, e);
       }
       throw new WorkerError(`task job ${jobId} failed: ${e instanceof Error ? e.message : String(e)}`, e);
@@ -290,23 +294,21 @@ export class RemotePool implements TaskRunner {
       this.emit({ type: 'reconnected', message: `queue connection to Redis at ${this.where} back` });
     }
     const added = [...this.waiting.values()].filter((w) => w.added);
-    if (added.length === 0) {
-      this.lostJobs = false;
-      return;
-    }
     const [queueClient] = this.clients;
     // ioredis sends these in one pipeline; every job hash has a 'name' field
-    const found = await withTimeout(Promise.all(added.map((w) => queueClient!.hexists(this.queue.toKey(w.jobId), 'name'))), Math.max(this.watchdogIntervalMs, 1_000));
+    const found = added.length === 0 ? [] : await withTimeout(Promise.all(added.map((w) => queueClient!.hexists(this.queue.toKey(w.jobId), 'name'))), Math.max(this.watchdogIntervalMs, 1_000));
     if (found === undefined) return; // too slow to tell: the next tick decides
     // a job key disappears only with the job: removal on completion keeps the newest 10,000 for an
     // hour, so a job this coordinator still waits for and cannot find was lost with Redis's state
     const missing = added.filter((w, i) => found[i] === 0 && this.waiting.has(w.jobId));
-    this.lostJobs = missing.length > 0;
-    if (missing.length === 0) return;
+    const lost = missing.length + this.lostElsewhere;
+    this.lostElsewhere = 0;
+    this.lostJobs = lost > 0;
+    if (lost === 0) return;
     for (const w of missing) {
       w.fail(new QueueStateLostError('lost', `task job ${w.jobId} is no longer in Redis at ${this.where} (restarted without persistence, or flushed); no answer will come`));
     }
-    this.emit({ type: 'lost', message: `${missing.length} task job(s) gone from Redis at ${this.where}; their tasks failed`, tasks: missing.length });
+    this.emit({ type: 'lost', message: `${lost} task job(s) gone from Redis at ${this.where}; their tasks failed`, tasks: lost });
   }
 
   private emit(e: QueueHealthEvent): void {

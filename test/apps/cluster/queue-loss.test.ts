@@ -112,6 +112,8 @@ describe.skipIf(!hasRedis)('queue state loss (Redis restarted without persistenc
       expect(lost.code).toBe('E_QUEUE_LOST');
       expect(lost.message).toMatch(/^queue state lost: task job \S+ is no longer in Redis at 127\.0\.0\.1:\d+/);
       console.info(`queue state loss detected ${detectedMs} ms after the Redis restart`);
+      // the 'lost' event may trail the rejection by one watchdog round
+      await until(() => events.some((e) => e.type === 'lost'), 10_000, "a 'lost' event");
       expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['disconnected', 'reconnected', 'lost']));
       await until(() => health.status === 'ok', 10_000, 'status ok again');
       expect(health.queueSize).toBe(0);
@@ -183,7 +185,6 @@ describe.skipIf(!hasRedis)('queue state loss (Redis restarted without persistenc
       await startRedis();
       await until(async () => (await record()).status === 'failed', 30_000, 'batch failed within 30 s of the restart');
       const rec = await record();
-      expect(rec.error, JSON.stringify(rec.error)).toBeDefined();
       expect(rec.error?.code, rec.error?.message).toBe('E_QUEUE_LOST');
       expect(rec.error?.message).toMatch(/^queue state lost: task job \S+ is no longer in Redis/);
       await until(async () => (await readyz()).status === 200, 15_000, '/readyz 200 after the restart');
