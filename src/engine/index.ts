@@ -363,6 +363,11 @@ export class Engine implements AsyncDisposable {
     });
   }
 
+  /** The task runner: the local worker pool, or a cluster engine's queue (its health for probes). */
+  get runner(): TaskRunner {
+    return this.pool;
+  }
+
   /** Refuses new jobs, lets running ones finish, then stops the workers. Idempotent. */
   async close(): Promise<void> {
     this.closing = true;

@@ -4,6 +4,8 @@
  * - `AbortError`: the caller's AbortSignal fired; the reason is kept as `cause`.
  * - `WasmUnavailableError`: the WASM kernels could not be loaded (use `wasm: false`).
  * - `WorkerError`: a worker task failed; the pool stays usable.
+ * - `QueueStateLostError` (a WorkerError): a cluster task's job vanished from Redis, or Redis stayed
+ *   unreachable too long to know; the coordinator gave the task up instead of waiting forever.
  * - `SolverError`: an optimisation problem is infeasible or unbounded (names the constraint set).
  */
 
@@ -50,8 +52,23 @@ export class WasmUnavailableError extends MarginEngineError {
 
 /** A worker task failed. The pool survives; the job is rejected with this error. */
 export class WorkerError extends MarginEngineError {
-  constructor(message: string, cause?: unknown) {
-    super('E_WORKER', message, { cause });
+  /** `code` is for subclasses that name a more specific cause. */
+  constructor(message: string, cause?: unknown, code = 'E_WORKER') {
+    super(code, message, { cause });
+  }
+}
+
+/**
+ * The queue lost the state of a cluster task (code `E_QUEUE_LOST`). `reason` says how it was known:
+ * `lost` — the task's job is no longer in Redis (a restart without persistence, a flush); `unreachable`
+ * — Redis did not answer for longer than the coordinator's grace period, so whether the job survives
+ * cannot be known. Either way no answer will come: the task is failed rather than waited for.
+ */
+export class QueueStateLostError extends WorkerError {
+  readonly reason: 'lost' | 'unreachable';
+  constructor(reason: 'lost' | 'unreachable', message: string, cause?: unknown) {
+    super(`queue state lost: ${message}`, cause, 'E_QUEUE_LOST');
+    this.reason = reason;
   }
 }
 

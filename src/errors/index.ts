@@ -3,7 +3,7 @@
  * and process boundaries, and the input checks every hand-validated module shares (./checks.ts).
  */
 export {
-  MarginEngineError, ValidationError, AbortError, WasmUnavailableError, WorkerError, EngineClosedError, SolverError,
+  MarginEngineError, ValidationError, AbortError, WasmUnavailableError, WorkerError, QueueStateLostError, EngineClosedError, SolverError,
   toErrorRecord, fromErrorRecord, describeValue, withField, renamingFields, renamingFieldsAsync, withoutPrefix,
 } from './classes.js';
 export type { ErrorRecord } from './classes.js';

@@ -4,7 +4,7 @@
  * kind). Results are identical to the single-machine engine for the same input and seed.
  */
 export { createClusterEngine, RemotePool } from './coordinator.js';
-export type { ClusterOptions } from './coordinator.js';
+export type { ClusterOptions, QueueHealthEvent, QueueStatus } from './coordinator.js';
 export { startChunkWorker } from './worker.js';
 export type { ChunkWorker, ChunkWorkerOptions } from './worker.js';
 export { DEFAULT_QUEUE_NAME, redisConnection } from './redis.js';

@@ -15,7 +15,7 @@ import { WorkerPool } from '../../pool/index.js';
 import { mainThreadCore } from '../../wasm/index.js';
 import { encodeValue, jobDataToEnvelope } from './protocol.js';
 import type { TaskJobData, TaskJobResult } from './protocol.js';
-import { DEFAULT_QUEUE_NAME, redisConnection } from './redis.js';
+import { DEFAULT_QUEUE_NAME, closeBounded, redisConnection } from './redis.js';
 
 export interface ChunkWorkerOptions {
   /** redis://host:port of the queue. */
@@ -33,6 +33,8 @@ export interface ChunkWorkerOptions {
   stalledIntervalMs?: number;
   /** Stalls allowed before a job fails (default 3). */
   maxStalledCount?: number;
+  /** close() waits this long for running jobs and a graceful QUIT while Redis is down, then disconnects (default 3,000 ms). */
+  closeGraceMs?: number;
   /** Called when a job starts and ends (the CLI logs these lines). */
   onEvent?: (e: { type: 'active' | 'completed' | 'failed'; jobId: string; kind?: string; error?: string }) => void;
 }
@@ -43,7 +45,11 @@ export interface ChunkWorker {
   readonly wasm: boolean;
   /** Jobs completed by this process. */
   readonly completed: number;
-  /** Stops taking jobs, lets the running ones finish, closes the Redis connections and the pool. */
+  /**
+   * Stops taking jobs, lets the running ones finish, closes the Redis connections and the pool.
+   * With Redis down for `closeGraceMs` it disconnects instead (running jobs could not report
+   * anyway; their locks expire and other workers take them again).
+   */
   close(): Promise<void>;
 }
 
@@ -63,6 +69,7 @@ export async function startChunkWorker(opts: ChunkWorkerOptions): Promise<ChunkW
   const lockDuration = positiveInt('lockDurationMs', opts.lockDurationMs, 30_000);
   const stalledInterval = positiveInt('stalledIntervalMs', opts.stalledIntervalMs, 30_000);
   const maxStalledCount = positiveInt('maxStalledCount', opts.maxStalledCount, 3);
+  const closeGraceMs = positiveInt('closeGraceMs', opts.closeGraceMs, 3_000);
   if (opts.threads !== undefined) positiveInt('threads', opts.threads, 1);
   let wasm = opts.wasm !== false;
   if (wasm) {
@@ -113,7 +120,8 @@ export async function startChunkWorker(opts: ChunkWorkerOptions): Promise<ChunkW
   });
   worker.on('failed', (job, err) => opts.onEvent?.({ type: 'failed', jobId: String(job?.id), error: err.message }));
   worker.on('error', () => {}); // connection errors are retried by ioredis; keep the process alive
-  await worker.waitUntilReady();
+  // the blocking client (it waits for jobs) and the command client: both must be closable by force
+  const clients = [await worker.waitUntilReady(), await worker.client];
 
   let closing: Promise<void> | undefined;
   return {
@@ -125,7 +133,7 @@ export async function startChunkWorker(opts: ChunkWorkerOptions): Promise<ChunkW
     },
     close() {
       closing ??= (async () => {
-        await worker.close();
+        await closeBounded(worker.close(), clients, closeGraceMs);
         await pool.close();
       })();
       return closing;

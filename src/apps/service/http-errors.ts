@@ -4,7 +4,7 @@
  * for ours. ValidationError → 400, or 422 for the `work-limit` rule (well-formed but too heavy);
  * SolverError (infeasible or unbounded optimisation) → 422 naming the constraint set.
  */
-import { AbortError, EngineClosedError, MarginEngineError, SolverError, ValidationError, WorkerError } from '../../errors/index.js';
+import { AbortError, EngineClosedError, MarginEngineError, QueueStateLostError, SolverError, ValidationError, WorkerError } from '../../errors/index.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; field?: string; rule?: string };
@@ -41,6 +41,8 @@ export function toHttpError(e: unknown, bodyLimit: number): HttpError {
   if (e instanceof SolverError) return httpError(422, e.code, e.message, { field: e.constraintSet, rule: e.status });
   if (e instanceof AbortError) return httpError(503, e.code, 'the job was cancelled (timeout or shutdown); retry later');
   if (e instanceof EngineClosedError) return httpError(503, e.code, 'the service is shutting down; retry on another instance');
+  // the queue's Redis lost the work (or is unreachable): not the request's fault, and worth a retry later
+  if (e instanceof QueueStateLostError) return httpError(503, e.code, e.message);
   if (e instanceof WorkerError) return httpError(500, e.code, e.message);
   if (e instanceof MarginEngineError) return httpError(SERVICE_CODES[e.code] ?? 500, e.code, e.message);
   const fe = e as { code?: unknown; statusCode?: unknown; message?: unknown } | null;

@@ -96,7 +96,7 @@ export function openApiDocument(version: string): object {
       responses: { 200: { description: 'The job', content: { 'application/json': { schema: { $ref: '#/components/schemas/BatchRecord' } } } }, ...errors([401, 404]) },
     },
   };
-  for (const [p, summary] of [['/healthz', 'Process alive'], ['/readyz', 'Engine pool usable'], ['/metrics', 'Prometheus metrics']] as const) {
+  for (const [p, summary] of [['/healthz', 'Process alive'], ['/readyz', 'Engine pool usable (and, with a queue, Redis reachable with its state intact)'], ['/metrics', 'Prometheus metrics']] as const) {
     paths[p] = { get: { summary, ...(p === '/metrics' ? {} : { security: [] }), responses: { 200: { description: 'OK' }, ...(p === '/readyz' ? errors([503]) : {}) } } };
   }
   const schemas: Record<string, object> = { Error: errorSchema, BatchRecord: batchRecord };

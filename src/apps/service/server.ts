@@ -8,8 +8,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createEngine } from '../../engine/index.js';
 import type { Engine } from '../../engine/index.js';
 import { ValidationError, describeValue, renamingFields } from '../../errors/index.js';
-import { createClusterEngine } from '../cluster/index.js';
-import type { ClusterOptions } from '../cluster/index.js';
+import { RemotePool, createClusterEngine } from '../cluster/index.js';
+import type { ClusterOptions, QueueHealthEvent } from '../cluster/index.js';
 import { keyChecker, presentedKey } from './auth.js';
 import { BatchManager } from './batches.js';
 import type { BatchRecord } from './batches.js';
@@ -111,16 +111,27 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   }
   const authorized = opts.apiKeys === false ? () => true : keyChecker(opts.apiKeys);
 
+  // queue health changes are logged by the app, which exists only after the engine connects
+  let logQueueEvent: (e: QueueHealthEvent) => void = () => {};
   let queueEngine: Engine | undefined;
   let ownsQueueEngine = false;
   if (opts.queue) {
     if ('url' in opts.queue) {
-      queueEngine = await createClusterEngine(opts.queue);
+      const given = opts.queue.onEvent;
+      queueEngine = await createClusterEngine({
+        ...opts.queue,
+        onEvent: (e) => {
+          logQueueEvent(e);
+          given?.(e);
+        },
+      });
       ownsQueueEngine = true;
     } else {
       queueEngine = opts.queue;
     }
   }
+  // the queue's health, when batches run on one (a caller's engine over a local pool has none)
+  const remote = queueEngine?.runner instanceof RemotePool ? queueEngine.runner : undefined;
 
   const app = Fastify({
     logger: opts.logger ?? false,
@@ -128,6 +139,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
+  logQueueEvent = (e) => (e.type === 'reconnected' ? app.log.info(e, `queue ${e.type}`) : app.log.warn(e, `queue ${e.type}`));
 
   // JSON bodies keep their text (batch requests are stored as received, never re-serialised on the
   // event loop); parsing is Fastify's own, with its prototype-poisoning protection.
@@ -222,10 +234,16 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.get('/healthz', { config: { open: true } }, async (_req, reply) => sendJson(reply, 200, { status: 'ok' }));
 
   // A tiny Monte Carlo run goes through the pool: the real readiness of the workers. A success is
-  // reused for a few seconds so probes do not queue behind long batch tasks.
+  // reused for a few seconds so probes do not queue behind long batch tasks. With a queue, Redis
+  // is asked every time: batches submitted while it is down or just lost its state would fail.
   let readyUntil = 0;
   app.get('/readyz', { config: { open: true } }, async (_req, reply) => {
     if (!batches.accepting) return sendJson(reply, 503, httpError(503, 'E_SHUTTING_DOWN', 'shutting down').body);
+    const queueStatus = await remote?.probe();
+    if (queueStatus !== undefined && queueStatus !== 'ok') {
+      const why = queueStatus === 'lost' ? 'Redis lost the queue state (jobs of running batches are gone)' : 'Redis is unreachable';
+      return sendJson(reply, 503, httpError(503, 'E_QUEUE_UNAVAILABLE', `queue ${queueStatus}: ${why}`).body);
+    }
     const info = { status: 'ready', threads: engine.threads, wasm: engine.wasm, queue: queueEngine !== undefined };
     if (performance.now() < readyUntil) return sendJson(reply, 200, info);
     try {
@@ -243,7 +261,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.get('/openapi.json', { config: { open: true } }, async (_req, reply) => sendJson(reply, 200, doc));
 
   app.addHook('onClose', async () => {
-    await batches.close(limits.shutdownDeadlineMs);
+    // batches on a queue that is down cannot progress: requeue them now instead of waiting out the deadline
+    await batches.close(remote && remote.status !== 'ok' ? 0 : limits.shutdownDeadlineMs);
     if (ownsQueueEngine) await queueEngine?.close();
   });
 
