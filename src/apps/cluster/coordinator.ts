@@ -13,6 +13,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { Engine } from '../../engine/index.js';
 import { AbortError, EngineClosedError, ValidationError, WorkerError, describeValue } from '../../errors/index.js';
 import { fromErrorRecord } from '../../errors/index.js';
+import { taskSignal } from '../../pool/index.js';
 import type { RunOptions, TaskDef, TaskEnvelope, TaskRunner } from '../../pool/index.js';
 import { mainThreadCore } from '../../wasm/index.js';
 import { decodeValue, envelopeToJobData } from './protocol.js';
@@ -98,6 +99,11 @@ export class RemotePool implements TaskRunner {
     if (signal?.aborted) throw new AbortError(signal.reason);
     const jobId = `${this.batch}-${++this.seq}-${env.kind}`;
     this.pending++;
+    // BullMQ's waitUntilFinished holds one 'closing' listener on the queue per waiting job; the
+    // count is bounded by the jobs in flight, so the limit follows them (no false leak warning)
+    if (this.pending + 10 > this.queue.getMaxListeners()) this.queue.setMaxListeners(this.pending + 10);
+    // one relay listener on the caller's signal for the whole fan-out (see pool/signal.ts)
+    const task = taskSignal(signal);
     let rv: TaskJobResult;
     try {
       const job = await this.queue.add(env.kind, envelopeToJobData(env), {
@@ -113,18 +119,19 @@ export class RemotePool implements TaskRunner {
           job.remove().catch(() => {}); // a job already running cannot be removed; its result is ignored
           reject(new AbortError(signal?.reason));
         };
-        signal?.addEventListener('abort', onAbort, { once: true });
+        task.signal?.addEventListener('abort', onAbort, { once: true });
       });
       try {
         const raw: unknown = await Promise.race([job.waitUntilFinished(this.events, this.jobTimeoutMs), aborted]);
         rv = (typeof raw === 'string' ? JSON.parse(raw) : raw) as TaskJobResult;
       } finally {
-        if (onAbort) signal?.removeEventListener('abort', onAbort);
+        if (onAbort) task.signal?.removeEventListener('abort', onAbort);
       }
     } catch (e) {
       if (e instanceof AbortError || e instanceof EngineClosedError) throw e;
       throw new WorkerError(`task job ${jobId} failed: ${e instanceof Error ? e.message : String(e)}`, e);
     } finally {
+      task.release();
       this.pending--;
     }
     if (!rv || typeof rv !== 'object') throw new WorkerError(`task job ${jobId}: malformed result`);
