@@ -11,10 +11,13 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { AbortError, EngineClosedError, WorkerError, fromErrorRecord } from '../errors/index.js';
 import { buildPath } from '../util/index.js';
+import { taskSignal } from './signal.js';
 import { PING } from './task.js';
 import type { RunOptions, TaskDef, TaskEnvelope, TaskReply, TaskRunner } from './task.js';
 
 export { PING, defineTask } from './task.js';
+export { taskSignal } from './signal.js';
+export type { TaskSignal } from './signal.js';
 export type { AnyTaskDef, RunOptions, TaskDef, TaskEnv, TaskEnvelope, TaskReply, TaskRunner } from './task.js';
 
 export interface PoolOptions {
@@ -78,12 +81,17 @@ export class WorkerPool implements TaskRunner {
     if (this.closed) throw new EngineClosedError();
     if (signal?.aborted) throw new AbortError(signal.reason);
     let reply: unknown;
+    // Piscina adds an abort listener per task: give it a child signal so a fan-out over one
+    // caller signal leaves a single listener on it (see signal.ts)
+    const task = taskSignal(signal);
     try {
-      reply = await this.piscina.run(env, signal ? { signal } : {});
+      reply = await this.piscina.run(env, task.signal ? { signal: task.signal } : {});
     } catch (e) {
       if (signal?.aborted) throw new AbortError(signal.reason);
       if (e instanceof Error && e.name === 'AbortError') throw new AbortError(e);
       throw new WorkerError(`worker task '${env.kind}' failed: ${e instanceof Error ? e.message : String(e)}`, e);
+    } finally {
+      task.release();
     }
     return unwrapReply<O>(reply, `task '${env.kind}' failed`);
   }

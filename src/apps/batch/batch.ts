@@ -7,14 +7,16 @@
  * Programmatic use: `await runBatch({ scenarios: 20_000, reportPath: null })`.
  */
 import { ValidationError } from '../../errors/index.js';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from '../../engine/index.js';
 import type { VarMethod } from '../../engine/index.js';
 import { sampleTierTables } from '../../margin/index.js';
 import type { TierTable, TierTableInput } from '../../margin/tiered/index.js';
-import { loadCsv, parseCsv, returns } from '../../market/index.js';
+import { parseCsv, returns } from '../../market/index.js';
+import type { PriceSeries } from '../../market/index.js';
 import type { RollingBacktestResult } from '../../backtest/index.js';
 import { buildReport } from '../report/index.js';
 import { packageRoot } from '../../util/index.js';
@@ -221,6 +223,36 @@ function checkLongFormat(widePath: string, wide: { dates: string[]; symbols: str
 }
 
 /**
+ * Reads the price CSV. A missing or unreadable file and a malformed one are bad input, named as
+ * `options.dataPath` like the column check below (the inner field, e.g. `prices[3][1]`, stays in the message).
+ */
+async function loadData(path: string): Promise<PriceSeries> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new ValidationError('options.dataPath', 'readable', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, path);
+  }
+  try {
+    return parseCsv(text);
+  } catch (e) {
+    if (e instanceof ValidationError) throw new ValidationError('options.dataPath', e.rule, `${path}: ${e.message}`, path);
+    throw e;
+  }
+}
+
+/** The report's directory exists (created if needed) and is writable. */
+function checkWritable(reportPath: string): void {
+  const dir = dirname(reportPath);
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw new ValidationError('options.reportPath', 'writable', `cannot write ${reportPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, reportPath);
+  }
+}
+
+/**
  * Runs the whole batch. Resolves with every number it printed; writes the report unless
  * `reportPath` is null. The engine is created and closed here.
  */
@@ -231,8 +263,11 @@ export async function runBatch(options: BatchOptions = {}): Promise<BatchResult>
   const timings: Record<string, number> = {};
   const tStart = performance.now();
 
+  // Check where the report goes before minutes of work, not after.
+  if (o.reportPath !== null) checkWritable(o.reportPath);
+
   // Market data.
-  const series = await timed(timings, 'load data', () => loadCsv(o.dataPath));
+  const series = await timed(timings, 'load data', () => loadData(o.dataPath));
   const colOf = (f: Factor): number => {
     const j = series.symbols.indexOf(f);
     if (j < 0) throw new ValidationError('options.dataPath', 'columns', `data file ${o.dataPath} has no column ${f}; got ${series.symbols.join(', ')}`, o.dataPath);

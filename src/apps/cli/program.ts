@@ -7,7 +7,7 @@
  * Exit codes: 0 ok; 2 usage or validation error (the field is named); 3 runtime failure;
  * 130 interrupted (SIGINT aborts the running job).
  */
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { createEngine } from '../../engine/index.js';
@@ -76,11 +76,49 @@ function readInput(path: string | undefined, io: CliIo): Obj {
   return v as Obj;
 }
 
-/** Per-operation flags on top of `--input`: declared options and how they fill the request. */
+/**
+ * Per-operation flags on top of `--input`: declared options, how they fill the request, and the
+ * request fields each flag fills (by option attribute name, most specific flag first), so an error
+ * on a field a flag filled names the flag the user typed.
+ */
 interface CliEntry {
   options: Option[];
   apply(body: Obj, o: Obj): void;
+  fields: Readonly<Record<string, readonly string[]>>;
   examples: string[];
+}
+
+/**
+ * The VaR method when neither `-m` nor the `--input` request sets one. A CLI default only (the
+ * library and the HTTP API keep `options.method` required): parametric is exact for the normal
+ * model, instant, deterministic and reads what `--vols`/`--correlation` give.
+ */
+export const CLI_DEFAULT_VAR_METHOD = 'parametric';
+
+/** (field, flag) pairs of the flags given in `o`, in the entry's order. */
+function flagFields(entry: CliEntry, o: Obj): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const longOf = new Map(entry.options.map((opt) => [opt.attributeName(), opt.long ?? opt.flags]));
+  for (const [attr, fields] of Object.entries(entry.fields)) {
+    if (o[attr] === undefined) continue;
+    for (const f of fields) out.push([f, longOf.get(attr) ?? attr]);
+  }
+  return out;
+}
+
+/**
+ * Runs `f`; a ValidationError on a field one of `flags` filled is raised again naming the flag
+ * (the message keeps the request field), the one error path for bad files and bad flag values.
+ */
+async function namingFlags<T>(flags: ReadonlyArray<readonly [field: string, flag: string]>, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    const hit = flags.find(([field]) => e.field === field || e.field.startsWith(`${field}[`) || e.field.startsWith(`${field}.`));
+    if (!hit) throw e;
+    throw new ValidationError(hit[1], e.rule, e.message, e.value);
+  }
 }
 
 const CLI: Record<string, CliEntry> = {
@@ -89,7 +127,7 @@ const CLI: Record<string, CliEntry> = {
       new Option('--exposures <list>', 'comma-separated exposure per factor (portfolio.exposures)'),
       new Option('--vols <list>', 'comma-separated daily vol per factor (market.vols)'),
       new Option('--correlation <rho>', 'uniform correlation between factors, with --vols (default 0)'),
-      new Option('-m, --method <method>', `${VAR_METHOD_TABLE.map((m) => m.name).join(' | ')} (options.method)`),
+      new Option('-m, --method <method>', `${VAR_METHOD_TABLE.map((m) => m.name).join(' | ')} (options.method; default: ${CLI_DEFAULT_VAR_METHOD} when --input sets none — a CLI default, the API requires it)`),
       new Option('--attribution', 'component and marginal ES by factor'),
       new Option('-c, --confidence <list>', 'confidence level(s), e.g. 0.99 or 0.975,0.99'),
       new Option('-s, --scenarios <n>', 'Monte Carlo scenarios'),
@@ -109,6 +147,7 @@ const CLI: Record<string, CliEntry> = {
         m.correlation = vols.map((_, i) => vols.map((__, j) => (i === j ? 1 : rho)));
       }
       if (o.method !== undefined) opt.method = o.method;
+      else if (opt.method === undefined) opt.method = CLI_DEFAULT_VAR_METHOD;
       if (o.confidence !== undefined) {
         const c = numbers(o.confidence as string);
         opt.confidence = c.length === 1 ? c[0] : c;
@@ -118,6 +157,17 @@ const CLI: Record<string, CliEntry> = {
       if (o.horizonDays !== undefined) opt.horizonDays = num(o.horizonDays as string);
       if (o.df !== undefined) opt.df = num(o.df as string);
       if (o.attribution === true) opt.attribution = true;
+    },
+    fields: {
+      exposures: ['portfolio.exposures'],
+      correlation: ['market.correlation'],
+      vols: ['market.vols', 'market.correlation'],
+      method: ['options.method'],
+      confidence: ['options.confidence'],
+      scenarios: ['options.scenarios'],
+      seed: ['options.seed'],
+      horizonDays: ['options.horizonDays'],
+      df: ['options.df'],
     },
     examples: [
       'margin-engine var --exposures 1e6,-4e5 --vols 0.03,0.04 --correlation 0.6 -m mc-normal -s 1e6 --seed 7',
@@ -135,6 +185,7 @@ const CLI: Record<string, CliEntry> = {
       if (o.model !== undefined) opt.model = o.model;
       if (o.dailyVol !== undefined) opt.dailyVol = num(o.dailyVol as string);
     },
+    fields: { model: ['options.model'], dailyVol: ['options.dailyVol'] },
     examples: [
       'margin-engine margin --input account.json --model tiered',
       'margin-engine margin --input options-book.json --model scenario-grid --format json',
@@ -146,6 +197,7 @@ const CLI: Record<string, CliEntry> = {
     apply(body, o) {
       if (o.dailyVol !== undefined) obj(body, 'options').dailyVol = num(o.dailyVol as string);
     },
+    fields: { dailyVol: ['options.dailyVol'] },
     examples: ['margin-engine liquidation --input account.json --daily-vol 0.035'],
   },
   stress: {
@@ -153,6 +205,7 @@ const CLI: Record<string, CliEntry> = {
     apply(body, o) {
       if (o.type !== undefined) body.type = o.type;
     },
+    fields: { type: ['type'] },
     examples: [
       'margin-engine stress --input book.json --type book',
       'margin-engine stress --input scenarios.json --type hypothetical',
@@ -172,6 +225,7 @@ const CLI: Record<string, CliEntry> = {
       if (o.window !== undefined) body.window = num(o.window as string);
       if (o.forecaster !== undefined) body.forecaster = o.forecaster;
     },
+    fields: { type: ['type'], confidence: ['confidence'], window: ['window'], forecaster: ['forecaster'] },
     examples: [
       'margin-engine backtest --input pnl.json --type rolling --window 250 -c 0.99 --forecaster historical',
       'margin-engine backtest --input losses.json --type recalibrate --window 250 -c 0.99',
@@ -186,6 +240,7 @@ const CLI: Record<string, CliEntry> = {
       if (o.kind !== undefined) obj(body, 'problem').kind = o.kind;
       if (o.timeLimit !== undefined) obj(body, 'options').timeLimit = num(o.timeLimit as string);
     },
+    fields: { kind: ['problem.kind'], timeLimit: ['options.timeLimit'] },
     examples: [
       'margin-engine optimize --input hedge.json --kind grid-hedge',
       'margin-engine optimize --input collateral.json --kind collateral --format json',
@@ -196,6 +251,7 @@ const CLI: Record<string, CliEntry> = {
     apply(body, o) {
       if (o.method !== undefined) obj(body, 'options').method = o.method;
     },
+    fields: { method: ['options.method'] },
     examples: ['margin-engine covariance --input returns.json --method ledoit-wolf --format json'],
   },
 };
@@ -248,6 +304,24 @@ function positiveInt(field: string, s: unknown): number | undefined {
   return n;
 }
 
+function nonNegativeInt(field: string, s: unknown): number | undefined {
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (!(typeof s === 'string' && /^\d+$/.test(s.trim()) && Number.isSafeInteger(n))) throw new ValidationError(field, 'range', `must be a whole number ≥ 0; got ${describeValue(s)}`, s);
+  return n;
+}
+
+/** Creates `dir` if needed and checks it is writable, before a service starts writing into it. */
+function writableDir(field: string, dir: string): string {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw new ValidationError(field, 'writable', `cannot write to ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, dir);
+  }
+  return dir;
+}
+
 function portNumber(field: string, s: unknown): number {
   const n = Number(s);
   if (!(typeof s === 'string' && /^\d+$/.test(s) && n <= 65_535)) throw new ValidationError(field, 'range', `must be a port number in [0, 65535]; got ${describeValue(s)}`, s);
@@ -264,6 +338,10 @@ function byteSize(field: string, s: unknown): number | undefined {
 
 async function runOperation(op: Operation, entry: CliEntry, o: Obj, io: CliIo): Promise<void> {
   const body = readInput(o.input as string | undefined, io);
+  await namingFlags(flagFields(entry, o), () => runRequest(op, entry, body, o, io));
+}
+
+async function runRequest(op: Operation, entry: CliEntry, body: Obj, o: Obj, io: CliIo): Promise<void> {
   entry.apply(body, o);
   const req = op.parse(body);
   const ctl = new AbortController();
@@ -299,7 +377,7 @@ export function buildProgram(io: CliIo = defaultIo()): Command {
     .showHelpAfterError('(add --help for usage and examples)');
 
   for (const op of Object.values(OPERATIONS)) {
-    const entry = CLI[op.name] ?? { options: [], apply() {}, examples: [`margin-engine ${op.name} --input request.json`] };
+    const entry = CLI[op.name] ?? { options: [], apply() {}, fields: {}, examples: [`margin-engine ${op.name} --input request.json`] };
     const cmd = program
       .command(op.name)
       .description(op.summary)
@@ -342,7 +420,8 @@ Examples:
     .action(async (o: Obj) => {
       const { loadApiKeys } = await import('../service/index.js');
       const { serve } = await import('../service/index.js');
-      const apiKeys = o.auth === false ? false : loadApiKeys({ file: o.apiKeysFile as string | undefined });
+      const keysFile = o.apiKeysFile === undefined ? [] : [['apiKeysFile', '--api-keys-file'] as const];
+      const apiKeys = o.auth === false ? false : await namingFlags(keysFile, async () => loadApiKeys({ file: o.apiKeysFile as string | undefined }));
       if (apiKeys !== false && apiKeys.length === 0) {
         throw new ValidationError('apiKeys', 'required', 'no API keys: set MARGIN_ENGINE_API_KEYS, pass --api-keys-file, or --no-auth for local development');
       }
@@ -357,7 +436,7 @@ Examples:
         port: portNumber('--port', o.port),
         threads: positiveInt('--threads', o.threads),
         wasm: o.wasm === false ? false : 'auto',
-        resultsDir: o.resultsDir as string,
+        resultsDir: writableDir('--results-dir', o.resultsDir as string),
         apiKeys,
         limits,
         queue: o.queue ? { url: o.queue as string, queueName: o.queueName as string, parallelism: positiveInt('--queue-parallelism', o.queueParallelism) } : undefined,
@@ -424,15 +503,17 @@ Examples:
 `)
     .action(async (o: Obj) => {
       const { runBatch } = await import('../batch/index.js');
-      const r = await runBatch({
+      // the batch names its options (options.dataPath…); the user typed flags
+      const flags = [['options.dataPath', '--data'], ['options.reportPath', '--out'], ['options.scenarios', '--scenarios'], ['options.seed', '--seed']] as const;
+      const r = await namingFlags(flags, () => runBatch({
         reportPath: o.out as string,
-        scenarios: positiveInt('--scenarios', Number(o.scenarios)),
-        seed: Number(o.seed),
+        scenarios: positiveInt('--scenarios', o.scenarios),
+        seed: nonNegativeInt('--seed', o.seed),
         threads: positiveInt('--threads', o.threads),
         wasm: o.wasm === false ? false : 'auto',
         ...(o.data !== undefined ? { dataPath: o.data as string } : {}),
         log: (line) => io.stdout(`${line}\n`),
-      });
+      }));
       if (r.reportPath) io.stderr(`report: ${r.reportPath}\n`);
     });
 

@@ -14,6 +14,7 @@ import { Engine } from '../../engine/index.js';
 import type { RedisClient } from 'bullmq';
 import { AbortError, EngineClosedError, MarginEngineError, QueueStateLostError, ValidationError, WorkerError, describeValue } from '../../errors/index.js';
 import { fromErrorRecord } from '../../errors/index.js';
+import { taskSignal } from '../../pool/index.js';
 import type { RunOptions, TaskDef, TaskEnvelope, TaskRunner } from '../../pool/index.js';
 import { mainThreadCore } from '../../wasm/index.js';
 import { decodeValue, envelopeToJobData } from './protocol.js';
@@ -197,13 +198,19 @@ export class RemotePool implements TaskRunner {
     const failed = new Promise<never>((_, reject) => {
       w.fail = reject;
     });
-    // an abort also ends a wait still inside queue.add (which waits for Redis while it is down)
+    // an abort also ends a wait still inside queue.add (which waits for Redis while it is down);
+    // one relay listener on the caller's signal for the whole fan-out (see pool/signal.ts)
+    const task = taskSignal(signal);
     let onAbort: (() => void) | undefined;
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => reject(new AbortError(signal?.reason));
-      signal?.addEventListener('abort', onAbort, { once: true });
+      task.signal?.addEventListener('abort', onAbort, { once: true });
     });
     this.waiting.set(jobId, w);
+    // BullMQ's waitUntilFinished holds one 'closing' listener per waiting job; the count is bounded
+    // by the jobs in flight, so the limit follows them (no false leak warning)
+    const need = this.waiting.size + 10;
+    if (need > this.queue.getMaxListeners()) this.queue.setMaxListeners(need);
     // the job timeout is ours, not waitUntilFinished's: BullMQ's timer outlives a wait that ended
     // otherwise (abort, loss) and would keep the process alive for up to jobTimeoutMs after close
     const timer = setTimeout(() => w.fail(new WorkerError(`task job ${jobId} failed: no answer after ${this.jobTimeoutMs} ms`)), this.jobTimeoutMs);
@@ -225,7 +232,8 @@ export class RemotePool implements TaskRunner {
       throw new WorkerError(`task job ${jobId} failed: ${e instanceof Error ? e.message : String(e)}`, e);
     } finally {
       clearTimeout(timer);
-      if (onAbort) signal?.removeEventListener('abort', onAbort);
+      if (onAbort) task.signal?.removeEventListener('abort', onAbort);
+      task.release();
       this.waiting.delete(jobId);
     }
     if (!rv || typeof rv !== 'object') throw new WorkerError(`task job ${jobId}: malformed result`);

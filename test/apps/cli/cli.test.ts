@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../../src/engine/index.js';
 import type { Engine } from '../../../src/engine/index.js';
-import { run } from '../../../src/apps/cli/index.js';
+import { CLI_DEFAULT_VAR_METHOD, run } from '../../../src/apps/cli/index.js';
 import type { CliIo } from '../../../src/apps/cli/index.js';
 import { tmpDir, removeTmpDirs } from '../service/fixtures.js';
 
@@ -83,11 +83,12 @@ afterAll(async () => {
 
 describe('margin-engine bin', () => {
   it('--help lists the commands with examples; bad input exits 2 naming the field', async () => {
-    const [help, varHelp, bad, optimize] = await Promise.all([
+    const [help, varHelp, bad, optimize, noData] = await Promise.all([
       cli(['--help']),
       cli(['var', '--help']),
       cli(['var', '--input', join(dir, 'book.json'), '--confidence', '1.5', '-t', '1']),
       cli(['optimize', '--input', join(dir, 'collateral.json'), '--kind', 'magic', '-t', '1']),
+      cli(['report', '--data', join(dir, 'nonexistent.csv'), '-t', '1']),
     ]);
     expect(help.code).toBe(0);
     for (const c of ['var', 'margin', 'liquidation', 'stress', 'backtest', 'optimize', 'covariance', 'report', 'serve', 'worker']) expect(help.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
@@ -95,11 +96,14 @@ describe('margin-engine bin', () => {
     expect(help.stdout).toMatch(/Exit codes: 0 ok, 2 usage/);
     expect(varHelp.code).toBe(0);
     expect(varHelp.stdout).toMatch(/\$ margin-engine var --exposures/);
+    expect(varHelp.stdout.replace(/\s+/g, ' ')).toMatch(/options\.method; default: parametric when --input sets none/);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/options\.confidence/);
     expect(bad.stdout).toBe('');
     expect(optimize.code).toBe(2);
     expect(optimize.stderr).toMatch(/problem\.kind/);
+    expect(noData.code).toBe(2);
+    expect(noData.stderr).toMatch(/--data.*ENOENT/);
   }, 30_000);
 
   it('optimize solves a collateral allocation (answer derived by hand)', async () => {
@@ -187,8 +191,50 @@ describe('run() in-process', () => {
 
     const t = capture();
     expect(await run(['node', 'me', 'stress', '--input', join(dir, 'stress.json'), '--type', 'nope'], t.io)).toBe(2);
-    expect(t.err()).toMatch(/field: type/);
+    expect(t.err()).toMatch(/field: --type/);
   });
+
+  it('every bad file or flag value exits 2 naming the flag, before any work', async () => {
+    writeFileSync(join(dir, 'bad.csv'), 'date,BTC\n2024-01-01,abc,1\n');
+    writeFileSync(join(dir, 'not-json.json'), '{ nope');
+    const notADir = join(dir, 'book.json'); // a file, so nothing can be created under it
+    const cases: Array<[string[], RegExp]> = [
+      [['report', '--data', join(dir, 'nonexistent.csv'), '-t', '1'], /--data.*cannot read.*ENOENT/],
+      [['report', '--data', join(dir, 'bad.csv'), '-t', '1'], /--data.*bad\.csv/],
+      [['report', '--out', join(notADir, 'r.html'), '-t', '1'], /--out.*cannot write/],
+      [['report', '--scenarios', 'many', '-t', '1'], /--scenarios/],
+      [['report', '--seed', 'abc', '-t', '1'], /--seed/],
+      [['var', '--input', join(dir, 'nonexistent.json')], /--input.*cannot read/],
+      [['var', '--input', join(dir, 'not-json.json')], /--input.*not valid JSON/],
+      [['var', '--exposures', '1e6', '--vols', '0.02,0.03', '-t', '1'], /--vols.*market\.vols/],
+      [['var', '--exposures', '1e6,x', '--vols', '0.02,0.03', '-t', '1'], /--exposures.*portfolio\.exposures/],
+      [['var', '--exposures', '1e6,1e6', '--vols', '0.02,0.03', '--correlation', '2', '-t', '1'], /--correlation.*market\.correlation/],
+      [['var', '--exposures', '1e6', '--vols', '0.02', '-m', 'magic', '-t', '1'], /--method.*options\.method/],
+      [['var', '--exposures', '1e6', '--vols', '0.02', '-m', 'mc-normal', '-s', '-5', '-t', '1'], /--scenarios.*options\.scenarios/],
+      [['var', '--exposures', '1e6', '--vols', '0.02', '-t', 'zero'], /--threads/],
+      [['serve', '--api-keys-file', join(dir, 'no-keys.txt'), '--port', '0', '-t', '1'], /--api-keys-file.*cannot read/],
+      [['serve', '--no-auth', '--results-dir', join(notADir, 'results'), '--port', '0', '-t', '1'], /--results-dir.*cannot write/],
+    ];
+    for (const [args, want] of cases) {
+      const c = capture();
+      expect(await run(['node', 'me', ...args], c.io), args.join(' ')).toBe(2);
+      expect(c.err(), args.join(' ')).toMatch(want);
+      expect(c.err(), args.join(' ')).toMatch(/field: --/);
+      expect(c.out()).toBe('');
+    }
+  }, 30_000);
+
+  it('var without -m uses the CLI default (parametric); --input\'s method wins over the default', async () => {
+    const c = capture();
+    expect(await run(['node', 'me', 'var', '--exposures', '1e6', '--vols', '0.02', '--format', 'json', '-t', '1'], c.io), c.err()).toBe(0);
+    const r = JSON.parse(c.out());
+    expect(r.method).toBe(CLI_DEFAULT_VAR_METHOD);
+    expect(r.var).toBeCloseTo(1e6 * 0.02 * 2.3263478740408408, 6); // z(0.99)·σ_p
+
+    const f = capture();
+    expect(await run(['node', 'me', 'var', '--input', join(dir, 'book.json'), '--format', 'json', '-t', '1'], f.io), f.err()).toBe(0);
+    expect(JSON.parse(f.out()).method).toBe('mc-t');
+  }, 30_000);
 
   it('serve with a bad --port exits 2 naming the flag, before starting anything', async () => {
     for (const port of ['99999', 'http', '-1']) {

@@ -17,7 +17,7 @@ import { parseCsv, returns } from '../../../src/market/index.js';
 import { createEngine } from '../../../src/engine/index.js';
 import { CROSS_ACCOUNT, CROSS_MARKS } from '../../helpers.js';
 import type { Engine, VarResult } from '../../../src/engine/index.js';
-import { createClusterEngine } from '../../../src/apps/cluster/index.js';
+import { createClusterEngine, startChunkWorker } from '../../../src/apps/cluster/index.js';
 import { buildServer } from '../../../src/apps/service/index.js';
 import { planTasks } from '../../../src/risk/mc.js';
 import { CHUNK_SCENARIOS } from '../../../src/kernels/index.js';
@@ -231,6 +231,28 @@ describe.skipIf(!hasRedis)('distributed Monte Carlo on BullMQ', () => {
     for (const w of workers) w.proc.kill('SIGTERM');
     const codes = await Promise.all(workers.map((w) => new Promise<number | null>((r) => (w.proc.exitCode !== null ? r(w.proc.exitCode) : w.proc.once('exit', (c) => r(c))))));
     expect(codes).toEqual([0, 0]); // clean shutdown closes the queue connections
+  }, 30_000);
+
+  it('a coordinator waiting on 16 jobs over one caller signal prints no MaxListenersExceededWarning (abort or queue \'closing\')', async () => {
+    const queueName = 'listeners';
+    const worker = await startChunkWorker({ url, queueName, threads: 2 });
+    const remote = await createClusterEngine({ url, queueName, parallelism: 8 }); // planTasks: at least 16 jobs
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => {
+      warnings.push(`${w.name}: ${w.message}`);
+    };
+    process.on('warning', onWarning);
+    try {
+      const ctl = new AbortController();
+      const r = await remote.var({ exposures: [1e6, 2e6] }, { vols: [0.02, 0.03], correlation: [[1, 0.3], [0.3, 1]] }, { method: 'mc-normal', scenarios: 2_000_000, seed: 4, signal: ctl.signal });
+      expect(r.n).toBe(2_000_000);
+      await sleep(0); // warnings are emitted on a later tick
+    } finally {
+      process.off('warning', onWarning);
+      await remote.close();
+      await worker.close();
+    }
+    expect(warnings).toEqual([]);
   }, 30_000);
 
   it('a worker killed with SIGKILL mid-job: its chunk is retried by another worker, same result', async () => {
