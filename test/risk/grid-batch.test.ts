@@ -53,6 +53,30 @@ describe('engine.gridMarginBatch', () => {
     expect((err as ValidationError).field).toMatch(/^accounts\[13\]\.positions\[2\]\.strike/);
   });
 
+  it('gives the same margins when an underlying of a credit pair first appears in a late slice', async () => {
+    // ETH only from account 90 on: the slices handed out before it was seen know no id for it
+    const accounts = Array.from({ length: 101 }, (_, i) => (i < 90 ? { positions: account(i).positions.filter((p) => p.underlying === 'BTC') } : account(i)));
+    const r = await tsEngine.gridMarginBatch(accounts, market);
+    let credited = 0;
+    accounts.forEach((a, i) => {
+      const ref = gridMargin(a.positions, market);
+      credited += ref.offsets.total > 0 ? 1 : 0;
+      expect(r.initial[i]).toBe(ref.initial);
+      expect(r.maintenance[i]).toBe(ref.maintenance);
+    });
+    expect(credited).toBeGreaterThan(0);
+  });
+
+  it('names a bad account found after earlier slices went to the workers, and keeps working', async () => {
+    const accounts = Array.from({ length: 200 }, (_, i) => account(i));
+    (accounts[197].positions[0] as { quantity: unknown }).quantity = 'x';
+    const err = await engine.gridMarginBatch(accounts, market).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).field).toBe('accounts[197].positions[0].quantity');
+    const ok = await engine.gridMarginBatch(accounts.slice(0, 3), market);
+    expect(ok.initial[2]).toBeCloseTo(gridMargin(accounts[2].positions, market).initial, 6);
+  });
+
   it('returns empty arrays for no accounts', async () => {
     const r = await engine.gridMarginBatch([], market);
     expect(r.initial.length).toBe(0);
