@@ -11,18 +11,20 @@
 //    vol state v (volAbsp, volRelp: f64[nVols]); weightp: f64[nMoves*nVols] counted fraction;
 //  * paramp: f64[5] = dt (years), shortOptionRate, spreadRate, maxCreditFraction, maintenanceFraction;
 //  * pairs (highest rate first): pairAp, pairBp i32 global ids (−1: in no account), pairRatep f64;
-//  * scratchp: f64[2*nVols + 2*ns + maxU*(STATS + ns)] for maxU = the most underlyings of any account;
+//  * scratchp: f64[3*nVols + 2*ns + nMoves + maxU*(STATS + ns)] for maxU = the most underlyings of any
+//    account;
 //  * outp: f64[2*nAcc] = initial, maintenance of each account.
 //
 // Method (see src/margin/grid/grid.ts for the model): each row's P&L under every scenario is added
 // into its underlying's P&L array in row order — the order the reference sums per-position P&L —
 // with the formulas of assembly/reval.ts. What the factored grid shares is computed once: per row,
-// the expiry terms and per vol state σ1, σ1√T1 and (b + σ1²/2)T1; per price move, x1, ln(x1/K) and
-// the base value term. Every value is the same IEEE expression as in the reference except N(·):
-// an option row's N(·) run four at a time as f64x2 lanes on the same Taylor expansion of erfc, with
-// its coefficients precomputed per table point (see normalCdf4), which rounds differently in the
-// last bits. Delta-one rows agree with the reference bit for bit; option rows to a few ulp of N
-// (and where Math.exp / Math.log of AssemblyScript and V8 differ in the last ulp).
+// the expiry terms and per vol state σ1, σ1√T1, 1/(σ1√T1) and (b + σ1²/2)T1; per price move, x1 and
+// the base value term; ln(x1/K) as ln(x0/K) + ln(1 + move), with ln(1 + move) once per call. An
+// option row's N(·) run four at a time as f64x2 lanes on the same Taylor expansion of erfc as the
+// reference, with its coefficients precomputed per table point (see normalCdf4). Delta-one rows
+// agree with the reference bit for bit; option rows round differently in the last bits (the log
+// split, d1 by a reciprocal, the Horner form of erfc, Math.exp / Math.log of AssemblyScript and
+// V8), a few ulp of each value, far inside the 1e-12 relative agreement the tests require.
 import { ERFC_TAB, ensureErfcTable, gbsPrice, normalCdf } from './reval';
 
 const C_KIND: i32 = 0;
@@ -98,11 +100,14 @@ export function gridMargins(
   ensurePolyTable();
   const ns = nMoves * nVols;
   const dt = f64At(paramp, P_DT);
-  // per-row vol-state cache: σ1√T1 at [v], (b + σ1²/2)·T1 at [nVols + v]
+  // per-row vol-state cache: σ1√T1 at [v], (b + σ1²/2)·T1 at [nVols + v], 1/(σ1√T1) at [2·nVols + v]
   const volp = scratchp;
   // per-row CDF arguments / values: [2k] for d1, [2k + 1] for d2 of scenario k
-  const argp = volp + ((<usize>(2 * nVols)) << 3);
-  const statp = argp + ((<usize>(2 * ns)) << 3);
+  const argp = volp + ((<usize>(3 * nVols)) << 3);
+  // ln(1 + move) of each price move: ln(x1/K) = ln(x0/K) + ln(1 + move), one log per option row
+  const lnp = argp + ((<usize>(2 * ns)) << 3);
+  for (let p = 0; p < nMoves; p++) setF64(lnp, p, Math.log(1 + f64At(movep, p)));
+  const statp = lnp + ((<usize>nMoves) << 3);
   for (let a = 0; a < nAcc; a++) {
     const lo = i32At(offp, a);
     const hi = i32At(offp, a + 1);
@@ -120,7 +125,7 @@ export function gridMargins(
         const cp = col(tabp, n, C_CALLPUT, i);
         if (cp > 0) addF64(statp, S_CALLS * nu + u, q);
         else addF64(statp, S_PUTS * nu + u, q);
-        optionRow(tabp, n, i, q, x0, kind == K_OPTION_INVERSE, cp, dt, movep, nMoves, volAbsp, volRelp, nVols, volp, argp, rowp);
+        optionRow(tabp, n, i, q, x0, kind == K_OPTION_INVERSE, cp, dt, movep, lnp, nMoves, volAbsp, volRelp, nVols, volp, argp, rowp);
       } else {
         const inverse = kind == K_INVERSE_FUTURE || kind == K_INVERSE_PERP;
         // USD notional: units·price for linear and spot, the USD face for inverse contracts
@@ -151,7 +156,7 @@ export function gridMargins(
  */
 function optionRow(
   tabp: usize, n: i32, i: i32, q: f64, x0: f64, inverse: bool, cp: f64, dt: f64,
-  movep: usize, nMoves: i32, volAbsp: usize, volRelp: usize, nVols: i32, volp: usize, argp: usize, rowp: usize,
+  movep: usize, lnp: usize, nMoves: i32, volAbsp: usize, volRelp: usize, nVols: i32, volp: usize, argp: usize, rowp: usize,
 ): void {
   const K = col(tabp, n, C_STRIKE, i);
   const T0 = col(tabp, n, C_EXPIRY, i);
@@ -175,14 +180,15 @@ function optionRow(
   const carry = Math.exp((b - r) * T1);
   const kdf = K * Math.exp(-r * T1);
   const sqrtT = Math.sqrt(T1);
+  const lx0 = Math.log(x0 / K);
   for (let v = 0; v < nVols; v++) {
     const sig1 = Math.max(0, sig0 + (f64At(volAbsp, v) + f64At(volRelp, v) * sig0) * vs);
     setF64(volp, v, sig1 * sqrtT);
     setF64(volp, nVols + v, (b + 0.5 * sig1 * sig1) * T1);
+    setF64(volp, 2 * nVols + v, 1 / (sig1 * sqrtT));
   }
   for (let p = 0; p < nMoves; p++) {
-    const x1 = x0 * (1 + f64At(movep, p));
-    const lx = Math.log(x1 / K);
+    const lx = lx0 + f64At(lnp, p);
     const k0 = p * nVols;
     for (let v = 0; v < nVols; v++) {
       const sv = f64At(volp, v);
@@ -190,7 +196,7 @@ function optionRow(
       let d1: f64 = 0;
       let d2: f64 = 0;
       if (sv >= MIN_TOTAL_VOL) {
-        d1 = (lx + f64At(volp, nVols + v)) / sv;
+        d1 = (lx + f64At(volp, nVols + v)) * f64At(volp, 2 * nVols + v);
         d2 = d1 - sv;
       }
       setF64(argp, 2 * (k0 + v), cp * d1);
