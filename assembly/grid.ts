@@ -11,7 +11,7 @@
 //    vol state v (volAbsp, volRelp: f64[nVols]); weightp: f64[nMoves*nVols] counted fraction;
 //  * paramp: f64[5] = dt (years), shortOptionRate, spreadRate, maxCreditFraction, maintenanceFraction;
 //  * pairs (highest rate first): pairAp, pairBp i32 global ids (−1: in no account), pairRatep f64;
-//  * scratchp: f64[3*nVols + 2*ns + nMoves + maxU*(STATS + ns)] for maxU = the most underlyings of any
+//  * scratchp: f64[3*nVols + 2*ns + 2 + nMoves + maxU*(STATS + ns)] for maxU = the most underlyings of any
 //    account;
 //  * outp: f64[2*nAcc] = initial, maintenance of each account.
 //
@@ -21,7 +21,7 @@
 // the expiry terms and per vol state σ1, σ1√T1, 1/(σ1√T1) and (b + σ1²/2)T1; per price move, x1 and
 // the base value term; ln(x1/K) as ln(x0/K) + ln(1 + move), with ln(1 + move) once per call. An
 // option row's N(·) run four at a time as f64x2 lanes on the same Taylor expansion of erfc as the
-// reference, with its coefficients precomputed per table point (see normalCdf4). Delta-one rows
+// reference, with its coefficients precomputed per table point (see normalCdf8). Delta-one rows
 // agree with the reference bit for bit; option rows round differently in the last bits (the log
 // split, d1 by a reciprocal, the Horner form of erfc, Math.exp / Math.log of AssemblyScript and
 // V8), a few ulp of each value, far inside the 1e-12 relative agreement the tests require.
@@ -102,10 +102,11 @@ export function gridMargins(
   const dt = f64At(paramp, P_DT);
   // per-row vol-state cache: σ1√T1 at [v], (b + σ1²/2)·T1 at [nVols + v], 1/(σ1√T1) at [2·nVols + v]
   const volp = scratchp;
-  // per-row CDF arguments / values: [2k] for d1, [2k + 1] for d2 of scenario k
+  // per-row CDF arguments / values: [2k] for d1, [2k + 1] for d2 of scenario k; [2ns], [2ns + 1]
+  // for the base value's
   const argp = volp + ((<usize>(3 * nVols)) << 3);
   // ln(1 + move) of each price move: ln(x1/K) = ln(x0/K) + ln(1 + move), one log per option row
-  const lnp = argp + ((<usize>(2 * ns)) << 3);
+  const lnp = argp + ((<usize>(2 * ns + 2)) << 3);
   for (let p = 0; p < nMoves; p++) setF64(lnp, p, Math.log(1 + f64At(movep, p)));
   const statp = lnp + ((<usize>nMoves) << 3);
   for (let a = 0; a < nAcc; a++) {
@@ -164,9 +165,9 @@ function optionRow(
   const b = col(tabp, n, C_CARRY, i);
   const sig0 = col(tabp, n, C_VOL, i);
   const vs = col(tabp, n, C_VOLSCALE, i);
-  const v0 = gbsPrice(cp, x0, K, T0, r, b, sig0);
   const T1 = Math.max(0, T0 - dt);
   if (!(T1 > 0)) {
+    const v0 = gbsPrice(cp, x0, K, T0, r, b, sig0);
     // expired within the horizon: intrinsic value under every vol state
     for (let p = 0; p < nMoves; p++) {
       const x1 = x0 * (1 + f64At(movep, p));
@@ -181,6 +182,26 @@ function optionRow(
   const kdf = K * Math.exp(-r * T1);
   const sqrtT = Math.sqrt(T1);
   const lx0 = Math.log(x0 / K);
+  // the base value v0 = gbsPrice(cp, x0, K, T0, r, b, sig0), its terms shared with the scenarios'
+  // when there is no time decay (T0 = T1) and its two N(·) computed with theirs (the last two slots)
+  let carry0 = carry;
+  let kdf0 = kdf;
+  let sqrtT0 = sqrtT;
+  if (T0 != T1) {
+    carry0 = Math.exp((b - r) * T0);
+    kdf0 = K * Math.exp(-r * T0);
+    sqrtT0 = Math.sqrt(T0);
+  }
+  const ns2 = 2 * nMoves * nVols;
+  const w0 = sig0 * sqrtT0;
+  let b1: f64 = 0;
+  let b2: f64 = 0;
+  if (w0 >= MIN_TOTAL_VOL) {
+    b1 = (lx0 + (b + 0.5 * sig0 * sig0) * T0) / w0;
+    b2 = b1 - w0;
+  }
+  setF64(argp, ns2, cp * b1);
+  setF64(argp, ns2 + 1, cp * b2);
   for (let v = 0; v < nVols; v++) {
     const sig1 = Math.max(0, sig0 + (f64At(volAbsp, v) + f64At(volRelp, v) * sig0) * vs);
     setF64(volp, v, sig1 * sqrtT);
@@ -203,7 +224,10 @@ function optionRow(
       setF64(argp, 2 * (k0 + v) + 1, cp * d2);
     }
   }
-  normalCdfs(argp, 2 * nMoves * nVols);
+  normalCdfs(argp, ns2 + 2);
+  const v0 = w0 >= MIN_TOTAL_VOL
+    ? cp * (x0 * carry0 * f64At(argp, ns2) - kdf0 * f64At(argp, ns2 + 1))
+    : Math.max(cp * (x0 * carry0 - kdf0), 0);
   for (let p = 0; p < nMoves; p++) {
     const x1 = x0 * (1 + f64At(movep, p));
     const base = inverse ? (v0 * x1) / x0 : v0;
@@ -288,28 +312,77 @@ function ensurePolyTable(): void {
   return i32x4.trunc_sat_f64x2_s_zero(f64x2.nearest(f64x2.mul(f64x2.min(z, f64x2.splat(ERFC_MAX)), f64x2.splat(ERFC_STEP))));
 }
 
-/** N(·) of the 4 values at p, in place (two independent f64x2 chains). */
-function normalCdf4(p: usize): void {
+/** N(·) of the 8 values at p, in place: four f64x2 Horner chains, interleaved step by step (each
+ * chain is latency-bound, so the four run side by side). */
+function normalCdf8(p: usize): void {
+  const c = f64x2.splat(NEG_SQRT1_2);
   const xa = v128.load(p);
   const xb = v128.load(p, 16);
-  const ya = f64x2.mul(xa, f64x2.splat(NEG_SQRT1_2));
-  const yb = f64x2.mul(xb, f64x2.splat(NEG_SQRT1_2));
+  const xc = v128.load(p, 32);
+  const xd = v128.load(p, 48);
+  const ya = f64x2.mul(xa, c);
+  const yb = f64x2.mul(xb, c);
+  const yc = f64x2.mul(xc, c);
+  const yd = f64x2.mul(xd, c);
   const za = f64x2.abs(ya);
   const zb = f64x2.abs(yb);
+  const zc = f64x2.abs(yc);
+  const zd = f64x2.abs(yd);
+  const ka = polyIndex(za);
+  const kb = polyIndex(zb);
+  const kc = polyIndex(zc);
+  const kd = polyIndex(zd);
+  const step = f64x2.splat(1 / ERFC_STEP);
+  const ha = f64x2.sub(za, f64x2.mul(f64x2.convert_low_i32x4_s(ka), step));
+  const hb = f64x2.sub(zb, f64x2.mul(f64x2.convert_low_i32x4_s(kb), step));
+  const hc = f64x2.sub(zc, f64x2.mul(f64x2.convert_low_i32x4_s(kc), step));
+  const hd = f64x2.sub(zd, f64x2.mul(f64x2.convert_low_i32x4_s(kd), step));
+  const a0 = ERFC_POLY + <usize>i32x4.extract_lane(ka, 0) * <usize>POLY_STRIDE;
+  const a1 = ERFC_POLY + <usize>i32x4.extract_lane(ka, 1) * <usize>POLY_STRIDE;
+  const b0 = ERFC_POLY + <usize>i32x4.extract_lane(kb, 0) * <usize>POLY_STRIDE;
+  const b1 = ERFC_POLY + <usize>i32x4.extract_lane(kb, 1) * <usize>POLY_STRIDE;
+  const c0 = ERFC_POLY + <usize>i32x4.extract_lane(kc, 0) * <usize>POLY_STRIDE;
+  const c1 = ERFC_POLY + <usize>i32x4.extract_lane(kc, 1) * <usize>POLY_STRIDE;
+  const d0 = ERFC_POLY + <usize>i32x4.extract_lane(kd, 0) * <usize>POLY_STRIDE;
+  const d1 = ERFC_POLY + <usize>i32x4.extract_lane(kd, 1) * <usize>POLY_STRIDE;
+  let accA = polyPair(a0, a1, 72);
+  let accB = polyPair(b0, b1, 72);
+  let accC = polyPair(c0, c1, 72);
+  let accD = polyPair(d0, d1, 72);
+  for (let at: usize = 64; ; at -= 8) {
+    accA = f64x2.add(polyPair(a0, a1, at), f64x2.mul(ha, accA));
+    accB = f64x2.add(polyPair(b0, b1, at), f64x2.mul(hb, accB));
+    accC = f64x2.add(polyPair(c0, c1, at), f64x2.mul(hc, accC));
+    accD = f64x2.add(polyPair(d0, d1, at), f64x2.mul(hd, accD));
+    if (at == 0) break;
+  }
+  const two = f64x2.splat(2);
+  const zero = f64x2.splat(0);
   const half = f64x2.splat(0.5);
-  v128.store(p, f64x2.mul(half, erfcPoly2(ya, za, polyIndex(za))));
-  v128.store(p, f64x2.mul(half, erfcPoly2(yb, zb, polyIndex(zb))), 16);
-  // lanes outside the table: the scalar path
-  if (!(f64x2.extract_lane(za, 0) < ERFC_MAX)) store<f64>(p, normalCdf(f64x2.extract_lane(xa, 0)));
-  if (!(f64x2.extract_lane(za, 1) < ERFC_MAX)) store<f64>(p, normalCdf(f64x2.extract_lane(xa, 1)), 8);
-  if (!(f64x2.extract_lane(zb, 0) < ERFC_MAX)) store<f64>(p, normalCdf(f64x2.extract_lane(xb, 0)), 16);
-  if (!(f64x2.extract_lane(zb, 1) < ERFC_MAX)) store<f64>(p, normalCdf(f64x2.extract_lane(xb, 1)), 24);
+  v128.store(p, f64x2.mul(half, v128.bitselect(accA, f64x2.sub(two, accA), f64x2.ge(ya, zero))));
+  v128.store(p, f64x2.mul(half, v128.bitselect(accB, f64x2.sub(two, accB), f64x2.ge(yb, zero))), 16);
+  v128.store(p, f64x2.mul(half, v128.bitselect(accC, f64x2.sub(two, accC), f64x2.ge(yc, zero))), 32);
+  v128.store(p, f64x2.mul(half, v128.bitselect(accD, f64x2.sub(two, accD), f64x2.ge(yd, zero))), 48);
+  // lanes outside the table (|y| >= 6 or NaN): the scalar path
+  const max = f64x2.splat(ERFC_MAX);
+  if (!i64x2.all_true(v128.and(v128.and(f64x2.lt(za, max), f64x2.lt(zb, max)), v128.and(f64x2.lt(zc, max), f64x2.lt(zd, max))))) {
+    outside(p, xa, za);
+    outside(p + 16, xb, zb);
+    outside(p + 32, xc, zc);
+    outside(p + 48, xd, zd);
+  }
 }
 
-/** N(·) of the `count` values at p, in place (a last odd pair or single through the 2-lane path). */
+/** Redoes the lanes of x (stored at p) whose |y| = z is outside the table by the scalar path. */
+function outside(p: usize, x: v128, z: v128): void {
+  if (!(f64x2.extract_lane(z, 0) < ERFC_MAX)) store<f64>(p, normalCdf(f64x2.extract_lane(x, 0)));
+  if (!(f64x2.extract_lane(z, 1) < ERFC_MAX)) store<f64>(p, normalCdf(f64x2.extract_lane(x, 1)), 8);
+}
+
+/** N(·) of the `count` values at p, in place (the last count mod 8 one by one on the 2-lane path). */
 function normalCdfs(p: usize, count: i32): void {
   let j = 0;
-  for (; j + 4 <= count; j += 4) normalCdf4(p + (<usize>j << 3));
+  for (; j + 8 <= count; j += 8) normalCdf8(p + (<usize>j << 3));
   for (; j < count; j++) {
     const a = p + (<usize>j << 3);
     const x = load<f64>(a);

@@ -55,7 +55,7 @@ export function gridMarginsWasm(core: WasmCore, acc: GridAccounts, g: GridKernel
   const pairAP = core.alloc(nPairs * 4);
   const pairBP = core.alloc(nPairs * 4);
   const pairRateP = core.alloc(nPairs * 8);
-  const scratchP = core.alloc((3 * nVols + 2 * ns + nMoves + maxU * (STATS + ns)) * 8);
+  const scratchP = core.alloc((3 * nVols + 2 * ns + 2 + nMoves + maxU * (STATS + ns)) * 8);
   const outP = core.alloc(2 * count * 8);
   // all allocations done: views are stable from here on
   const tab = core.f64(tabP, TABLE_COLUMNS.length * n);
