@@ -98,6 +98,8 @@ export type MarginResult =
 
 /** Slices of accounts per worker thread in `gridMarginBatch` (small slices start the workers early). */
 const GRID_SLICES_PER_THREAD = 8;
+/** Largest account table an engine keeps between `gridMarginBatch` calls (12 f64 per position). */
+const GRID_SPARE_BYTES = 256 * 2 ** 20;
 
 /**
  * The task registries every worker of an engine loads: the kernel tasks and the engine's
@@ -113,6 +115,8 @@ export class Engine implements AsyncDisposable {
   private readonly ctx: EngineContext;
   private closing = false;
   private readonly active = new Set<Promise<unknown>>();
+  /** Table buffer of the last `gridMarginBatch`, reused by the next one (see AccountPacker). */
+  private gridSpare: SharedArrayBuffer | undefined;
 
   /** @internal use createEngine() (local pool) or createClusterEngine() (queue). */
   constructor(runner: TaskRunner) {
@@ -146,6 +150,12 @@ export class Engine implements AsyncDisposable {
    */
   var(portfolio: PortfolioInput, market: MarketInput, options: VarOptions): Promise<VarResult> {
     return this.track(() => computeVar(this.ctx, portfolio, market, options));
+  }
+
+  /** Keeps `buffer` for the next grid batch (at most GRID_SPARE_BYTES; the larger of two). */
+  private keepGridBuffer(buffer: SharedArrayBuffer): void {
+    if (this.closing || buffer.byteLength > GRID_SPARE_BYTES) return;
+    if (!this.gridSpare || this.gridSpare.byteLength < buffer.byteLength) this.gridSpare = buffer;
   }
 
   /** Runs a job unless closing; close() waits for every tracked job. */
@@ -318,7 +328,10 @@ export class Engine implements AsyncDisposable {
       // workers get plain typed arrays and the prepared grid. Packing goes slice by slice and each
       // slice is handed to the pool as soon as it is packed, so the workers margin the first
       // slices while this thread packs the next.
-      const packer = new AccountPacker(accounts, market, prep);
+      // the table buffer of the previous batch, if no other batch holds it
+      const spare = this.gridSpare;
+      this.gridSpare = undefined;
+      const packer = new AccountPacker(accounts, market, prep, spare);
       const nAcc = accounts.length;
       const parts = Math.max(1, Math.min(nAcc, this.threads * GRID_SLICES_PER_THREAD));
       const ranges = Array.from({ length: parts }, (_, p) => [Math.floor((p * nAcc) / parts), Math.floor(((p + 1) * nAcc) / parts)] as const);
@@ -338,9 +351,16 @@ export class Engine implements AsyncDisposable {
       } catch (e) {
         // a bad account: let the slices already handed out finish before reporting it
         await Promise.allSettled(runs);
+        this.keepGridBuffer(packer.accounts.table.buffer as SharedArrayBuffer);
         throw e;
       }
-      const outs = await Promise.all(runs);
+      let outs: Float64Array[];
+      try {
+        outs = await Promise.all(runs);
+      } finally {
+        await Promise.allSettled(runs);
+        this.keepGridBuffer(packer.accounts.table.buffer as SharedArrayBuffer);
+      }
       const initial = new Float64Array(nAcc);
       const maintenance = new Float64Array(nAcc);
       ranges.forEach(([from], p) => {
@@ -370,6 +390,7 @@ export class Engine implements AsyncDisposable {
   async close(): Promise<void> {
     this.closing = true;
     await Promise.allSettled([...this.active]);
+    this.gridSpare = undefined;
     await this.pool.close();
   }
 

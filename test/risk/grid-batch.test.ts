@@ -77,6 +77,17 @@ describe('engine.gridMarginBatch', () => {
     expect(ok.initial[2]).toBeCloseTo(gridMargin(accounts[2].positions, market).initial, 6);
   });
 
+  it('gives the same margins on a reused table buffer (delta-one rows after option rows)', async () => {
+    const accounts = Array.from({ length: 60 }, (_, i) => account(i));
+    await tsEngine.gridMarginBatch(accounts, market);
+    // same number of rows: each option becomes a spot position, whose option columns must read 0
+    const deltaOne = accounts.map((a) => ({ positions: a.positions.map((p): Position => (p.kind === 'option' ? { kind: 'spot', underlying: p.underlying, quantity: 1 } : p)) }));
+    const r = await tsEngine.gridMarginBatch(deltaOne, market);
+    deltaOne.forEach((a, i) => {
+      expect(r.initial[i]).toBe(gridMargin(a.positions, market).initial);
+    });
+  });
+
   it('returns empty arrays for no accounts', async () => {
     const r = await engine.gridMarginBatch([], market);
     expect(r.initial.length).toBe(0);

@@ -45,18 +45,28 @@ export class AccountPacker {
   private readonly columns: InstrumentColumns;
   private prices: Record<string, number> | undefined;
   private next = 0;
+  /** Whether the table reuses a buffer holding old values (then each slice's rows are zeroed first). */
+  private readonly dirty: boolean;
 
+  /**
+   * @param spare a buffer from an earlier batch to write the table into, used when its size is
+   *   between the table's and twice that (fresh shared memory costs a page fault per 4 KiB on
+   *   first touch, more than zeroing the rows again).
+   */
   constructor(
     private readonly list: readonly { positions: readonly Position[] }[],
     private readonly market: Market,
     private readonly prep: PreparedGrid,
+    spare?: SharedArrayBuffer,
   ) {
     const nAcc = list.length;
     const offsets = new Int32Array(new SharedArrayBuffer(4 * (nAcc + 1)));
     // sizes first (a bad account is reported when it is packed, in account order)
     for (let a = 0; a < nAcc; a++) offsets[a + 1] = offsets[a] + (Array.isArray(list[a]?.positions) ? list[a].positions.length : 0);
     const rows = offsets[nAcc];
-    const table = new Float64Array(new SharedArrayBuffer(8 * TABLE_COLUMNS.length * Math.max(1, rows)));
+    const size = TABLE_COLUMNS.length * Math.max(1, rows);
+    this.dirty = spare !== undefined && spare.byteLength >= 8 * size && spare.byteLength <= 16 * size;
+    const table = this.dirty ? new Float64Array(spare as SharedArrayBuffer, 0, size) : new Float64Array(new SharedArrayBuffer(8 * size));
     const columns = { n: rows } as InstrumentColumns;
     TABLE_COLUMNS.forEach((key, c) => {
       columns[key] = table.subarray(c * rows, (c + 1) * rows);
@@ -77,6 +87,11 @@ export class AccountPacker {
     const { offsets, uOffsets, uIds } = this.accounts;
     const c = this.columns;
     const { ids, names } = this;
+    if (this.dirty) {
+      // the rows' columns must start at zero (a delta-one row leaves the option columns unset)
+      const { table, rows } = this.accounts;
+      for (let k = 0; k < TABLE_COLUMNS.length; k++) table.fill(0, k * rows + offsets[from], k * rows + offsets[to]);
+    }
     for (let a = from; a < to; a++) {
       const acc = this.list[a];
       if (!acc || !Array.isArray(acc.positions)) throw new ValidationError(`accounts[${a}].positions`, 'required', 'must be an array of positions');
