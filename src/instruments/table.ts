@@ -125,7 +125,7 @@ export function fillInstrumentRows(
     }
     c.underlying[offset + i] = u;
     c.quantity[offset + i] = quantity;
-    switch (p.kind) {
+    switch (kind) {
       case 'spot':
         c.kind[offset + i] = KIND.spot;
         c.size[offset + i] = p.contractSize === undefined ? 1 : isPositive(p.contractSize) ? p.contractSize : positive(p.contractSize, at(i, '.contractSize'));
