@@ -8,8 +8,9 @@
  * worst loss, add-ons and credits — and results gathered). Rows: the WASM kernel (assembly/grid.ts)
  * on 1 and on all threads, and its TS twin on all threads (`wasm: false`). The all-threads WASM
  * result must equal the 1-thread result exactly; a sample of accounts must agree with
- * `grid.gridMargin` run on the main thread within 1e-12 relative (WASM: exp/log may differ in the
- * last ulp; the TS twin is bit-identical).
+ * `grid.gridMargin` run on the main thread within 1e-12 relative (WASM: N(·) from precomputed
+ * erfc coefficients, the log split and exp/log round differently in the last bits; the TS twin is
+ * bit-identical).
  *
  * Run alone: `node build/bench/grid-margin.bench.js [--quick] [--full]`.
  */

@@ -35,7 +35,7 @@ describe('engine.gridMarginBatch', () => {
     });
   });
 
-  it('agrees with gridMargin within 1e-12 relative on the WASM kernel (exp/log differ in the last ulp)', async () => {
+  it('agrees with gridMargin within 1e-12 relative on the WASM kernel (it rounds N(·), ln and exp differently in the last bits)', async () => {
     const accounts = Array.from({ length: 101 }, (_, i) => account(i));
     const r = await engine.gridMarginBatch(accounts, market);
     accounts.forEach((a, i) => {
