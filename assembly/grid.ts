@@ -11,16 +11,20 @@
 //    vol state v (volAbsp, volRelp: f64[nVols]); weightp: f64[nMoves*nVols] counted fraction;
 //  * paramp: f64[5] = dt (years), shortOptionRate, spreadRate, maxCreditFraction, maintenanceFraction;
 //  * pairs (highest rate first): pairAp, pairBp i32 global ids (−1: in no account), pairRatep f64;
-//  * scratchp: f64[2*nVols + 2*ns + maxU*(STATS + ns)] for maxU = the most underlyings of any account;
+//  * scratchp: f64[3*nVols + 2*ns + 2 + nMoves + maxU*(STATS + ns)] for maxU = the most underlyings of any
+//    account;
 //  * outp: f64[2*nAcc] = initial, maintenance of each account.
 //
 // Method (see src/margin/grid/grid.ts for the model): each row's P&L under every scenario is added
 // into its underlying's P&L array in row order — the order the reference sums per-position P&L —
 // with the formulas of assembly/reval.ts. What the factored grid shares is computed once: per row,
-// the expiry terms and per vol state σ1, σ1√T1 and (b + σ1²/2)T1; per price move, x1, ln(x1/K) and
-// the base value term. Every value is the same IEEE expression as in the reference, so results
-// agree bit for bit except where Math.exp / Math.log of AssemblyScript and V8 differ in the last ulp.
-// The N(·) of an option row's scenarios run four at a time as f64x2 lanes (same operations per lane).
+// the expiry terms and per vol state σ1, σ1√T1, 1/(σ1√T1) and (b + σ1²/2)T1; per price move, x1 and
+// the base value term; ln(x1/K) as ln(x0/K) + ln(1 + move), with ln(1 + move) once per call. An
+// option row's N(·) run four at a time as f64x2 lanes on the same Taylor expansion of erfc as the
+// reference, with its coefficients precomputed per table point (see normalCdf8). Delta-one rows
+// agree with the reference bit for bit; option rows round differently in the last bits (the log
+// split, d1 by a reciprocal, the Horner form of erfc, Math.exp / Math.log of AssemblyScript and
+// V8), a few ulp of each value, far inside the 1e-12 relative agreement the tests require.
 import { ERFC_TAB, ensureErfcTable, gbsPrice, normalCdf } from './reval';
 
 const C_KIND: i32 = 0;
@@ -93,14 +97,18 @@ export function gridMargins(
   pairAp: usize, pairBp: usize, pairRatep: usize, nPairs: i32,
   scratchp: usize, outp: usize,
 ): void {
-  ensureErfcTable();
+  ensurePolyTable();
   const ns = nMoves * nVols;
   const dt = f64At(paramp, P_DT);
-  // per-row vol-state cache: σ1√T1 at [v], (b + σ1²/2)·T1 at [nVols + v]
+  // per-row vol-state cache: σ1√T1 at [v], (b + σ1²/2)·T1 at [nVols + v], 1/(σ1√T1) at [2·nVols + v]
   const volp = scratchp;
-  // per-row CDF arguments / values: [2k] for d1, [2k + 1] for d2 of scenario k
-  const argp = volp + ((<usize>(2 * nVols)) << 3);
-  const statp = argp + ((<usize>(2 * ns)) << 3);
+  // per-row CDF arguments / values: [2k] for d1, [2k + 1] for d2 of scenario k; [2ns], [2ns + 1]
+  // for the base value's
+  const argp = volp + ((<usize>(3 * nVols)) << 3);
+  // ln(1 + move) of each price move: ln(x1/K) = ln(x0/K) + ln(1 + move), one log per option row
+  const lnp = argp + ((<usize>(2 * ns + 2)) << 3);
+  for (let p = 0; p < nMoves; p++) setF64(lnp, p, Math.log(1 + f64At(movep, p)));
+  const statp = lnp + ((<usize>nMoves) << 3);
   for (let a = 0; a < nAcc; a++) {
     const lo = i32At(offp, a);
     const hi = i32At(offp, a + 1);
@@ -118,7 +126,7 @@ export function gridMargins(
         const cp = col(tabp, n, C_CALLPUT, i);
         if (cp > 0) addF64(statp, S_CALLS * nu + u, q);
         else addF64(statp, S_PUTS * nu + u, q);
-        optionRow(tabp, n, i, q, x0, kind == K_OPTION_INVERSE, cp, dt, movep, nMoves, volAbsp, volRelp, nVols, volp, argp, rowp);
+        optionRow(tabp, n, i, q, x0, kind == K_OPTION_INVERSE, cp, dt, movep, lnp, nMoves, volAbsp, volRelp, nVols, volp, argp, rowp);
       } else {
         const inverse = kind == K_INVERSE_FUTURE || kind == K_INVERSE_PERP;
         // USD notional: units·price for linear and spot, the USD face for inverse contracts
@@ -149,7 +157,7 @@ export function gridMargins(
  */
 function optionRow(
   tabp: usize, n: i32, i: i32, q: f64, x0: f64, inverse: bool, cp: f64, dt: f64,
-  movep: usize, nMoves: i32, volAbsp: usize, volRelp: usize, nVols: i32, volp: usize, argp: usize, rowp: usize,
+  movep: usize, lnp: usize, nMoves: i32, volAbsp: usize, volRelp: usize, nVols: i32, volp: usize, argp: usize, rowp: usize,
 ): void {
   const K = col(tabp, n, C_STRIKE, i);
   const T0 = col(tabp, n, C_EXPIRY, i);
@@ -157,9 +165,9 @@ function optionRow(
   const b = col(tabp, n, C_CARRY, i);
   const sig0 = col(tabp, n, C_VOL, i);
   const vs = col(tabp, n, C_VOLSCALE, i);
-  const v0 = gbsPrice(cp, x0, K, T0, r, b, sig0);
   const T1 = Math.max(0, T0 - dt);
   if (!(T1 > 0)) {
+    const v0 = gbsPrice(cp, x0, K, T0, r, b, sig0);
     // expired within the horizon: intrinsic value under every vol state
     for (let p = 0; p < nMoves; p++) {
       const x1 = x0 * (1 + f64At(movep, p));
@@ -173,14 +181,35 @@ function optionRow(
   const carry = Math.exp((b - r) * T1);
   const kdf = K * Math.exp(-r * T1);
   const sqrtT = Math.sqrt(T1);
+  const lx0 = Math.log(x0 / K);
+  // the base value v0 = gbsPrice(cp, x0, K, T0, r, b, sig0), its terms shared with the scenarios'
+  // when there is no time decay (T0 = T1) and its two N(·) computed with theirs (the last two slots)
+  let carry0 = carry;
+  let kdf0 = kdf;
+  let sqrtT0 = sqrtT;
+  if (T0 != T1) {
+    carry0 = Math.exp((b - r) * T0);
+    kdf0 = K * Math.exp(-r * T0);
+    sqrtT0 = Math.sqrt(T0);
+  }
+  const ns2 = 2 * nMoves * nVols;
+  const w0 = sig0 * sqrtT0;
+  let b1: f64 = 0;
+  let b2: f64 = 0;
+  if (w0 >= MIN_TOTAL_VOL) {
+    b1 = (lx0 + (b + 0.5 * sig0 * sig0) * T0) / w0;
+    b2 = b1 - w0;
+  }
+  setF64(argp, ns2, cp * b1);
+  setF64(argp, ns2 + 1, cp * b2);
   for (let v = 0; v < nVols; v++) {
     const sig1 = Math.max(0, sig0 + (f64At(volAbsp, v) + f64At(volRelp, v) * sig0) * vs);
     setF64(volp, v, sig1 * sqrtT);
     setF64(volp, nVols + v, (b + 0.5 * sig1 * sig1) * T1);
+    setF64(volp, 2 * nVols + v, 1 / (sig1 * sqrtT));
   }
   for (let p = 0; p < nMoves; p++) {
-    const x1 = x0 * (1 + f64At(movep, p));
-    const lx = Math.log(x1 / K);
+    const lx = lx0 + f64At(lnp, p);
     const k0 = p * nVols;
     for (let v = 0; v < nVols; v++) {
       const sv = f64At(volp, v);
@@ -188,14 +217,17 @@ function optionRow(
       let d1: f64 = 0;
       let d2: f64 = 0;
       if (sv >= MIN_TOTAL_VOL) {
-        d1 = (lx + f64At(volp, nVols + v)) / sv;
+        d1 = (lx + f64At(volp, nVols + v)) * f64At(volp, 2 * nVols + v);
         d2 = d1 - sv;
       }
       setF64(argp, 2 * (k0 + v), cp * d1);
       setF64(argp, 2 * (k0 + v) + 1, cp * d2);
     }
   }
-  normalCdfs(argp, 2 * nMoves * nVols);
+  normalCdfs(argp, ns2 + 2);
+  const v0 = w0 >= MIN_TOTAL_VOL
+    ? cp * (x0 * carry0 * f64At(argp, ns2) - kdf0 * f64At(argp, ns2 + 1))
+    : Math.max(cp * (x0 * carry0 - kdf0), 0);
   for (let p = 0; p < nMoves; p++) {
     const x1 = x0 * (1 + f64At(movep, p));
     const base = inverse ? (v0 * x1) / x0 : v0;
@@ -213,180 +245,150 @@ function optionRow(
   }
 }
 
-// normalCdf (assembly/reval.ts) lane by lane: N(x) = 0.5·erfc(−x/√2), erfc by the 9-term Taylor
-// expansion around the table point z0 = round(64|y|)/64. Each lane performs exactly the scalar
-// operations in the scalar order (WASM has no fused multiply-add), so the bits are the scalar
-// function's; lanes with |y| ≥ 6 or NaN take the scalar path.
-const SQRT2: f64 = 1.4142135623730951;
+// N(x) = 0.5·erfc(−x/√2) with erfc from the same 9-term Taylor expansion around the table point
+// z0 = k/64 as normalCdf of assembly/reval.ts, but with the expansion's coefficients precomputed
+// per table point: erfc(z0 + h) = E(z0) + h·(c1 + h·(c2 + … + h·c9)), c_n = (2/√π)e^{−z0²}·(−1)^n·
+// H_{n−1}(z0)/n! (H the Hermite polynomials). Evaluating that polynomial by Horner costs 9 multiply-
+// adds instead of the recurrence's ~40 operations and 5 divisions. The rounding differs from the
+// scalar function in the last bits (a few ulp of N, far below the 1e-12 relative agreement with the
+// TS twin that the tests require). Lanes with |y| ≥ 6 or NaN take the scalar path (erfcDirect).
+const NEG_SQRT1_2: f64 = -0.7071067811865476; // −1/√2 (Math.SQRT1_2)
+const POLY_POINTS: i32 = 6 * 64 + 1; // ERFC_POINTS of assembly/reval.ts
+const POLY_TERMS: i32 = 9;
+/** Per table point k: E(z0), c1 … c9 (10 f64, 80 bytes). */
+const POLY_STRIDE: i32 = (POLY_TERMS + 1) * 8;
+const ERFC_POLY: usize = memory.data(POLY_POINTS * POLY_STRIDE, 16);
+let polyReady = false;
 
-@inline function tableIndex(z: f64): i32 {
-  return z < ERFC_MAX ? <i32>Math.round(z * ERFC_STEP) : 0;
+/** Builds the coefficient table from the erfc table of assembly/reval.ts (on first use). */
+function ensurePolyTable(): void {
+  if (polyReady) return;
+  ensureErfcTable();
+  for (let k = 0; k < POLY_POINTS; k++) {
+    const z0 = <f64>k / ERFC_STEP;
+    const t = ERFC_TAB + (<usize>k << 4);
+    const row = ERFC_POLY + <usize>k * <usize>POLY_STRIDE;
+    const d = load<f64>(t, 8); // (2/√π)e^{−z0²}
+    store<f64>(row, load<f64>(t));
+    let hPrev: f64 = 1;
+    let hCur = 2 * z0;
+    let f: f64 = -1; // (−1)^n / n!
+    store<f64>(row + 8, d * f * hPrev);
+    for (let n = 2; n <= POLY_TERMS; n++) {
+      f = -f / <f64>n;
+      store<f64>(row + (<usize>n << 3), d * (f * hCur));
+      const next = 2 * z0 * hCur - 2 * <f64>(n - 1) * hPrev;
+      hPrev = hCur;
+      hCur = next;
+    }
+  }
+  polyReady = true;
 }
 
-@inline function tablePair(k0: i32, k1: i32, at: i32): v128 {
-  const a = f64x2.splat(load<f64>(ERFC_TAB + (<usize>k0 << 4) + <usize>at));
-  return f64x2.replace_lane(a, 1, load<f64>(ERFC_TAB + (<usize>k1 << 4) + <usize>at));
+@inline function polyPair(ra: usize, rb: usize, at: usize): v128 {
+  return f64x2.replace_lane(f64x2.splat(load<f64>(ra + at)), 1, load<f64>(rb + at));
 }
 
-/** N(·) of the 4 values at p, in place: two f64x2 chains interleaved (the recurrence is latency-bound). */
-function normalCdf4(p: usize): void {
+/** erfc(y) of both lanes (|y| < 6), by the coefficient table. */
+@inline function erfcPoly2(y: v128, z: v128, k: v128): v128 {
+  const ra = ERFC_POLY + <usize>i32x4.extract_lane(k, 0) * <usize>POLY_STRIDE;
+  const rb = ERFC_POLY + <usize>i32x4.extract_lane(k, 1) * <usize>POLY_STRIDE;
+  const h = f64x2.sub(z, f64x2.mul(f64x2.convert_low_i32x4_s(k), f64x2.splat(1 / ERFC_STEP)));
+  let acc = polyPair(ra, rb, 72);
+  acc = f64x2.add(polyPair(ra, rb, 64), f64x2.mul(h, acc));
+  acc = f64x2.add(polyPair(ra, rb, 56), f64x2.mul(h, acc));
+  acc = f64x2.add(polyPair(ra, rb, 48), f64x2.mul(h, acc));
+  acc = f64x2.add(polyPair(ra, rb, 40), f64x2.mul(h, acc));
+  acc = f64x2.add(polyPair(ra, rb, 32), f64x2.mul(h, acc));
+  acc = f64x2.add(polyPair(ra, rb, 24), f64x2.mul(h, acc));
+  acc = f64x2.add(polyPair(ra, rb, 16), f64x2.mul(h, acc));
+  acc = f64x2.add(polyPair(ra, rb, 8), f64x2.mul(h, acc));
+  const r = f64x2.add(polyPair(ra, rb, 0), f64x2.mul(h, acc));
+  return v128.bitselect(r, f64x2.sub(f64x2.splat(2), r), f64x2.ge(y, f64x2.splat(0)));
+}
+
+/** Table index round(64·min(z, 6)) of both lanes (NaN gives 0; such lanes are redone by the caller). */
+@inline function polyIndex(z: v128): v128 {
+  return i32x4.trunc_sat_f64x2_s_zero(f64x2.nearest(f64x2.mul(f64x2.min(z, f64x2.splat(ERFC_MAX)), f64x2.splat(ERFC_STEP))));
+}
+
+/** N(·) of the 8 values at p, in place: four f64x2 Horner chains, interleaved step by step (each
+ * chain is latency-bound, so the four run side by side). */
+function normalCdf8(p: usize): void {
+  const c = f64x2.splat(NEG_SQRT1_2);
   const xa = v128.load(p);
   const xb = v128.load(p, 16);
-  const ya = f64x2.div(f64x2.neg(xa), f64x2.splat(SQRT2));
-  const yb = f64x2.div(f64x2.neg(xb), f64x2.splat(SQRT2));
+  const xc = v128.load(p, 32);
+  const xd = v128.load(p, 48);
+  const ya = f64x2.mul(xa, c);
+  const yb = f64x2.mul(xb, c);
+  const yc = f64x2.mul(xc, c);
+  const yd = f64x2.mul(xd, c);
   const za = f64x2.abs(ya);
   const zb = f64x2.abs(yb);
-  const a0 = tableIndex(f64x2.extract_lane(za, 0));
-  const a1 = tableIndex(f64x2.extract_lane(za, 1));
-  const b0 = tableIndex(f64x2.extract_lane(zb, 0));
-  const b1 = tableIndex(f64x2.extract_lane(zb, 1));
-  // k/64 as k·(1/64): the same value, 1/64 being exact
+  const zc = f64x2.abs(yc);
+  const zd = f64x2.abs(yd);
+  const ka = polyIndex(za);
+  const kb = polyIndex(zb);
+  const kc = polyIndex(zc);
+  const kd = polyIndex(zd);
   const step = f64x2.splat(1 / ERFC_STEP);
-  const z0a = f64x2.mul(f64x2.replace_lane(f64x2.splat(<f64>a0), 1, <f64>a1), step);
-  const z0b = f64x2.mul(f64x2.replace_lane(f64x2.splat(<f64>b0), 1, <f64>b1), step);
-  const ha = f64x2.sub(za, z0a);
-  const hb = f64x2.sub(zb, z0b);
-  const nha = f64x2.neg(ha);
-  const nhb = f64x2.neg(hb);
+  const ha = f64x2.sub(za, f64x2.mul(f64x2.convert_low_i32x4_s(ka), step));
+  const hb = f64x2.sub(zb, f64x2.mul(f64x2.convert_low_i32x4_s(kb), step));
+  const hc = f64x2.sub(zc, f64x2.mul(f64x2.convert_low_i32x4_s(kc), step));
+  const hd = f64x2.sub(zd, f64x2.mul(f64x2.convert_low_i32x4_s(kd), step));
+  const a0 = ERFC_POLY + <usize>i32x4.extract_lane(ka, 0) * <usize>POLY_STRIDE;
+  const a1 = ERFC_POLY + <usize>i32x4.extract_lane(ka, 1) * <usize>POLY_STRIDE;
+  const b0 = ERFC_POLY + <usize>i32x4.extract_lane(kb, 0) * <usize>POLY_STRIDE;
+  const b1 = ERFC_POLY + <usize>i32x4.extract_lane(kb, 1) * <usize>POLY_STRIDE;
+  const c0 = ERFC_POLY + <usize>i32x4.extract_lane(kc, 0) * <usize>POLY_STRIDE;
+  const c1 = ERFC_POLY + <usize>i32x4.extract_lane(kc, 1) * <usize>POLY_STRIDE;
+  const d0 = ERFC_POLY + <usize>i32x4.extract_lane(kd, 0) * <usize>POLY_STRIDE;
+  const d1 = ERFC_POLY + <usize>i32x4.extract_lane(kd, 1) * <usize>POLY_STRIDE;
+  let accA = polyPair(a0, a1, 72);
+  let accB = polyPair(b0, b1, 72);
+  let accC = polyPair(c0, c1, 72);
+  let accD = polyPair(d0, d1, 72);
+  for (let at: usize = 64; ; at -= 8) {
+    accA = f64x2.add(polyPair(a0, a1, at), f64x2.mul(ha, accA));
+    accB = f64x2.add(polyPair(b0, b1, at), f64x2.mul(hb, accB));
+    accC = f64x2.add(polyPair(c0, c1, at), f64x2.mul(hc, accC));
+    accD = f64x2.add(polyPair(d0, d1, at), f64x2.mul(hd, accD));
+    if (at == 0) break;
+  }
   const two = f64x2.splat(2);
-  const tza = f64x2.mul(two, z0a);
-  const tzb = f64x2.mul(two, z0b);
-  // the Taylor recurrence for n = 2..9, unrolled; x/n for n = 2, 4, 8 is done as x·(1/n), which
-  // is the same correctly rounded value (1/n exact), and skips three divisions per chain
-  let pwA = nha;
-  let pwB = nhb;
-  let accA = f64x2.mul(pwA, f64x2.splat(1));
-  let accB = f64x2.mul(pwB, f64x2.splat(1));
-  // h_0 = 1, h_1 = 2·z0, h_n = 2·z0·h_{n−1} − 2(n−1)·h_{n−2}
-  let hPrevA = f64x2.splat(1);
-  let hPrevB = hPrevA;
-  let hCurA = tza;
-  let hCurB = tzb;
-  // n = 2
-  pwA = f64x2.mul(pwA, f64x2.mul(nha, f64x2.splat(0.5)));
-  pwB = f64x2.mul(pwB, f64x2.mul(nhb, f64x2.splat(0.5)));
-  accA = f64x2.add(accA, f64x2.mul(pwA, hCurA));
-  accB = f64x2.add(accB, f64x2.mul(pwB, hCurB));
-  {
-    const c = f64x2.splat(2);
-    const nextA = f64x2.sub(f64x2.mul(tza, hCurA), f64x2.mul(c, hPrevA));
-    const nextB = f64x2.sub(f64x2.mul(tzb, hCurB), f64x2.mul(c, hPrevB));
-    hPrevA = hCurA;
-    hPrevB = hCurB;
-    hCurA = nextA;
-    hCurB = nextB;
-  }
-  // n = 3
-  pwA = f64x2.mul(pwA, f64x2.div(nha, f64x2.splat(3)));
-  pwB = f64x2.mul(pwB, f64x2.div(nhb, f64x2.splat(3)));
-  accA = f64x2.add(accA, f64x2.mul(pwA, hCurA));
-  accB = f64x2.add(accB, f64x2.mul(pwB, hCurB));
-  {
-    const c = f64x2.splat(4);
-    const nextA = f64x2.sub(f64x2.mul(tza, hCurA), f64x2.mul(c, hPrevA));
-    const nextB = f64x2.sub(f64x2.mul(tzb, hCurB), f64x2.mul(c, hPrevB));
-    hPrevA = hCurA;
-    hPrevB = hCurB;
-    hCurA = nextA;
-    hCurB = nextB;
-  }
-  // n = 4
-  pwA = f64x2.mul(pwA, f64x2.mul(nha, f64x2.splat(0.25)));
-  pwB = f64x2.mul(pwB, f64x2.mul(nhb, f64x2.splat(0.25)));
-  accA = f64x2.add(accA, f64x2.mul(pwA, hCurA));
-  accB = f64x2.add(accB, f64x2.mul(pwB, hCurB));
-  {
-    const c = f64x2.splat(6);
-    const nextA = f64x2.sub(f64x2.mul(tza, hCurA), f64x2.mul(c, hPrevA));
-    const nextB = f64x2.sub(f64x2.mul(tzb, hCurB), f64x2.mul(c, hPrevB));
-    hPrevA = hCurA;
-    hPrevB = hCurB;
-    hCurA = nextA;
-    hCurB = nextB;
-  }
-  // n = 5
-  pwA = f64x2.mul(pwA, f64x2.div(nha, f64x2.splat(5)));
-  pwB = f64x2.mul(pwB, f64x2.div(nhb, f64x2.splat(5)));
-  accA = f64x2.add(accA, f64x2.mul(pwA, hCurA));
-  accB = f64x2.add(accB, f64x2.mul(pwB, hCurB));
-  {
-    const c = f64x2.splat(8);
-    const nextA = f64x2.sub(f64x2.mul(tza, hCurA), f64x2.mul(c, hPrevA));
-    const nextB = f64x2.sub(f64x2.mul(tzb, hCurB), f64x2.mul(c, hPrevB));
-    hPrevA = hCurA;
-    hPrevB = hCurB;
-    hCurA = nextA;
-    hCurB = nextB;
-  }
-  // n = 6
-  pwA = f64x2.mul(pwA, f64x2.div(nha, f64x2.splat(6)));
-  pwB = f64x2.mul(pwB, f64x2.div(nhb, f64x2.splat(6)));
-  accA = f64x2.add(accA, f64x2.mul(pwA, hCurA));
-  accB = f64x2.add(accB, f64x2.mul(pwB, hCurB));
-  {
-    const c = f64x2.splat(10);
-    const nextA = f64x2.sub(f64x2.mul(tza, hCurA), f64x2.mul(c, hPrevA));
-    const nextB = f64x2.sub(f64x2.mul(tzb, hCurB), f64x2.mul(c, hPrevB));
-    hPrevA = hCurA;
-    hPrevB = hCurB;
-    hCurA = nextA;
-    hCurB = nextB;
-  }
-  // n = 7
-  pwA = f64x2.mul(pwA, f64x2.div(nha, f64x2.splat(7)));
-  pwB = f64x2.mul(pwB, f64x2.div(nhb, f64x2.splat(7)));
-  accA = f64x2.add(accA, f64x2.mul(pwA, hCurA));
-  accB = f64x2.add(accB, f64x2.mul(pwB, hCurB));
-  {
-    const c = f64x2.splat(12);
-    const nextA = f64x2.sub(f64x2.mul(tza, hCurA), f64x2.mul(c, hPrevA));
-    const nextB = f64x2.sub(f64x2.mul(tzb, hCurB), f64x2.mul(c, hPrevB));
-    hPrevA = hCurA;
-    hPrevB = hCurB;
-    hCurA = nextA;
-    hCurB = nextB;
-  }
-  // n = 8
-  pwA = f64x2.mul(pwA, f64x2.mul(nha, f64x2.splat(0.125)));
-  pwB = f64x2.mul(pwB, f64x2.mul(nhb, f64x2.splat(0.125)));
-  accA = f64x2.add(accA, f64x2.mul(pwA, hCurA));
-  accB = f64x2.add(accB, f64x2.mul(pwB, hCurB));
-  {
-    const c = f64x2.splat(14);
-    const nextA = f64x2.sub(f64x2.mul(tza, hCurA), f64x2.mul(c, hPrevA));
-    const nextB = f64x2.sub(f64x2.mul(tzb, hCurB), f64x2.mul(c, hPrevB));
-    hPrevA = hCurA;
-    hPrevB = hCurB;
-    hCurA = nextA;
-    hCurB = nextB;
-  }
-  // n = 9 (the last: no next Hermite term needed)
-  pwA = f64x2.mul(pwA, f64x2.div(nha, f64x2.splat(9)));
-  pwB = f64x2.mul(pwB, f64x2.div(nhb, f64x2.splat(9)));
-  accA = f64x2.add(accA, f64x2.mul(pwA, hCurA));
-  accB = f64x2.add(accB, f64x2.mul(pwB, hCurB));
-  const ra = f64x2.add(tablePair(a0, a1, 0), f64x2.mul(tablePair(a0, a1, 8), accA));
-  const rb = f64x2.add(tablePair(b0, b1, 0), f64x2.mul(tablePair(b0, b1, 8), accB));
   const zero = f64x2.splat(0);
   const half = f64x2.splat(0.5);
-  const ea = v128.bitselect(ra, f64x2.sub(two, ra), f64x2.ge(ya, zero));
-  const eb = v128.bitselect(rb, f64x2.sub(two, rb), f64x2.ge(yb, zero));
-  v128.store(p, f64x2.mul(half, ea));
-  v128.store(p, f64x2.mul(half, eb), 16);
-  // lanes outside the table: the scalar path (erfcDirect)
-  if (!(f64x2.extract_lane(za, 0) < ERFC_MAX)) store<f64>(p, normalCdf(f64x2.extract_lane(xa, 0)));
-  if (!(f64x2.extract_lane(za, 1) < ERFC_MAX)) store<f64>(p, normalCdf(f64x2.extract_lane(xa, 1)), 8);
-  if (!(f64x2.extract_lane(zb, 0) < ERFC_MAX)) store<f64>(p, normalCdf(f64x2.extract_lane(xb, 0)), 16);
-  if (!(f64x2.extract_lane(zb, 1) < ERFC_MAX)) store<f64>(p, normalCdf(f64x2.extract_lane(xb, 1)), 24);
+  v128.store(p, f64x2.mul(half, v128.bitselect(accA, f64x2.sub(two, accA), f64x2.ge(ya, zero))));
+  v128.store(p, f64x2.mul(half, v128.bitselect(accB, f64x2.sub(two, accB), f64x2.ge(yb, zero))), 16);
+  v128.store(p, f64x2.mul(half, v128.bitselect(accC, f64x2.sub(two, accC), f64x2.ge(yc, zero))), 32);
+  v128.store(p, f64x2.mul(half, v128.bitselect(accD, f64x2.sub(two, accD), f64x2.ge(yd, zero))), 48);
+  // lanes outside the table (|y| >= 6 or NaN): the scalar path
+  const max = f64x2.splat(ERFC_MAX);
+  if (!i64x2.all_true(v128.and(v128.and(f64x2.lt(za, max), f64x2.lt(zb, max)), v128.and(f64x2.lt(zc, max), f64x2.lt(zd, max))))) {
+    outside(p, xa, za);
+    outside(p + 16, xb, zb);
+    outside(p + 32, xc, zc);
+    outside(p + 48, xd, zd);
+  }
 }
 
-/** N(·) of the `count` values at p, in place. */
+/** Redoes the lanes of x (stored at p) whose |y| = z is outside the table by the scalar path. */
+function outside(p: usize, x: v128, z: v128): void {
+  if (!(f64x2.extract_lane(z, 0) < ERFC_MAX)) store<f64>(p, normalCdf(f64x2.extract_lane(x, 0)));
+  if (!(f64x2.extract_lane(z, 1) < ERFC_MAX)) store<f64>(p, normalCdf(f64x2.extract_lane(x, 1)), 8);
+}
+
+/** N(·) of the `count` values at p, in place (the last count mod 8 one by one on the 2-lane path). */
 function normalCdfs(p: usize, count: i32): void {
   let j = 0;
-  for (; j + 4 <= count; j += 4) normalCdf4(p + (<usize>j << 3));
+  for (; j + 8 <= count; j += 8) normalCdf8(p + (<usize>j << 3));
   for (; j < count; j++) {
     const a = p + (<usize>j << 3);
-    store<f64>(a, normalCdf(load<f64>(a)));
+    const x = load<f64>(a);
+    const y = f64x2.splat(x * NEG_SQRT1_2);
+    const z = f64x2.abs(y);
+    store<f64>(a, Math.abs(x * NEG_SQRT1_2) < ERFC_MAX ? 0.5 * f64x2.extract_lane(erfcPoly2(y, z, polyIndex(z)), 0) : normalCdf(x));
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { EngineClosedError, ValidationError, WasmUnavailableError, describeValue } from '../errors/index.js';
 import { GRID_BATCH_TASK, REVAL_TASK, shareRevaluation } from '../kernels/index.js';
+import type { GridKernelGrid } from '../kernels/index.js';
 import { WorkerPool } from '../pool/index.js';
 import type { TaskRunner } from '../pool/index.js';
 import { parseInput } from '../schemas/index.js';
@@ -14,7 +15,7 @@ import { LiquidationRequestSchema, marginModel } from '../margin/index.js';
 import type { ParsedMarginRequest } from '../margin/index.js';
 import type { Account, LiquidationPriceResult, Marks, TierTables, TieredMarginResult, TieredOptions } from '../margin/tiered/index.js';
 import { prepareGrid } from '../margin/grid/index.js';
-import { packAccounts, prepareGridKernelInput } from '../margin/grid/index.js';
+import { AccountPacker, prepareGridKernelInput } from '../margin/grid/index.js';
 import type { GridMarginConfig, GridMarginResult } from '../margin/grid/index.js';
 import type { VarEsMarginConfig, VarEsMarginResult } from '../margin/var-es/index.js';
 import type { PriceSeries } from '../market/index.js';
@@ -99,6 +100,11 @@ export type MarginResult =
   | ({ model: 'scenario-grid' } & GridMarginResult)
   | ({ model: 'var-es' } & VarEsMarginResult);
 
+/** Slices of accounts per worker thread in `gridMarginBatch` (small slices start the workers early). */
+const GRID_SLICES_PER_THREAD = 8;
+/** Largest account table an engine keeps between `gridMarginBatch` calls (12 f64 per position). */
+const GRID_SPARE_BYTES = 256 * 2 ** 20;
+
 /**
  * The task registries every worker of an engine loads: the kernel tasks and the engine's
  * operation tasks (compiled JS in build/, which Piscina and the cluster workers run).
@@ -119,6 +125,8 @@ export class Engine implements AsyncDisposable {
   private readonly ctx: EngineContext;
   private closing = false;
   private readonly active = new Set<Promise<unknown>>();
+  /** Table buffer of the last `gridMarginBatch`, reused by the next one (see AccountPacker). */
+  private gridSpare: SharedArrayBuffer | undefined;
 
   /** @internal use createEngine() (local pool) or createClusterEngine() (queue). */
   constructor(runner: TaskRunner) {
@@ -152,6 +160,12 @@ export class Engine implements AsyncDisposable {
    */
   var(portfolio: PortfolioInput, market: MarketInput, options: VarOptions): Promise<VarResult> {
     return this.track(() => computeVar(this.ctx, portfolio, market, options));
+  }
+
+  /** Keeps `buffer` for the next grid batch (at most GRID_SPARE_BYTES; the larger of two). */
+  private keepGridBuffer(buffer: SharedArrayBuffer): void {
+    if (this.closing || buffer.byteLength > GRID_SPARE_BYTES) return;
+    if (!this.gridSpare || this.gridSpare.byteLength < buffer.byteLength) this.gridSpare = buffer;
   }
 
   /** Runs a job unless closing; close() waits for every tracked job. */
@@ -330,14 +344,43 @@ export class Engine implements AsyncDisposable {
       if (!Array.isArray(accounts)) throw new ValidationError('accounts', 'type', `must be an array of { positions }; got ${describeValue(accounts)}`);
       const prep = prepareGrid(config); // validates the profile once
       // Validate every account and write its rows into one shared table here (errors name the
-      // account before any worker starts): cloning position objects to workers costs more than
-      // the margin itself. The workers get plain typed arrays and the prepared grid.
-      const { names, ...packed } = packAccounts(accounts, market, prep);
-      const grid = prepareGridKernelInput(prep, names, market);
+      // account): cloning position objects to workers costs more than the margin itself. The
+      // workers get plain typed arrays and the prepared grid. Packing goes slice by slice and each
+      // slice is handed to the pool as soon as it is packed, so the workers margin the first
+      // slices while this thread packs the next.
+      // the table buffer of the previous batch, if no other batch holds it
+      const spare = this.gridSpare;
+      this.gridSpare = undefined;
+      const packer = new AccountPacker(accounts, market, prep, spare);
       const nAcc = accounts.length;
-      const parts = Math.max(1, Math.min(nAcc, this.threads * 4));
+      const parts = Math.max(1, Math.min(nAcc, this.threads * GRID_SLICES_PER_THREAD));
       const ranges = Array.from({ length: parts }, (_, p) => [Math.floor((p * nAcc) / parts), Math.floor(((p + 1) * nAcc) / parts)] as const);
-      const outs = await Promise.all(ranges.map(([from, to]) => this.pool.run(GRID_BATCH_TASK, { accounts: packed, grid, from, to }, call)));
+      const runs: Promise<Float64Array>[] = [];
+      let grid: GridKernelGrid | undefined;
+      try {
+        for (const [from, to] of ranges) {
+          packer.pack(from, to);
+          // Prices and credit pairs by global underlying id, for the ids seen so far: a slice only
+          // holds ids already assigned, and a pair naming an underlying not yet seen is in none of
+          // its accounts (id −1), so each slice's margins do not depend on where the slices end.
+          if (!grid || grid.prices.length !== packer.names.length) grid = prepareGridKernelInput(prep, packer.names, market);
+          runs.push(this.pool.run(GRID_BATCH_TASK, { accounts: packer.accounts, grid, from, to }, call));
+          // let the pool hand queued slices to workers that finished theirs
+          if (runs.length >= this.threads && to < nAcc) await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      } catch (e) {
+        // a bad account: let the slices already handed out finish before reporting it
+        await Promise.allSettled(runs);
+        this.keepGridBuffer(packer.accounts.table.buffer as SharedArrayBuffer);
+        throw e;
+      }
+      let outs: Float64Array[];
+      try {
+        outs = await Promise.all(runs);
+      } finally {
+        await Promise.allSettled(runs);
+        this.keepGridBuffer(packer.accounts.table.buffer as SharedArrayBuffer);
+      }
       const initial = new Float64Array(nAcc);
       const maintenance = new Float64Array(nAcc);
       ranges.forEach(([from], p) => {
@@ -372,6 +415,7 @@ export class Engine implements AsyncDisposable {
   async close(): Promise<void> {
     this.closing = true;
     await Promise.allSettled([...this.active]);
+    this.gridSpare = undefined;
     await this.pool.close();
   }
 

@@ -13,6 +13,25 @@ const MS_PER_YEAR = DAYS_PER_YEAR * 86_400_000;
 
 const KINDS: readonly PositionKind[] = ['spot', 'linear-future', 'linear-perp', 'inverse-future', 'inverse-perp', 'option'];
 
+/** Index of `kind` in KINDS, −1 if it is none of them (a switch: no array scan per position). */
+function kindCode(kind: unknown): number {
+  switch (kind) {
+    case 'spot': return 0;
+    case 'linear-future': return 1;
+    case 'linear-perp': return 2;
+    case 'inverse-future': return 3;
+    case 'inverse-perp': return 4;
+    case 'option': return 5;
+    default: return -1;
+  }
+}
+
+/** KIND code of each delta-one entry of KINDS (options get theirs from the style). */
+const KIND_OF_CODE: readonly number[] = [KIND.spot, KIND['linear-future'], KIND['linear-perp'], KIND['inverse-future'], KIND['inverse-perp']];
+
+/** Underlyings of one position list looked up by a scan up to this many, by a Map beyond. */
+const SCAN_UNDERLYINGS = 8;
+
 /** A validated table plus the lookups needed to map results back to positions. */
 export interface InstrumentTable {
   columns: InstrumentColumns;
@@ -51,7 +70,10 @@ export function fillInstrumentRows(
 ): string[] {
   const n = positions.length;
   const underlyings: string[] = [];
-  const index = new Map<string, number>();
+  // each underlying's price, by index; an account has few underlyings, so they are looked up by a
+  // scan (no hashing) until there are more than SCAN_UNDERLYINGS, then through a Map
+  const spots: number[] = [];
+  let index: Map<string, number> | undefined;
   let valuationMs: number | undefined;
   // Field paths are built only on the error path: formatting `positions[i].strike` for every
   // field of every row costs more than the validation itself in large batches.
@@ -59,29 +81,51 @@ export function fillInstrumentRows(
   for (let i = 0; i < n; i++) {
     const p = positions[i] as Position;
     if (p === null || typeof p !== 'object') throw new ValidationError(at(i, ''), 'type', `must be a position object; got ${describeValue(p)}`, p);
-    if (!KINDS.includes(p.kind)) {
-      throw new ValidationError(at(i, '.kind'), 'enum', `must be one of ${KINDS.join(', ')}; got ${describeValue(p.kind)}`, p.kind);
+    const kind = p.kind;
+    const code = kindCode(kind);
+    if (code < 0) {
+      throw new ValidationError(at(i, '.kind'), 'enum', `must be one of ${KINDS.join(', ')}; got ${describeValue(kind)}`, kind);
     }
-    if (typeof p.underlying !== 'string' || p.underlying.length === 0) {
-      throw new ValidationError(at(i, '.underlying'), 'type', `must be a non-empty string; got ${describeValue(p.underlying)}`, p.underlying);
+    const name = p.underlying;
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new ValidationError(at(i, '.underlying'), 'type', `must be a non-empty string; got ${describeValue(name)}`, name);
     }
-    // own keys only: an underlying named like an Object.prototype member ('constructor') has no price
-    const spot = Object.hasOwn(prices, p.underlying) ? prices[p.underlying] : undefined;
-    if (spot === undefined) {
-      throw new ValidationError(at(i, '.underlying'), 'market', `has no price in market.prices; got ${describeValue(p.underlying)}`, p.underlying);
+    let u = -1;
+    if (index === undefined) {
+      for (let j = 0; j < underlyings.length; j++) {
+        if (underlyings[j] === name) {
+          u = j;
+          break;
+        }
+      }
+    } else {
+      u = index.get(name) ?? -1;
     }
-    if (typeof p.quantity !== 'number' || !Number.isFinite(p.quantity)) {
-      throw new ValidationError(at(i, '.quantity'), 'finite', `must be a finite number; got ${describeValue(p.quantity)}`, p.quantity);
+    let spot: number;
+    if (u >= 0) {
+      spot = spots[u];
+    } else {
+      // own keys only: an underlying named like an Object.prototype member ('constructor') has no price
+      const s = Object.hasOwn(prices, name) ? prices[name] : undefined;
+      if (s === undefined) {
+        throw new ValidationError(at(i, '.underlying'), 'market', `has no price in market.prices; got ${describeValue(name)}`, name);
+      }
+      spot = s;
     }
-    let u = index.get(p.underlying);
-    if (u === undefined) {
+    const quantity = p.quantity;
+    if (typeof quantity !== 'number' || !Number.isFinite(quantity)) {
+      throw new ValidationError(at(i, '.quantity'), 'finite', `must be a finite number; got ${describeValue(quantity)}`, quantity);
+    }
+    if (u < 0) {
       u = underlyings.length;
-      underlyings.push(p.underlying);
-      index.set(p.underlying, u);
+      underlyings.push(name);
+      spots.push(spot);
+      if (index !== undefined) index.set(name, u);
+      else if (underlyings.length > SCAN_UNDERLYINGS) index = new Map(underlyings.map((x, j) => [x, j]));
     }
     c.underlying[offset + i] = u;
-    c.quantity[offset + i] = p.quantity;
-    switch (p.kind) {
+    c.quantity[offset + i] = quantity;
+    switch (kind) {
       case 'spot':
         c.kind[offset + i] = KIND.spot;
         c.size[offset + i] = p.contractSize === undefined ? 1 : isPositive(p.contractSize) ? p.contractSize : positive(p.contractSize, at(i, '.contractSize'));
@@ -89,13 +133,13 @@ export function fillInstrumentRows(
         break;
       case 'linear-future':
       case 'linear-perp':
-        c.kind[offset + i] = KIND[p.kind];
+        c.kind[offset + i] = KIND_OF_CODE[code];
         c.size[offset + i] = p.contractSize === undefined ? 1 : isPositive(p.contractSize) ? p.contractSize : positive(p.contractSize, at(i, '.contractSize'));
         c.price[offset + i] = p.markPrice === undefined ? spot : isPositive(p.markPrice) ? p.markPrice : positive(p.markPrice, at(i, '.markPrice'));
         break;
       case 'inverse-future':
       case 'inverse-perp':
-        c.kind[offset + i] = KIND[p.kind];
+        c.kind[offset + i] = KIND_OF_CODE[code];
         c.size[offset + i] = isPositive(p.contractValueUsd) ? p.contractValueUsd : positive(p.contractValueUsd, at(i, '.contractValueUsd'));
         c.price[offset + i] = p.markPrice === undefined ? spot : isPositive(p.markPrice) ? p.markPrice : positive(p.markPrice, at(i, '.markPrice'));
         break;

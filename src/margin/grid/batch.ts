@@ -25,47 +25,101 @@ export interface PackedAccounts extends GridAccounts {
  * @throws {ValidationError} naming the account and field (`accounts[12].positions[3].strike`).
  */
 export function packAccounts(accounts: readonly { positions: readonly Position[] }[], market: Market, prep: PreparedGrid): PackedAccounts {
-  const nAcc = accounts.length;
-  const offsets = new Int32Array(new SharedArrayBuffer(4 * (nAcc + 1)));
-  // sizes first (a bad account is reported in the second pass, in account order)
-  for (let a = 0; a < nAcc; a++) offsets[a + 1] = offsets[a] + (Array.isArray(accounts[a]?.positions) ? accounts[a].positions.length : 0);
-  const rows = offsets[nAcc];
-  const table = new Float64Array(new SharedArrayBuffer(8 * TABLE_COLUMNS.length * Math.max(1, rows)));
-  const columns = { n: rows } as InstrumentColumns;
-  TABLE_COLUMNS.forEach((key, c) => {
-    columns[key] = table.subarray(c * rows, (c + 1) * rows);
-  });
-  const uOffsets = new Int32Array(new SharedArrayBuffer(4 * (nAcc + 1)));
-  const accountUnderlyings: string[][] = [];
-  for (let a = 0; a < nAcc; a++) {
-    const acc = accounts[a];
-    if (!acc || !Array.isArray(acc.positions)) throw new ValidationError(`accounts[${a}].positions`, 'required', 'must be an array of positions');
-    let unds: string[];
-    try {
-      unds = fillInstrumentRows(acc.positions, market, validateMarket(market), columns, offsets[a]);
-    } catch (e) {
-      if (e instanceof ValidationError) throw new ValidationError(`accounts[${a}].${e.field}`, e.rule, e.message.replace(/^[^:]*: /, ''), e.value);
-      throw e;
-    }
-    accountUnderlyings.push(unds);
-    uOffsets[a + 1] = uOffsets[a] + unds.length;
-  }
-  setVolScales(columns, prep);
-  const uIds = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, uOffsets[nAcc])));
-  const names: string[] = [];
-  const ids = new Map<string, number>();
-  accountUnderlyings.forEach((unds, a) => {
-    unds.forEach((name, u) => {
-      let id = ids.get(name);
-      if (id === undefined) {
-        id = names.length;
-        names.push(name);
-        ids.set(name, id);
-      }
-      uIds[uOffsets[a] + u] = id;
+  const packer = new AccountPacker(accounts, market, prep);
+  packer.pack(0, accounts.length);
+  return { ...packer.accounts, names: packer.names };
+}
+
+/**
+ * {@link packAccounts} in steps, so that a caller can hand the packed accounts to workers while it
+ * packs the next ones: the constructor sizes the shared table (one cheap pass counting positions),
+ * `pack(from, to)` validates and writes accounts [from, to). Packing the accounts in order, in any
+ * steps, gives the same table, offsets and ids as one call of {@link packAccounts}.
+ */
+export class AccountPacker {
+  /** The shared table; rows, underlying offsets and ids are valid for the accounts packed so far. */
+  readonly accounts: GridAccounts;
+  /** Underlying symbol of each global id, first appearance first (grows as accounts are packed). */
+  readonly names: string[] = [];
+  private readonly ids = new Map<string, number>();
+  private readonly columns: InstrumentColumns;
+  private prices: Record<string, number> | undefined;
+  private next = 0;
+  /** Whether the table reuses a buffer holding old values (then each slice's rows are zeroed first). */
+  private readonly dirty: boolean;
+
+  /**
+   * @param spare a buffer from an earlier batch to write the table into, used when its size is
+   *   between the table's and twice that (fresh shared memory costs a page fault per 4 KiB on
+   *   first touch, more than zeroing the rows again).
+   */
+  constructor(
+    private readonly list: readonly { positions: readonly Position[] }[],
+    private readonly market: Market,
+    private readonly prep: PreparedGrid,
+    spare?: SharedArrayBuffer,
+  ) {
+    const nAcc = list.length;
+    const offsets = new Int32Array(new SharedArrayBuffer(4 * (nAcc + 1)));
+    // sizes first (a bad account is reported when it is packed, in account order)
+    for (let a = 0; a < nAcc; a++) offsets[a + 1] = offsets[a] + (Array.isArray(list[a]?.positions) ? list[a].positions.length : 0);
+    const rows = offsets[nAcc];
+    const size = TABLE_COLUMNS.length * Math.max(1, rows);
+    this.dirty = spare !== undefined && spare.byteLength >= 8 * size && spare.byteLength <= 16 * size;
+    const table = this.dirty ? new Float64Array(spare as SharedArrayBuffer, 0, size) : new Float64Array(new SharedArrayBuffer(8 * size));
+    const columns = { n: rows } as InstrumentColumns;
+    TABLE_COLUMNS.forEach((key, c) => {
+      columns[key] = table.subarray(c * rows, (c + 1) * rows);
     });
-  });
-  return { table, rows, offsets, uOffsets, uIds, names };
+    this.columns = columns;
+    const uOffsets = new Int32Array(new SharedArrayBuffer(4 * (nAcc + 1)));
+    // an account has at most one underlying per position
+    const uIds = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, rows)));
+    this.accounts = { table, rows, offsets, uOffsets, uIds };
+  }
+
+  /**
+   * Validates and writes accounts [from, to); `from` must be the first account not yet packed.
+   * @throws {ValidationError} as {@link packAccounts}.
+   */
+  pack(from: number, to: number): void {
+    if (from !== this.next || to < from || to > this.list.length) throw new RangeError(`pack: expected accounts from ${this.next}; got [${from}, ${to})`);
+    const { offsets, uOffsets, uIds } = this.accounts;
+    const c = this.columns;
+    const { ids, names } = this;
+    if (this.dirty) {
+      // the rows' columns must start at zero (a delta-one row leaves the option columns unset)
+      const { table, rows } = this.accounts;
+      for (let k = 0; k < TABLE_COLUMNS.length; k++) table.fill(0, k * rows + offsets[from], k * rows + offsets[to]);
+    }
+    for (let a = from; a < to; a++) {
+      const acc = this.list[a];
+      if (!acc || !Array.isArray(acc.positions)) throw new ValidationError(`accounts[${a}].positions`, 'required', 'must be an array of positions');
+      let unds: string[];
+      try {
+        // the market is the same for every account: validated once, when the first account needs it
+        this.prices ??= validateMarket(this.market);
+        unds = fillInstrumentRows(acc.positions, this.market, this.prices, c, offsets[a]);
+      } catch (e) {
+        if (e instanceof ValidationError) throw new ValidationError(`accounts[${a}].${e.field}`, e.rule, e.message.replace(/^[^:]*: /, ''), e.value);
+        throw e;
+      }
+      const ulo = uOffsets[a];
+      for (let u = 0; u < unds.length; u++) {
+        const name = unds[u];
+        let id = ids.get(name);
+        if (id === undefined) {
+          id = names.length;
+          names.push(name);
+          ids.set(name, id);
+        }
+        uIds[ulo + u] = id;
+      }
+      uOffsets[a + 1] = ulo + unds.length;
+    }
+    setVolScales(c, this.prep, offsets[from], offsets[to]);
+    this.next = to;
+  }
 }
 
 const VOL_ORDER = ['up', 'unchanged', 'down'] as const;

@@ -149,9 +149,10 @@ export function gridMarginPrepared(positions: readonly Position[], market: Marke
   return gridMarginOfTable(table.columns, table.underlyings, market, prep);
 }
 
-/** Sets each row's vol-shock scale for the grid's term-structure rule (options; 1 otherwise). */
-export function setVolScales(c: InstrumentColumns, prep: PreparedGrid): void {
-  for (let i = 0; i < c.n; i++) c.volScale[i] = volShockScale(prep.profile.volShock, c.expiry[i]);
+/** Sets each row's (of rows [from, to)) vol-shock scale for the grid's term-structure rule (options; 1 otherwise). */
+export function setVolScales(c: InstrumentColumns, prep: PreparedGrid, from = 0, to = c.n): void {
+  const v = prep.profile.volShock;
+  for (let i = from; i < to; i++) c.volScale[i] = volShockScale(v, c.expiry[i]);
 }
 
 /**

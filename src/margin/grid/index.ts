@@ -27,5 +27,5 @@ export {
   type UnderlyingRisk,
   type VolState,
 } from './grid.js';
-export { packAccounts, prepareGridKernelInput } from './batch.js';
+export { AccountPacker, packAccounts, prepareGridKernelInput } from './batch.js';
 export type { PackedAccounts } from './batch.js';
