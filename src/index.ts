@@ -12,7 +12,7 @@ export type {
   Matrix, CovarianceOptions, CovarianceResult, BacktestOptions, OptimizeRequest, OptimizeResult,
 } from './engine/index.js';
 export {
-  MarginEngineError, ValidationError, AbortError, WasmUnavailableError, WorkerError, EngineClosedError, SolverError,
+  MarginEngineError, ValidationError, AbortError, WasmUnavailableError, WorkerError, EngineClosedError, SolverError, NumericalError,
 } from './errors/index.js';
 export { PortfolioSchema, MarketSchema, VarOptionsSchema, VAR_METHODS } from './schemas/index.js';
 export type { PortfolioInput, MarketInput, VarOptionsInput } from './schemas/index.js';

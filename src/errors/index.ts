@@ -3,10 +3,11 @@
  * and process boundaries, and the input checks every hand-validated module shares (./checks.ts).
  */
 export {
-  MarginEngineError, ValidationError, AbortError, WasmUnavailableError, WorkerError, EngineClosedError, SolverError,
+  MarginEngineError, ValidationError, AbortError, WasmUnavailableError, WorkerError, EngineClosedError, SolverError, NumericalError,
   toErrorRecord, fromErrorRecord, describeValue, withField, renamingFields, renamingFieldsAsync, withoutPrefix,
 } from './classes.js';
 export type { ErrorRecord } from './classes.js';
+export { firstNonFinite, requireFiniteResult } from './finite-result.js';
 
 export {
   requireArray, requireConfidence, requireFinite, requireFiniteArray, requireId, requireInt, requireInteger, requireMatrix, requireMinorUnits, requireNonNegative, requireOneOf, requireOpenInterval, requireRange, requireSeries, requireSymmetric, requireVector,
