@@ -1,4 +1,4 @@
 /** Small helpers shared by every room: where the package and its build live. */
 export { packageRoot, buildPath } from './paths.js';
 export { toJson, toPlain } from './json.js';
-export { LIMITS } from './limits.js';
+export { LIMITS, formatLimit } from './limits.js';

@@ -27,3 +27,6 @@ export const LIMITS = Object.freeze({
   /** Option expiries in years. */
   expiryYears: 100,
 });
+
+/** A limit as written in error messages: `1e+15` for large ones, `10` for small ones. */
+export const formatLimit = (x: number): string => (Math.abs(x) >= 1e6 ? x.toExponential() : String(x));
