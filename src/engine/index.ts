@@ -21,6 +21,7 @@ import type { PriceSeries } from '../market/index.js';
 import type { BookStressOptions, StressResult } from '../stress/index.js';
 import type { BacktestResult, RecalibrateOptions, RecalibrationResult, RollingBacktestResult } from '../backtest/index.js';
 import type { SolveOptions } from '../optimize/index.js';
+import { rejectUnknownProblemKeys } from '../optimize/index.js';
 import type { Market, Position, Scenario } from '../instruments/index.js';
 import { buildInstrumentTable, toScenarioColumns } from '../instruments/index.js';
 
@@ -245,6 +246,7 @@ export class Engine implements AsyncDisposable {
       if (kind !== 'cvar' && kind !== 'grid-hedge' && kind !== 'collateral' && kind !== 'deleverage' && kind !== 'kelly') {
         throw new ValidationError('request.kind', 'enum', `must be one of 'cvar', 'grid-hedge', 'collateral', 'deleverage', 'kelly'; got ${describeValue(kind)}`);
       }
+      rejectUnknownProblemKeys(request);
       return this.pool.run(OPTIMIZE_TASK, { request, solveOptions }, call);
     });
   }
