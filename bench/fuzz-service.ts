@@ -26,6 +26,7 @@ import { isMain, machineLine } from './lib/suite.js';
 
 export const SUITE = 'fuzz-service';
 const KEY = 'fuzz-key';
+const BODY_LIMIT = 2 * 1024 * 1024;
 
 interface EndpointReport {
   endpoint: string;
@@ -40,6 +41,8 @@ interface EndpointReport {
   /** Where 2xx bodies held null (indices folded): optional or absent values, audited here. */
   nullPaths: string[];
   batchesChecked?: number;
+  /** The five slowest answers (ms, status, mutation, body bytes). */
+  slowest: { ms: number; status: number; mutation: string; bytes: number }[];
   seconds: number;
   stoppedEarly: boolean;
 }
@@ -48,9 +51,19 @@ const bump = (o: Record<string, number>, k: string): void => {
   o[k] = (o[k] ?? 0) + 1;
 };
 
-async function send(base: string, c: FuzzCase): Promise<{ status: number; text: string }> {
-  const r = await fetch(base + c.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEY }, body: c.payload });
-  return { status: r.status, text: await r.text() };
+/**
+ * Sends one case. A connection the server closes while a body over its limit is still being sent
+ * (Fastify answers 413 and drops the rest) surfaces here as a reset: that is reported as status
+ * 413 with a note; a reset on a body within the limit is a violation (status 0).
+ */
+async function send(base: string, c: FuzzCase, bodyLimit: number): Promise<{ status: number; text: string }> {
+  try {
+    const r = await fetch(base + c.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEY }, body: c.payload });
+    return { status: r.status, text: await r.text() };
+  } catch (e) {
+    if (Buffer.byteLength(c.payload) > bodyLimit) return { status: 413, text: JSON.stringify({ error: { code: 'E_BODY_TOO_LARGE', message: 'connection closed after 413' } }) };
+    return { status: 0, text: `network error: ${String((e as Error).cause ?? e)}` };
+  }
 }
 
 /** Polls a batch until it ends (bounded); returns the property violation, if any. */
@@ -76,6 +89,8 @@ export interface FuzzOptions {
   seed: number;
   budgetSeconds: number;
   concurrency?: number;
+  /** Endpoints to fuzz (default all). */
+  only?: readonly string[];
 }
 
 export async function runFuzz(opts: FuzzOptions): Promise<{ reports: EndpointReport[]; healthy: boolean; seconds: number }> {
@@ -84,23 +99,24 @@ export async function runFuzz(opts: FuzzOptions): Promise<{ reports: EndpointRep
   // tight work limits so heavy generated requests get their 422 rather than minutes of CPU
   const app = await buildServer({
     engine, apiKeys: [KEY], resultsDir: dir, defaultMetrics: false, logger: false,
-    limits: { bodyBytes: 2 * 1024 * 1024, maxSyncWork: 2e8, maxBatchWork: 1e9, maxConcurrentBatches: 2 },
+    limits: { bodyBytes: BODY_LIMIT, maxSyncWork: 2e8, maxBatchWork: 1e9, maxConcurrentBatches: 2 },
   } as Parameters<typeof buildServer>[0]);
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   const t0 = performance.now();
   const reports: EndpointReport[] = [];
   let healthy = true;
-  const concurrency = opts.concurrency ?? 8;
+  const concurrency = opts.concurrency ?? 4;
   try {
     for (const [e, endpoint] of ENDPOINTS.entries()) {
+      if (opts.only && !opts.only.includes(endpoint)) continue;
       const cases = fc.sample(caseArb(endpoint), { numRuns: opts.cases, seed: opts.seed + e });
       const rep: EndpointReport = {
-        endpoint, cases: 0, statuses: {}, fiveXx: 0, nonFinite: 0, violations: [], errorCodes: {}, mutations: {}, nullPaths: [], seconds: 0, stoppedEarly: false,
+        endpoint, cases: 0, statuses: {}, fiveXx: 0, nonFinite: 0, violations: [], errorCodes: {}, mutations: {}, nullPaths: [], slowest: [], seconds: 0, stoppedEarly: false,
       };
       const nulls = new Set<string>();
       const batchIds: string[] = [];
       const start = performance.now();
-      const deadline = start + (opts.budgetSeconds * 1000) / ENDPOINTS.length;
+      const deadline = start + (opts.budgetSeconds * 1000) / (opts.only?.length ?? ENDPOINTS.length);
       let next = 0;
       const worker = async (): Promise<void> => {
         while (next < cases.length) {
@@ -110,11 +126,17 @@ export async function runFuzz(opts: FuzzOptions): Promise<{ reports: EndpointRep
           }
           const i = next++;
           const c = cases[i];
-          const r = await send(address, c);
+          const t = performance.now();
+          const r = await send(address, c, BODY_LIMIT);
+          const ms = performance.now() - t;
+          if (rep.slowest.length < 5 || ms > rep.slowest[rep.slowest.length - 1].ms) {
+            rep.slowest.push({ ms: Math.round(ms), status: r.status, mutation: c.mutation, bytes: c.payload.length });
+            rep.slowest.sort((x, y) => y.ms - x.ms).splice(5);
+          }
           rep.cases++;
           bump(rep.statuses, String(r.status));
           bump(rep.mutations, c.mutation.split('+')[0]);
-          if (r.status >= 500) rep.fiveXx++;
+          if (r.status >= 500 || r.status === 0) rep.fiveXx++;
           const v = violation(r.status, r.text);
           if (v !== undefined) {
             if (v.includes('non-finite')) rep.nonFinite++;
@@ -192,8 +214,8 @@ function markdown(run: Awaited<ReturnType<typeof runFuzz>>, opts: FuzzOptions): 
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { cases: { type: 'string' }, seed: { type: 'string' }, budget: { type: 'string' }, out: { type: 'string' } } });
-  const opts: FuzzOptions = { cases: Number(values.cases ?? 2000), seed: Number(values.seed ?? 20261204), budgetSeconds: Number(values.budget ?? 600) };
+  const { values } = parseArgs({ options: { cases: { type: 'string' }, seed: { type: 'string' }, budget: { type: 'string' }, out: { type: 'string' }, only: { type: 'string' } } });
+  const opts: FuzzOptions = { cases: Number(values.cases ?? 2000), seed: Number(values.seed ?? 20261204), budgetSeconds: Number(values.budget ?? 600), ...(values.only ? { only: values.only.split(',') } : {}) };
   const run = await runFuzz(opts);
   const out = values.out ?? resultsDir();
   const summary = {

@@ -205,7 +205,9 @@ function apply(v: Json, m: Mutation): Json {
       const a = get(v, p) as Json[];
       const first = a[0];
       const filler: Json = Array.isArray(first) ? first.map(() => m.value) : typeof first === 'number' ? m.value : first ?? m.value;
-      return set(v, p, Array.from({ length: m.length }, () => filler));
+      // at most ~4 MB of JSON: past the service's body limit sometimes (a 413), never hundreds of MB
+      const length = Math.min(m.length, Math.floor(4e6 / ((JSON.stringify(filler) ?? '').length + 1)));
+      return set(v, p, Array.from({ length }, () => filler));
     }
   }
 }
