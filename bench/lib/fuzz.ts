@@ -206,8 +206,10 @@ function apply(v: Json, m: Mutation): Json {
       const first = a[0];
       const filler: Json = Array.isArray(first) ? first.map(() => m.value) : typeof first === 'number' ? m.value : first ?? m.value;
       // at most ~4 MB of JSON: past the service's body limit sometimes (a 413), never hundreds of MB
-      const length = Math.min(m.length, Math.floor(4e6 / ((JSON.stringify(filler) ?? '').length + 1)));
-      return set(v, p, Array.from({ length }, () => filler));
+      const text = JSON.stringify(filler) ?? 'null';
+      const length = Math.min(m.length, Math.floor(4e6 / (text.length + 1)));
+      // independent copies (parsed from text): a later mutation of entry 0 must not change them all
+      return set(v, p, JSON.parse(`[${Array<string>(length).fill(text).join(',')}]`) as Json[]);
     }
   }
 }

@@ -94,7 +94,7 @@ export interface TieredSummary {
   initial: number;
   maintenance: number;
   equity: number;
-  marginRatio: number;
+  marginRatio: number | null;
   positions: TieredPositionRow[];
 }
 

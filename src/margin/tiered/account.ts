@@ -10,7 +10,7 @@
  * - Isolated margin defaults to entry notional / leverage (what the venue locks when opening).
  * - Equity = walletBalance + Σ unrealized P&L at marks (walletBalance includes the margin allotted to
  *   isolated positions, as on Binance). marginRatio = maintenance / equity (≥ 1 means liquidation;
- *   Infinity when equity ≤ 0).
+ *   null when equity ≤ 0).
  * - Fee reserve (account.feeRate f > 0): the fee to close at the bankruptcy price, |qty|·cv·P_B·f
  *   (inverse: |qty|·cv/P_B·f coin), is added to the position's maintenance; the bankruptcy price is
  *   where equity equals the fee to close there. In cross mode a position's bankruptcy price is solved
@@ -143,8 +143,11 @@ export interface TieredMarginResult {
   readonly initial: number;
   readonly maintenance: number;
   readonly equity: number;
-  /** maintenance / equity; Infinity when equity ≤ 0. */
-  readonly marginRatio: number;
+  /**
+   * maintenance / equity; null when equity ≤ 0 (the account is past liquidation; results hold
+   * only finite numbers, and JSON has no Infinity).
+   */
+  readonly marginRatio: number | null;
   readonly positions: readonly PositionMargin[];
 }
 
@@ -344,7 +347,7 @@ export function tieredMargin(account: Account, marks: Marks, tables: TierTables,
     initial: positions.reduce((s, p) => s + p.initial, 0),
     maintenance,
     equity,
-    marginRatio: equity > 0 ? maintenance / equity : Infinity,
+    marginRatio: equity > 0 ? maintenance / equity : null,
     positions,
   };
 }

@@ -9,7 +9,7 @@ import { createEngine } from '../../../src/engine/index.js';
 import type { Engine } from '../../../src/engine/index.js';
 import { NumericalError, firstNonFinite, requireFiniteResult } from '../../../src/errors/index.js';
 import { toHttpError } from '../../../src/apps/service/http-errors.js';
-import { AUTH, gridBook, makeServer, removeTmpDirs } from './fixtures.js';
+import { AUTH, account, gridBook, makeServer, removeTmpDirs } from './fixtures.js';
 
 let engine: Engine;
 let app: FastifyInstance;
@@ -114,6 +114,13 @@ describe('unknown keys and too-small samples are rejected, naming the field', ()
 });
 
 describe('the finite-output guard', () => {
+  it('an account under water answers 200 with marginRatio null (was Infinity, which the guard would refuse)', async () => {
+    const r = await app.inject({ method: 'POST', url: '/v1/margin', headers: AUTH, payload: { portfolio: account, market: { marks: { BTCUSDT: 2.567, ETHUSDT: 2950 } }, options: { model: 'tiered' } } });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().equity).toBeLessThan(0);
+    expect(r.json().marginRatio).toBeNull();
+  });
+
   it('finds the first non-finite number (typed arrays and nesting included) and names it', () => {
     expect(firstNonFinite({ a: 1, b: [1, 2, { c: new Float64Array([0, NaN]) }] })).toEqual(['b[2].c[1]', 'NaN']);
     expect(firstNonFinite({ a: [1, 2], b: null, c: 'x', d: { e: -Infinity } })).toEqual(['d.e', '-Infinity']);
