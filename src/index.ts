@@ -13,6 +13,7 @@ export type {
 } from './engine/index.js';
 export {
   MarginEngineError, ValidationError, AbortError, WasmUnavailableError, WorkerError, QueueStateLostError, EngineClosedError, SolverError,
+  NumericalError,
 } from './errors/index.js';
 export { PortfolioSchema, MarketSchema, VarOptionsSchema, VAR_METHODS } from './schemas/index.js';
 export type { PortfolioInput, MarketInput, VarOptionsInput } from './schemas/index.js';

@@ -11,7 +11,7 @@
  *   A model can be neither (e.g. yellow zone with an acceptable Kupiec p).
  */
 import { ValidationError, describeValue } from '../errors/index.js';
-import { tailCount } from '../risk/index.js';
+import { requireTailSample, tailCount } from '../risk/index.js';
 import { normalQuantile } from '../stats/index.js';
 import { christoffersen, exceedances, kupiecPof } from './coverage.js';
 import type { ChristoffersenResult, KupiecResult } from './coverage.js';
@@ -157,6 +157,9 @@ export { tailCount };
  * @example historicalForecaster(Float64Array.from([1, 2, 3, 4]), 0.5) // returns 3 (k = 2)
  */
 export const historicalForecaster: Forecaster = (history, confidence) => {
+  // the minimum-sample rule of every empirical tail (src/risk/tail.ts): a shorter window would
+  // forecast its maximum loss at any confidence
+  requireTailSample(history.length, [confidence], 'options.window', 'losses in the window of historical simulation');
   const sorted = Float64Array.from(history).sort();
   return sorted[sorted.length - tailCount(sorted.length, confidence)];
 };

@@ -2,7 +2,7 @@
  * The engine: one reusable worker pool behind the public API. Create it once, run many jobs,
  * close it when done (`await using engine = await createEngine()` works too).
  */
-import { EngineClosedError, ValidationError, WasmUnavailableError, describeValue } from '../errors/index.js';
+import { EngineClosedError, ValidationError, WasmUnavailableError, describeValue, requireFiniteResult } from '../errors/index.js';
 import { GRID_BATCH_TASK, REVAL_TASK, shareRevaluation } from '../kernels/index.js';
 import type { GridKernelGrid } from '../kernels/index.js';
 import { WorkerPool } from '../pool/index.js';
@@ -22,6 +22,7 @@ import type { PriceSeries } from '../market/index.js';
 import type { BookStressOptions, StressResult } from '../stress/index.js';
 import type { BacktestResult, RecalibrateOptions, RecalibrationResult, RollingBacktestResult } from '../backtest/index.js';
 import type { SolveOptions } from '../optimize/index.js';
+import { rejectUnknownProblemKeys } from '../optimize/index.js';
 import type { Market, Position, Scenario } from '../instruments/index.js';
 import { buildInstrumentTable, toScenarioColumns } from '../instruments/index.js';
 
@@ -159,7 +160,7 @@ export class Engine implements AsyncDisposable {
    * r.var // returns 23263.478740408408 (2.326 σ)
    */
   var(portfolio: PortfolioInput, market: MarketInput, options: VarOptions): Promise<VarResult> {
-    return this.track(() => computeVar(this.ctx, portfolio, market, options));
+    return this.track('var', () => computeVar(this.ctx, portfolio, market, options));
   }
 
   /** Keeps `buffer` for the next grid batch (at most GRID_SPARE_BYTES; the larger of two). */
@@ -168,10 +169,15 @@ export class Engine implements AsyncDisposable {
     if (!this.gridSpare || this.gridSpare.byteLength < buffer.byteLength) this.gridSpare = buffer;
   }
 
-  /** Runs a job unless closing; close() waits for every tracked job. */
-  private track<T>(job: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a job unless closing; close() waits for every tracked job. Every result passes the
+   * finite-output guard here, once for all methods: a NaN or ±Infinity anywhere in it (typed
+   * arrays included) becomes a NumericalError naming `computation` and the field, so neither
+   * library callers nor the service (whose JSON would print `null`) ever see one.
+   */
+  private track<T>(computation: string, job: () => Promise<T>): Promise<T> {
     if (this.closing) return Promise.reject(new EngineClosedError());
-    const p = job();
+    const p = job().then((r) => requireFiniteResult(computation, r));
     this.active.add(p);
     const done = (): void => {
       this.active.delete(p);
@@ -188,7 +194,7 @@ export class Engine implements AsyncDisposable {
    * Each result: loss, margin coverage and the positions that drive it.
    */
   stress(book: InstrumentBook, market: Market | HistoryMarket, options: BookStressOptions = {}, call: CallOptions = {}): Promise<StressResult[]> {
-    return this.track(async () => {
+    return this.track('stress', async () => {
       if (!book || !Array.isArray(book.positions)) throw new ValidationError('portfolio.positions', 'required', `must be an array of positions; got ${describeValue(book?.positions)}`);
       const { history, ...spot } = market as HistoryMarket;
       return this.pool.run(STRESS_BOOK_TASK, { positions: book.positions, market: spot, options: { ...options, history: options.history ?? history } }, call);
@@ -205,7 +211,7 @@ export class Engine implements AsyncDisposable {
   backtest(series: number[], forecasts: undefined, options?: BacktestOptions, call?: CallOptions): Promise<RollingBacktestResult>;
   backtest(series: number[], forecasts: number[] | undefined, options?: BacktestOptions, call?: CallOptions): Promise<BacktestResult | RollingBacktestResult>;
   backtest(series: number[], forecasts: number[] | undefined, options: BacktestOptions = {}, call: CallOptions = {}): Promise<BacktestResult | RollingBacktestResult> {
-    return this.track(async () => this.pool.run(BACKTEST_TASK, {
+    return this.track('backtest', async () => this.pool.run(BACKTEST_TASK, {
       series, forecasts, confidence: options.confidence ?? BACKTEST_DEFAULTS.confidence, significance: options.significance,
       model: options.model ?? BACKTEST_DEFAULTS.model, window: options.window ?? BACKTEST_DEFAULTS.window,
       lambda: options.lambda ?? BACKTEST_DEFAULTS.lambda, input: options.input ?? BACKTEST_DEFAULTS.input,
@@ -218,7 +224,7 @@ export class Engine implements AsyncDisposable {
    * instrument book): one task in a worker. Errors name fields of the request.
    */
   stressRequest(request: StressRequest, options: CallOptions = {}): Promise<unknown> {
-    return this.track(() => this.pool.run(STRESS_REQUEST_TASK, request, options));
+    return this.track('stress', () => this.pool.run(STRESS_REQUEST_TASK, request, options));
   }
 
   /**
@@ -226,7 +232,7 @@ export class Engine implements AsyncDisposable {
    * one task in a worker.
    */
   backtestRequest(request: BacktestRequest, options: CallOptions = {}): Promise<unknown> {
-    return this.track(() => this.pool.run(BACKTEST_REQUEST_TASK, request, options));
+    return this.track('backtest', () => this.pool.run(BACKTEST_REQUEST_TASK, request, options));
   }
 
   /**
@@ -235,7 +241,7 @@ export class Engine implements AsyncDisposable {
    * window) and propose the least-capital one that passes, with before/after backtests.
    */
   recalibrate(series: number[], options: RecalibrateOptions, call: CallOptions = {}): Promise<RecalibrationResult> {
-    return this.track(async () => this.pool.run(RECALIBRATE_TASK, { series, options }, call));
+    return this.track('recalibrate', async () => this.pool.run(RECALIBRATE_TASK, { series, options }, call));
   }
 
   /**
@@ -249,11 +255,12 @@ export class Engine implements AsyncDisposable {
    * @throws ValidationError for bad input; SolverError naming the constraint set when infeasible or unbounded.
    */
   optimize(request: OptimizeRequest, solveOptions: SolveOptions = {}, call: CallOptions = {}): Promise<OptimizeResult> {
-    return this.track(async () => {
+    return this.track('optimize', async () => {
       const kind = (request as { kind?: unknown } | undefined)?.kind;
       if (kind !== 'cvar' && kind !== 'grid-hedge' && kind !== 'collateral' && kind !== 'deleverage' && kind !== 'kelly') {
         throw new ValidationError('request.kind', 'enum', `must be one of 'cvar', 'grid-hedge', 'collateral', 'deleverage', 'kelly'; got ${describeValue(kind)}`);
       }
+      rejectUnknownProblemKeys(request);
       return this.pool.run(OPTIMIZE_TASK, { request, solveOptions }, call);
     });
   }
@@ -266,7 +273,7 @@ export class Engine implements AsyncDisposable {
    * @throws ValidationError for bad positions, prices or scenarios.
    */
   revalue(book: InstrumentBook, market: Market, scenarios: readonly Scenario[], call: CallOptions = {}): Promise<{ total: Float64Array; underlyings: string[]; elapsedMs: number }> {
-    return this.track(async () => {
+    return this.track('revalue', async () => {
       const t0 = performance.now();
       if (!book || !Array.isArray(book.positions)) throw new ValidationError('portfolio.positions', 'required', `must be an array of positions; got ${describeValue(book?.positions)}`);
       const table = buildInstrumentTable(book.positions, market);
@@ -290,7 +297,7 @@ export class Engine implements AsyncDisposable {
    * @throws ValidationError for a ragged or non-finite matrix, fewer than 2 rows or a bad option.
    */
   covariance(returns: Matrix, options: CovarianceOptions = {}, call: CallOptions = {}): Promise<CovarianceResult> {
-    return this.track(() => computeCovariance(this.ctx, returns, options, call.signal));
+    return this.track('covariance', () => computeCovariance(this.ctx, returns, options, call.signal));
   }
 
   /**
@@ -319,7 +326,7 @@ export class Engine implements AsyncDisposable {
    * @throws ValidationError naming the field (`options.model` for an unknown model).
    */
   marginOf(request: { portfolio: unknown; market: unknown; options: { model: string } }, call: CallOptions = {}): Promise<{ model: string } & object> {
-    return this.track(async () => {
+    return this.track('margin', async () => {
       const model = marginModel((request as { options?: { model?: unknown } } | undefined)?.options?.model, 'options.model');
       return this.marginRequest(model.parse(request), call);
     });
@@ -330,7 +337,7 @@ export class Engine implements AsyncDisposable {
    * HTTP body once): one task in a worker, which validates the request again.
    */
   marginRequest(parsed: ParsedMarginRequest, options: CallOptions = {}): Promise<{ model: string } & object> {
-    return this.track(async () => ({ model: parsed.model, ...(await this.pool.run(MARGIN_TASK, { model: parsed.model, request: parsed.request }, options)) }));
+    return this.track('margin', async () => ({ model: parsed.model, ...(await this.pool.run(MARGIN_TASK, { model: parsed.model, request: parsed.request }, options)) }));
   }
 
   /**
@@ -339,7 +346,7 @@ export class Engine implements AsyncDisposable {
    * @throws ValidationError naming the account and field (`accounts[12].positions[3].strike`).
    */
   gridMarginBatch(accounts: InstrumentBook[], market: Market, config: GridMarginConfig = {}, call: CallOptions = {}): Promise<{ initial: Float64Array; maintenance: Float64Array; elapsedMs: number }> {
-    return this.track(async () => {
+    return this.track('gridMarginBatch', async () => {
       const t0 = performance.now();
       if (!Array.isArray(accounts)) throw new ValidationError('accounts', 'type', `must be an array of { positions }; got ${describeValue(accounts)}`);
       const prep = prepareGrid(config); // validates the profile once
@@ -400,7 +407,7 @@ export class Engine implements AsyncDisposable {
    * other positions and their unrealised P&L count; a price landing in another tier is re-solved.
    */
   liquidation(account: Account, market: TieredMarket, options: TieredOptions = {}, call: CallOptions = {}): Promise<LiquidationPriceResult[]> {
-    return this.track(async () => {
+    return this.track('liquidation', async () => {
       const request = parseInput(LiquidationRequestSchema, { portfolio: account, market, options }, '');
       return this.pool.run(LIQUIDATION_TASK, request, call);
     });

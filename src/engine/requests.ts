@@ -39,7 +39,7 @@ export function runStressRequest(req: StressRequest): unknown {
         return {
           type: req.type,
           results: stressBook(req.positions, req.market, {
-            // shocks are checked field by field by stressBook (the schema keeps them loose)
+            // the schema admits only known shock fields; stressBook checks their ranges
             ...(req.options as BookStressOptions | undefined), history: req.history,
           }),
         };
@@ -65,7 +65,7 @@ export function runBacktestRequest(req: BacktestRequest): unknown {
     }
     if (req.type === 'recalibrate') {
       const { type, series, ...opts } = req;
-      // model and candidates are checked field by field by recalibrate (the schema keeps them loose)
+      // the schema admits only known model and candidate fields; recalibrate checks their ranges
       return { type, ...recalibrate(series, opts as RecalibrateOptions) };
     }
     let f: Forecaster = req.forecaster === 'historical' ? historicalForecaster : ewmaNormalForecaster(req.lambda ?? BACKTEST_DEFAULTS.lambda);

@@ -4,7 +4,7 @@
  * The engine fans the FHS volatility fits out first (one task per factor) and hands their paths in.
  */
 import { ValidationError } from '../errors/index.js';
-import { filteredHistoricalScenarios } from '../risk/index.js';
+import { filteredHistoricalScenarios, requireTailSample } from '../risk/index.js';
 import { defineTask } from '../pool/index.js';
 import type { VarOptionsParsed } from '../schemas/index.js';
 import { componentFromTail, contributionsFrom, historicalLosses, historicalLossesFromPnl, windowReturns, cornishFisherLevels, dailyLosses, stressedWindow, checkReturns, levelsFromLosses, tailCount } from '../risk/index.js';
@@ -105,6 +105,16 @@ function historicalAttribution(
 
 const out = (levels: LevelResult[], extra: VarExtra): VarHistoryOutput => ({ levels, extra });
 
+/**
+ * The minimum-sample rule of the empirical methods (src/risk/tail.ts): T rows of history give
+ * T − h + 1 overlapping h-day windows, and a tail at confidence a needs ceil(1/(1 − a)) of them.
+ */
+export function requireWindows(n: number, levels: readonly number[], m: ResolvedBook['market'], h: number): void {
+  const field = m.pnl ? 'market.pnl' : 'market.returns';
+  const rows = m.pnl ? m.pnl.length : (m.returns?.length ?? 0);
+  requireTailSample(n, levels, field, `${h}-day windows`, ` (${rows} rows, horizonDays ${h}: rows − horizonDays + 1 windows)`);
+}
+
 /** Runs one history-driven method (in a worker). */
 export function historyVar(packed: VarHistoryInput): VarHistoryOutput {
   const { book, options: o, levels, fhs } = unpackHistoryInput(packed);
@@ -116,6 +126,7 @@ export function historyVar(packed: VarHistoryInput): VarHistoryOutput {
       const vols = logR.map((_, t) => fhs.paths.map((p) => p.path[t]));
       const filtered = filteredHistoricalScenarios(logR, vols, fhs.paths.map((p) => p.forecast));
       const losses = historicalLosses(filtered, exposures, o.horizonDays, 'log');
+      requireWindows(losses.length, levels, m, o.horizonDays);
       const lv = levelsFromLosses(losses, levels);
       const sum = lossSummary(losses, levels);
       const contributions = o.attribution ? historicalAttribution(book, filtered, 'log', o.horizonDays, sum.tail.index.slice(0, lv[0].k), lv[0].es) : undefined;
@@ -134,6 +145,7 @@ export function historyVar(packed: VarHistoryInput): VarHistoryOutput {
       if (o.horizonDays === 1) losses = daily.subarray(win.start, win.end);
       else if (m.pnl) losses = historicalLossesFromPnl(m.pnl.slice(win.start, win.end), o.horizonDays);
       else losses = historicalLosses(m.returns!.slice(win.start, win.end), exposures, o.horizonDays, m.returnType ?? 'log');
+      requireTailSample(losses.length, levels, 'options.stressWindowDays', `${o.horizonDays}-day windows in the stressed window`, ` (stressWindowDays ${win.end - win.start}, horizonDays ${o.horizonDays})`);
       const lv = levelsFromLosses(losses, levels);
       const sum = lossSummary(losses, levels);
       const contributions = o.attribution
@@ -146,6 +158,7 @@ export function historyVar(packed: VarHistoryInput): VarHistoryOutput {
       if (m.pnl) losses = historicalLossesFromPnl(m.pnl, o.horizonDays);
       else if (m.returns) losses = historicalLosses(m.returns, exposures, o.horizonDays, m.returnType ?? 'log');
       else throw new ValidationError('market.returns', 'required', 'historical VaR needs market.returns (T×N factor returns) or market.pnl');
+      requireWindows(losses.length, levels, m, o.horizonDays);
       const lv = levelsFromLosses(losses, levels);
       const sum = lossSummary(losses, levels);
       const contributions = o.attribution ? historicalAttribution(book, m.returns, m.returnType ?? 'log', o.horizonDays, sum.tail.index.slice(0, lv[0].k), lv[0].es) : undefined;

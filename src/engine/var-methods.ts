@@ -12,7 +12,7 @@ import type { Progress } from '../risk/index.js';
 import type { VarMethodName, VarOptionsParsed, VarRequest, WorkEstimate } from '../schemas/index.js';
 import type { EngineContext } from './context.js';
 import { COVARIANCE_ESTIMATE_TASK, VOL_PATH_TASK } from './tasks.js';
-import { VAR_HISTORY_TASK, packHistoryInput, packShared } from './var-history.js';
+import { VAR_HISTORY_TASK, packHistoryInput, packShared, requireWindows } from './var-history.js';
 import type { VarHistoryOutput } from './var-history.js';
 import type { VarExtra, VarResult } from './var-types.js';
 
@@ -144,6 +144,8 @@ export const VAR_METHOD_TABLE: readonly VarMethodDef[] = [
       if (!m.returns) throw new ValidationError('market.returns', 'required', 'filtered historical simulation needs market.returns (T×N factor returns)');
       checkReturns(m.returns, n);
       if (m.returns.length < 30) throw new ValidationError('market.returns', 'length', `FHS needs at least 30 rows of history; got ${m.returns.length}`);
+      // the tail's minimum sample, before the fits start (the history task checks it again)
+      requireWindows(m.returns.length - o.horizonDays + 1, levels, m, o.horizonDays);
       // the history goes to shared memory once; one volatility fit per factor reads its column there,
       // fanned out over the pool; the scenarios and tail in one more task
       const matrix = packShared(m.returns, n);

@@ -7,6 +7,8 @@
  * - `QueueStateLostError` (a WorkerError): a cluster task's job vanished from Redis, or Redis stayed
  *   unreachable too long to know; the coordinator gave the task up instead of waiting forever.
  * - `SolverError`: an optimisation problem is infeasible or unbounded (names the constraint set).
+ * - `NumericalError`: a computation produced a non-finite number (overflow, 0/0) from inputs that
+ *   passed validation; names the computation and the result field instead of returning NaN/∞.
  */
 
 /** Base class: every error this package throws is a `MarginEngineError`. */
@@ -91,6 +93,21 @@ export class SolverError extends MarginEngineError {
 }
 
 /**
+ * A computation produced NaN or ±Infinity. `computation` names the operation (`var`, `stress`…),
+ * `field` the first non-finite entry of its result (`es`, `scenarios[2].pnl`). Raised instead of
+ * returning the number: JSON would turn it into `null` and a client would read a 200 as valid.
+ */
+export class NumericalError extends MarginEngineError {
+  readonly computation: string;
+  readonly field: string;
+  constructor(computation: string, field: string, detail: string) {
+    super('E_NUMERICAL', `${computation}: ${field} is ${detail}; the inputs are too extreme for a finite result (reduce their magnitude)`);
+    this.computation = computation;
+    this.field = field;
+  }
+}
+
+/**
  * A typed error as plain data, so it survives a thread or process boundary (structured clone,
  * JSON, v8 serialisation) and comes back as the same class with the same fields.
  */
@@ -102,6 +119,7 @@ export interface ErrorRecord {
   value?: unknown;
   status?: string;
   constraintSet?: string;
+  computation?: string;
   stack?: string;
 }
 
@@ -117,6 +135,7 @@ export function toErrorRecord(e: unknown): ErrorRecord {
     const core = e.message.startsWith(prefix) && e.message.endsWith(suffix) ? e.message.slice(prefix.length, -suffix.length) : e.message;
     return { name: e.name, message: core, status: e.status, constraintSet: e.constraintSet };
   }
+  if (e instanceof NumericalError) return { name: e.name, message: e.message, computation: e.computation, field: e.field };
   if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack };
   return { name: 'Error', message: String(e) };
 }
@@ -128,6 +147,12 @@ export function toErrorRecord(e: unknown): ErrorRecord {
 export function fromErrorRecord(r: ErrorRecord, context = 'worker task failed'): MarginEngineError {
   if (r.name === 'ValidationError' && r.field !== undefined && r.rule !== undefined) return new ValidationError(r.field, r.rule, r.message, r.value);
   if (r.name === 'SolverError' && r.status !== undefined && r.constraintSet !== undefined) return new SolverError(r.status, r.constraintSet, r.message);
+  if (r.name === 'NumericalError' && r.computation !== undefined && r.field !== undefined) {
+    const e = new NumericalError(r.computation, r.field, 'non-finite');
+    // keep the original wording (it carries the detail)
+    Object.defineProperty(e, 'message', { value: r.message });
+    return e;
+  }
   if (r.name === 'WasmUnavailableError') return new WorkerError(r.message);
   return new WorkerError(`${context}: ${r.message}`, r);
 }

@@ -4,9 +4,11 @@
  */
 export {
   MarginEngineError, ValidationError, AbortError, WasmUnavailableError, WorkerError, QueueStateLostError, EngineClosedError, SolverError,
+  NumericalError,
   toErrorRecord, fromErrorRecord, describeValue, withField, renamingFields, renamingFieldsAsync, withoutPrefix,
 } from './classes.js';
 export type { ErrorRecord } from './classes.js';
+export { firstNonFinite, requireFiniteResult } from './finite-result.js';
 
 export {
   requireArray, requireConfidence, requireFinite, requireFiniteArray, requireId, requireInt, requireInteger, requireMatrix, requireMinorUnits, requireNonNegative, requireOneOf, requireOpenInterval, requireRange, requireSeries, requireSymmetric, requireVector,

@@ -3,6 +3,7 @@
  * revaluation kernel (and later the WASM kernel) consumes.
  */
 import { ValidationError, describeValue } from '../errors/index.js';
+import { LIMITS, formatLimit } from '../util/index.js';
 import { KIND, allocateColumns, type InstrumentColumns } from '../kernels/index.js';
 import { DAYS_PER_YEAR, callPutSign, finiteOr, nonNegative, positive } from './pricing.js';
 import type { Market, Position, PositionKind } from './types.js';
@@ -169,13 +170,37 @@ export function fillInstrumentRows(
         if (model !== 'black-scholes' && model !== 'black-76') {
           throw new ValidationError(at(i, '.model'), 'enum', `must be 'black-scholes' or 'black-76'; got ${describeValue(model)}`, model);
         }
+        if (Math.abs(r) > LIMITS.rate) atMost(r, LIMITS.rate, at(i, '.rate'));
+        if (Math.abs(q) > LIMITS.rate) atMost(q, LIMITS.rate, at(i, '.dividendYield'));
         c.rate[offset + i] = r;
         c.carry[offset + i] = model === 'black-76' ? 0 : r - q;
         break;
       }
     }
+    // magnitude bounds (src/util/limits.ts), one branch per row on the accepting path
+    const k = offset + i;
+    if (!(Math.abs(c.quantity[k]) <= LIMITS.quantity && c.price[k] <= LIMITS.price && c.strike[k] <= LIMITS.price && c.size[k] <= LIMITS.contractSize && c.expiry[k] <= LIMITS.expiryYears)) {
+      rowLimits(p, c, k, (key) => at(i, key));
+    }
   }
   return underlyings;
+}
+
+/** Throws a ValidationError naming `field` and the limit when |x| > max; returns x. */
+function atMost(x: number, max: number, field: string): number {
+  if (Math.abs(x) > max) throw new ValidationError(field, 'limit', `must have |x| <= ${formatLimit(max)} (input limit); got ${x}`, x);
+  return x;
+}
+
+/** Names the field of row `k` that broke a magnitude bound (the error path of the row check). */
+function rowLimits(p: Position, c: InstrumentColumns, k: number, at: (key: string) => string): never {
+  atMost(c.quantity[k], LIMITS.quantity, at('.quantity'));
+  const priceKey = p.kind === 'option' ? (p.underlyingPrice === undefined ? null : '.underlyingPrice') : ('markPrice' in p && p.markPrice !== undefined ? '.markPrice' : null);
+  atMost(c.price[k], LIMITS.price, priceKey === null ? `market.prices.${p.underlying}` : at(priceKey));
+  atMost(c.strike[k], LIMITS.price, at('.strike'));
+  atMost(c.size[k], LIMITS.contractSize, at(p.kind === 'inverse-future' || p.kind === 'inverse-perp' ? '.contractValueUsd' : '.contractSize'));
+  atMost(c.expiry[k], LIMITS.expiryYears, at('.expiry'));
+  throw new ValidationError(at(''), 'limit', 'exceeds an input limit');
 }
 
 /** Validates `market.prices`; returns it. */
@@ -187,7 +212,7 @@ export function validateMarket(market: Market): Record<string, number> {
   if (prices === null || typeof prices !== 'object') {
     throw new ValidationError('market.prices', 'type', `must be an object of prices by underlying; got ${describeValue(prices)}`, prices);
   }
-  for (const [k, v] of Object.entries(prices)) positive(v, `market.prices.${k}`);
+  for (const [k, v] of Object.entries(prices)) atMost(positive(v, `market.prices.${k}`), LIMITS.price, `market.prices.${k}`);
   return prices;
 }
 

@@ -3,6 +3,7 @@
  * and budget rows, position deltas by finite difference.
  */
 import { ValidationError, describeValue } from '../errors/index.js';
+import { LIMITS, formatLimit } from '../util/index.js';
 import { revalueGrid, type Market, type Position, type Scenario } from '../instruments/index.js';
 import type { LpModel } from './lp.js';
 import type { ExposureConstraints, HedgeInstrument } from './types.js';
@@ -13,10 +14,17 @@ export interface HedgeVariables {
   lot: number[];
 }
 
-/** Throws unless `x` is finite; returns it. */
+/**
+ * Throws unless `x` is finite and |x| ≤ LIMITS.pnl (1e15); returns it. Every number of an
+ * optimisation problem (P&L, bounds, costs, deltas, requirements, quantities) passes here: HiGHS
+ * reads larger coefficients as infinite or fails to read the model at all (1e308 did).
+ */
 export function finite(field: string, x: unknown): number {
   if (typeof x !== 'number' || !Number.isFinite(x)) {
     throw new ValidationError(field, 'finite', `must be a finite number; got ${describeValue(x)}`, x);
+  }
+  if (Math.abs(x) > LIMITS.pnl) {
+    throw new ValidationError(field, 'limit', `must have |x| <= ${formatLimit(LIMITS.pnl)} (input limit); got ${x}`, x);
   }
   return x;
 }

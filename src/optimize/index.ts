@@ -55,3 +55,4 @@ export {
 } from './deleverage.js';
 export { kellyFraction, type KellyCap, type KellyOptions, type KellyResult } from './kelly.js';
 export { buildScalingProblem } from './scaling.js';
+export { rejectUnknownProblemKeys } from './request-keys.js';

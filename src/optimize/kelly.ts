@@ -46,8 +46,11 @@ export interface KellyResult {
   fraction: number;
   /** The cap that set `fraction`. */
   binding: KellyCap;
-  /** Every cap considered (Infinity when absent or not binding in principle). */
-  caps: Record<KellyCap, number>;
+  /**
+   * Every cap considered; null when absent or not binding in principle (JSON has no Infinity,
+   * and results are guaranteed finite).
+   */
+  caps: Record<KellyCap, number | null>;
   /** mean(log(1 + f r)) at `fraction` and at `fullKelly`. */
   growth: number;
   fullKellyGrowth: number;
@@ -131,7 +134,12 @@ export function kellyFraction(returns: ArrayLike<number>, options: KellyOptions 
     scaledKelly: k * fStar,
     fraction,
     binding,
-    caps,
+    caps: {
+      kelly: caps.kelly,
+      'es-budget': Number.isFinite(caps['es-budget']) ? caps['es-budget'] : null,
+      'liquidation-buffer': Number.isFinite(caps['liquidation-buffer']) ? caps['liquidation-buffer'] : null,
+      'max-fraction': Number.isFinite(caps['max-fraction']) ? caps['max-fraction'] : null,
+    },
     growth: g(fraction),
     fullKellyGrowth: g(fStar),
     es: esOfR === null ? null : fraction * esOfR,

@@ -3,7 +3,7 @@
  * planning, exact tail merge, attribution replay), historical and filtered historical losses,
  * Cornish–Fisher, stressed windows, parametric normal, and ES attribution (component, marginal).
  */
-export { tailCount, snapCeil, levelsFromLosses, levelsFromSortedTail } from './tail.js';
+export { tailCount, snapCeil, minTailSample, requireTailSample, levelsFromLosses, levelsFromSortedTail } from './tail.js';
 export type { LevelResult } from './tail.js';
 export { contributionsFrom, componentFromTail, parametricComponentEs } from './attribution.js';
 export type { Contribution } from './attribution.js';

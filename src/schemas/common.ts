@@ -5,18 +5,37 @@
  */
 import { z } from 'zod';
 import { ValidationError, describeValue } from '../errors/index.js';
+import { formatLimit } from '../util/index.js';
 
 /** A finite number (NaN and ±Infinity rejected with one message everywhere). */
 export const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
 
 const describeType = (x: unknown): string => (x === null ? 'null' : Array.isArray(x) ? 'array' : typeof x);
 
-/** The first non-finite entry of `row` (index, message), or undefined. */
-function badEntry(row: readonly unknown[]): [number, string] | undefined {
+/**
+ * A finite number with |x| ≤ `maxAbs` (the magnitude bounds of src/util/limits.ts), with an error
+ * naming the limit: `must be a finite number with |x| <= 1e+15`.
+ */
+export function bounded(maxAbs: number) {
+  return z.number().refine(Number.isFinite, { message: 'must be a finite number' })
+    .refine((x) => Math.abs(x) <= maxAbs, { message: `must have |x| <= ${formatLimit(maxAbs)} (input limit)` });
+}
+
+/** A price: finite, > 0 and ≤ `max`. */
+export function priceOf(max: number) {
+  return z.number().refine(Number.isFinite, { message: 'must be a finite number' })
+    .refine((x) => x > 0 && x <= max, { message: `must be in (0, ${formatLimit(max)}] (input limit)` });
+}
+
+/** The first non-finite or too-large entry of `row` (index, message), or undefined. */
+function badEntry(row: readonly unknown[], maxAbs: number): [number, string] | undefined {
   for (let j = 0; j < row.length; j++) {
     const x = row[j];
     if (typeof x !== 'number') return [j, `expected number, received ${describeType(x)}`];
-    if (!Number.isFinite(x)) return [j, 'must be a finite number'];
+    // one comparison covers both the finite check and the bound (NaN fails it too)
+    if (!(Math.abs(x) <= maxAbs)) {
+      return [j, Number.isFinite(x) ? `must have |x| <= ${formatLimit(maxAbs)} (input limit)` : 'must be a finite number'];
+    }
   }
   return undefined;
 }
@@ -26,6 +45,8 @@ interface LengthBounds {
   max?: number;
   /** Message when shorter than `min` (default `must have at least <min> entries`). */
   minMessage?: string;
+  /** Largest accepted |entry| (default: any finite number); see src/util/limits.ts. */
+  maxAbs?: number;
 }
 
 function lengthIssue(n: number, b: LengthBounds, what: string): string | undefined {
@@ -47,13 +68,16 @@ export function vectorOf(bounds: LengthBounds = {}) {
         ctx.addIssue({ code: 'custom', message: len });
         return;
       }
-      const bad = badEntry(v);
+      const bad = badEntry(v, bounds.maxAbs ?? Infinity);
       if (bad) ctx.addIssue({ code: 'custom', path: [bad[0]], message: bad[1] });
     })
-    .meta({ type: 'array', items: { type: 'number' }, ...(bounds.min === undefined ? {} : { minItems: bounds.min }), ...(bounds.max === undefined ? {} : { maxItems: bounds.max }) });
+    .meta({ type: 'array', items: { type: 'number', ...maxAbsMeta(bounds) }, ...(bounds.min === undefined ? {} : { minItems: bounds.min }), ...(bounds.max === undefined ? {} : { maxItems: bounds.max }) });
 }
 
-/** A rectangular-or-ragged matrix (rows of finite numbers), checked like {@link vectorOf}; errors name `[i][j]`. */
+/** The JSON Schema bounds of an entry (for the OpenAPI document). */
+const maxAbsMeta = (b: LengthBounds) => (b.maxAbs === undefined ? {} : { minimum: -b.maxAbs, maximum: b.maxAbs });
+
+/** A rectangular-or-ragged matrix (rows of finite numbers, each |x| ≤ `maxAbs` when given), checked like {@link vectorOf}; errors name `[i][j]`. */
 export function matrixOf(bounds: LengthBounds = {}) {
   return z.custom<number[][]>((v) => Array.isArray(v), { message: 'expected an array of rows' })
     .superRefine((v, ctx) => {
@@ -68,14 +92,14 @@ export function matrixOf(bounds: LengthBounds = {}) {
           ctx.addIssue({ code: 'custom', path: [i], message: `expected an array of numbers, received ${describeType(row)}` });
           return;
         }
-        const bad = badEntry(row);
+        const bad = badEntry(row, bounds.maxAbs ?? Infinity);
         if (bad) {
           ctx.addIssue({ code: 'custom', path: [i, bad[0]], message: bad[1] });
           return;
         }
       }
     })
-    .meta({ type: 'array', items: { type: 'array', items: { type: 'number' } } });
+    .meta({ type: 'array', items: { type: 'array', items: { type: 'number', ...maxAbsMeta(bounds) } }, ...(bounds.min === undefined ? {} : { minItems: bounds.min }), ...(bounds.max === undefined ? {} : { maxItems: bounds.max }) });
 }
 
 export const vector = vectorOf();

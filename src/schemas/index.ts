@@ -4,7 +4,7 @@
  * margin registry). `parseInput` turns the first zod issue into a `ValidationError` naming the
  * field path and the bad value (`options.confidence: must be < 1; got 1.5`).
  */
-export { finite, vector, matrix, vectorOf, matrixOf, isObjectLike, formatPath, parseInput } from './common.js';
+export { finite, bounded, priceOf, vector, matrix, vectorOf, matrixOf, isObjectLike, formatPath, parseInput } from './common.js';
 export type { WorkEstimate } from './common.js';
 export {
   MAX_SCENARIOS, MAX_FACTORS, PortfolioSchema, MarketSchema, VAR_METHODS, VarOptionsSchema, VarRequestSchema,

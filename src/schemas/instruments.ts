@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import type { Market, Position } from '../instruments/index.js';
-import { finite } from './common.js';
+import { matrixOf, priceOf } from './common.js';
+import { LIMITS } from '../util/index.js';
 
 const KINDS = new Set(['spot', 'linear-future', 'linear-perp', 'inverse-future', 'inverse-perp', 'option']);
 
@@ -17,17 +18,18 @@ export const InstrumentPositionSchema = z.custom<Position>(
 );
 
 /** A book of instrument positions. */
-export const InstrumentBookSchema = z.object({ positions: z.array(InstrumentPositionSchema).max(100_000) });
+export const InstrumentBookSchema = z.strictObject({ positions: z.array(InstrumentPositionSchema).max(100_000) });
 
 /** Spot prices by underlying and the valuation date (for ISO option expiries). */
-export const InstrumentMarketSchema = z.object({
-  prices: z.record(z.string(), finite),
+export const InstrumentMarketSchema = z.strictObject({
+  prices: z.record(z.string(), priceOf(LIMITS.price)),
   valuationDate: z.string().optional(),
 }).transform((m): Market => m);
 
 /** A price history of underlyings: dates, symbols and a dates × symbols matrix of prices. */
-export const PriceSeriesSchema = z.object({
+export const PriceSeriesSchema = z.strictObject({
   dates: z.array(z.string()).min(2).max(100_000),
   symbols: z.array(z.string().min(1)).min(1).max(1000),
-  prices: z.array(z.array(finite)).min(2).max(100_000),
+  /** Prices in (0, LIMITS.price]; positivity is checked with the dates by src/market. */
+  prices: matrixOf({ min: 2, max: 100_000, maxAbs: LIMITS.price }),
 });

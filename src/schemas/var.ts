@@ -1,27 +1,28 @@
 /** VaR/ES inputs: a linear book of risk factors, its market (covariance or history) and the options. */
 import { z } from 'zod';
-import { matrix, vector, vectorOf } from './common.js';
+import { matrixOf, vectorOf } from './common.js';
+import { LIMITS } from '../util/index.js';
 
 export const MAX_SCENARIOS = 1_000_000_000;
 export const MAX_FACTORS = 5000;
 
 
 /** A linear portfolio of risk factors: exposure (quote currency per unit return) per factor. */
-export const PortfolioSchema = z.object({
-  exposures: vectorOf({ min: 1, minMessage: 'must have at least one factor', max: MAX_FACTORS }),
+export const PortfolioSchema = z.strictObject({
+  exposures: vectorOf({ min: 1, minMessage: 'must have at least one factor', max: MAX_FACTORS, maxAbs: LIMITS.exposure }),
   name: z.string().max(200).optional(),
 });
 
 /** Market inputs: a covariance (or vols + correlation) of daily factor returns, and/or history. */
-export const MarketSchema = z.object({
+export const MarketSchema = z.strictObject({
   factors: z.array(z.string().min(1).max(100)).optional(),
-  covariance: matrix.optional(),
-  vols: vector.optional(),
-  correlation: matrix.optional(),
-  mean: vector.optional(),
-  returns: matrix.optional(),
+  covariance: matrixOf({ maxAbs: LIMITS.covariance }).optional(),
+  vols: vectorOf({ maxAbs: LIMITS.vol }).optional(),
+  correlation: matrixOf().optional(), // range [-1, 1] checked with the vols
+  mean: vectorOf({ maxAbs: LIMITS.returns }).optional(),
+  returns: matrixOf({ maxAbs: LIMITS.returns }).optional(),
   returnType: z.enum(['log', 'simple']).optional(),
-  pnl: vector.optional(),
+  pnl: vectorOf({ maxAbs: LIMITS.pnl }).optional(),
 });
 
 export const VAR_METHODS = ['mc-normal', 'mc-t', 'parametric', 'historical', 'fhs', 'cornish-fisher', 'stressed'] as const;
@@ -31,7 +32,7 @@ const confidence = z
   .refine(Number.isFinite, { message: 'must be a finite number' })
   .refine((a) => a > 0 && a < 1, { message: 'must be in (0, 1)' });
 
-export const VarOptionsSchema = z.object({
+export const VarOptionsSchema = z.strictObject({
   method: z.enum(VAR_METHODS),
   confidence: z.union([confidence, z.array(confidence).min(1).max(32)]).default(0.99),
   horizonDays: z.number().int('must be a whole number of days').min(1).max(3650).default(1),
@@ -61,7 +62,7 @@ export type VarOptionsParsed = z.output<typeof VarOptionsSchema>;
 export type VarMethodName = (typeof VAR_METHODS)[number];
 
 /** The body of `POST /v1/var` and the CLI `var` request. */
-export const VarRequestSchema = z.object({
+export const VarRequestSchema = z.strictObject({
   portfolio: PortfolioSchema,
   market: MarketSchema,
   options: VarOptionsSchema,

@@ -57,7 +57,7 @@ describe('one AbortSignal, many tasks', () => {
 
   it('FHS fans 12 volatility fits out on the caller signal: no warning', async () => {
     const n = 12;
-    const T = 60;
+    const T = 120; // at least 100 windows: the 99 % tail's minimum sample
     let s = 7;
     const rnd = (): number => ((s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31 - 0.5) * 0.04;
     const returns = Array.from({ length: T }, () => Array.from({ length: n }, rnd));

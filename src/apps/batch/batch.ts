@@ -96,7 +96,7 @@ export interface TieredSummary {
   initial: number;
   maintenance: number;
   equity: number;
-  marginRatio: number;
+  marginRatio: number | null;
   positions: TieredPositionRow[];
 }
 

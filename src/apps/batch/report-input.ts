@@ -33,7 +33,7 @@ function marginTable(a: AccountResult): Table {
   if (a.tiered) {
     const t = a.tiered;
     const u = t.usdPerUnit;
-    rows.push([`Tiered (exchange), ${t.currency}${u !== 1 ? ` → USD at ${u.toLocaleString('en-US')}` : ''}`, t.initial * u, t.maintenance * u, `equity ${Math.round(t.equity * u).toLocaleString('en-US')} USD, MM/equity ${(t.marginRatio * 100).toFixed(1)} %`]);
+    rows.push([`Tiered (exchange), ${t.currency}${u !== 1 ? ` → USD at ${u.toLocaleString('en-US')}` : ''}`, t.initial * u, t.maintenance * u, `equity ${Math.round(t.equity * u).toLocaleString('en-US')} USD, MM/equity ${t.marginRatio === null ? '∞ (equity ≤ 0)' : `${(t.marginRatio * 100).toFixed(1)} %`}`]);
   } else {
     rows.push(['Tiered (exchange)', null, null, { text: 'not applicable: options book', tone: 'muted' }]);
   }

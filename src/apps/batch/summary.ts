@@ -49,7 +49,7 @@ export function formatSummary(r: BatchResult): string {
   out.push('Margin (USD)');
   out.push(row('tiered initial', A.map((a) => (a.tiered ? n0(a.tiered.initial * a.tiered.usdPerUnit) : '—'))));
   out.push(row('tiered maintenance', A.map((a) => (a.tiered ? n0(a.tiered.maintenance * a.tiered.usdPerUnit) : '—'))));
-  out.push(row('tiered margin ratio (MM / equity)', A.map((a) => (a.tiered ? `${(a.tiered.marginRatio * 100).toFixed(1)} %` : '—'))));
+  out.push(row('tiered margin ratio (MM / equity)', A.map((a) => (a.tiered ? (a.tiered.marginRatio === null ? '∞ (equity ≤ 0)' : `${(a.tiered.marginRatio * 100).toFixed(1)} %`) : '—'))));
   out.push(row('scenario-grid initial (SPAN-style)', A.map((a) => n0(a.grid.initial))));
   out.push(row('scenario-grid maintenance', A.map((a) => n0(a.grid.maintenance))));
 

@@ -2,9 +2,11 @@
  * One mapping from errors to HTTP: every failure leaves the service as
  * `{ error: { code, message, field?, rule? } }` with a 4xx for the client's mistakes and a 5xx only
  * for ours. ValidationError → 400, or 422 for the `work-limit` rule (well-formed but too heavy);
- * SolverError (infeasible or unbounded optimisation) → 422 naming the constraint set.
+ * SolverError (infeasible or unbounded optimisation) → 422 naming the constraint set;
+ * NumericalError (a non-finite result from valid but extreme inputs) → 422 naming the computation
+ * and the result field (the request is well-formed, its numbers are not computable).
  */
-import { AbortError, EngineClosedError, MarginEngineError, QueueStateLostError, SolverError, ValidationError, WorkerError } from '../../errors/index.js';
+import { AbortError, EngineClosedError, MarginEngineError, NumericalError, QueueStateLostError, SolverError, ValidationError, WorkerError } from '../../errors/index.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; field?: string; rule?: string };
@@ -39,6 +41,7 @@ export function toHttpError(e: unknown, bodyLimit: number): HttpError {
     return httpError(status, e.rule === 'work-limit' ? 'E_WORK_LIMIT' : e.code, e.message, { field: e.field, rule: e.rule });
   }
   if (e instanceof SolverError) return httpError(422, e.code, e.message, { field: e.constraintSet, rule: e.status });
+  if (e instanceof NumericalError) return httpError(422, e.code, e.message, { field: e.field, rule: 'finite-result' });
   if (e instanceof AbortError) return httpError(503, e.code, 'the job was cancelled (timeout or shutdown); retry later');
   if (e instanceof EngineClosedError) return httpError(503, e.code, 'the service is shutting down; retry on another instance');
   // the queue's Redis lost the work (or is unreachable): not the request's fault, and worth a retry later

@@ -6,12 +6,12 @@ import { gridMargin } from './grid.js';
 import type { GridMarginResult } from './grid.js';
 import type { GridMarginConfig } from './profile.js';
 
-export const GridMarginRequestSchema = z.object({
-  portfolio: z.object({ positions: z.array(InstrumentPositionSchema).max(100_000) }),
+export const GridMarginRequestSchema = z.strictObject({
+  portfolio: z.strictObject({ positions: z.array(InstrumentPositionSchema).max(100_000) }),
   market: InstrumentMarketSchema,
-  options: z.object({
+  options: z.strictObject({
     model: z.literal('scenario-grid'),
-    /** Grid profile overrides, validated field by field by the model. */
+    /** Grid profile overrides, validated field by field (unknown keys rejected) by the model. */
     config: z.custom<GridMarginConfig>((v) => isObjectLike(v) && !Array.isArray(v), { message: 'must be an object of grid profile settings' }).optional(),
   }),
 });

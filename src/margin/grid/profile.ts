@@ -96,6 +96,21 @@ export const DEFAULT_GRID_PROFILE: Readonly<GridMarginProfile> = Object.freeze({
   }),
 }) as GridMarginProfile;
 
+const PROFILE_KEYS = Object.keys(DEFAULT_GRID_PROFILE);
+const VOL_SHOCK_KEYS = Object.keys(DEFAULT_GRID_PROFILE.volShock);
+const OFFSETS_KEYS = Object.keys(DEFAULT_GRID_PROFILE.offsets);
+const PAIR_KEYS = ['underlyings', 'credit'];
+
+const isPlainObject = (v: unknown): v is object => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function rejectUnknownKeys(o: object, allowed: readonly string[], field: string): void {
+  for (const k of Object.keys(o)) {
+    if (!allowed.includes(k)) {
+      throw new ValidationError(`${field}.${k}`, 'unrecognized_keys', `unknown field (not part of the grid profile; expected one of ${allowed.join(', ')})`);
+    }
+  }
+}
+
 /**
  * Merges `config` over the default profile and validates every parameter.
  * @throws {ValidationError} naming the parameter, e.g. `profile.pricePoints: must be an odd integer >= 3; got 8`.
@@ -103,6 +118,15 @@ export const DEFAULT_GRID_PROFILE: Readonly<GridMarginProfile> = Object.freeze({
 export function resolveGridProfile(config: GridMarginConfig = {}, field = 'profile'): GridMarginProfile {
   if (config === null || typeof config !== 'object') {
     throw new ValidationError(field, 'type', `must be an object; got ${describeValue(config)}`, config);
+  }
+  // unknown keys are rejected: a misspelt override (`priceMoves` for `extendedMoves`) would
+  // otherwise be ignored and the default margin returned as if the override applied
+  rejectUnknownKeys(config, PROFILE_KEYS, field);
+  if (isPlainObject(config.volShock)) rejectUnknownKeys(config.volShock, VOL_SHOCK_KEYS, `${field}.volShock`);
+  if (isPlainObject(config.offsets)) {
+    rejectUnknownKeys(config.offsets, OFFSETS_KEYS, `${field}.offsets`);
+    const pairs: unknown = config.offsets.pairs;
+    if (Array.isArray(pairs)) pairs.forEach((q: unknown, i) => isPlainObject(q) && rejectUnknownKeys(q, PAIR_KEYS, `${field}.offsets.pairs[${i}]`));
   }
   const d = DEFAULT_GRID_PROFILE;
   const p: GridMarginProfile = {

@@ -10,7 +10,7 @@
  * - Isolated margin defaults to entry notional / leverage (what the venue locks when opening).
  * - Equity = walletBalance + Σ unrealized P&L at marks (walletBalance includes the margin allotted to
  *   isolated positions, as on Binance). marginRatio = maintenance / equity (≥ 1 means liquidation;
- *   Infinity when equity ≤ 0).
+ *   null when equity ≤ 0).
  * - Fee reserve (account.feeRate f > 0): the fee to close at the bankruptcy price, |qty|·cv·P_B·f
  *   (inverse: |qty|·cv/P_B·f coin), is added to the position's maintenance; the bankruptcy price is
  *   where equity equals the fee to close there. In cross mode a position's bankruptcy price is solved
@@ -20,6 +20,7 @@
  *   symbol (hedge-mode long+short pairs are not modelled).
  */
 import { z } from 'zod';
+import { LIMITS, formatLimit } from '../../util/index.js';
 import { ValidationError, describeValue } from '../../errors/index.js';
 import { formatPath, parseOrThrow } from './validate.js';
 import { parseTierTable, tierIndex, tierTableInput, type TierTable, type TierTableInput } from './table.js';
@@ -35,6 +36,10 @@ import {
 } from './liquidation.js';
 
 const finite = { error: 'must be a finite number' } as const;
+// magnitude bounds (src/util/limits.ts): quantities, prices and balances far beyond any venue's
+const qtyLimit = `must have |x| <= ${formatLimit(LIMITS.quantity)} (input limit)`;
+const priceLimit = `must be <= ${formatLimit(LIMITS.price)} (input limit)`;
+const amountLimit = `must be <= ${formatLimit(LIMITS.pnl)} (input limit)`;
 
 /** One position of an account. Give either a signed `qty`, or `side` with a positive `qty`. */
 export const PositionSchema = z
@@ -43,13 +48,13 @@ export const PositionSchema = z
     contract: z.enum(['linear', 'inverse']),
     side: z.enum(['long', 'short']).optional(),
     /** Contracts (linear with contractValue 1: coin). Signed (+ long, − short) unless `side` is given. */
-    qty: z.number(finite).refine((q) => q !== 0, 'must be non-zero'),
-    entryPrice: z.number(finite).positive('must be positive'),
-    leverage: z.number(finite).min(1, 'must be ≥ 1'),
+    qty: z.number(finite).refine((q) => q !== 0, 'must be non-zero').refine((q) => Math.abs(q) <= LIMITS.quantity, qtyLimit),
+    entryPrice: z.number(finite).positive('must be positive').max(LIMITS.price, priceLimit),
+    leverage: z.number(finite).min(1, 'must be ≥ 1').max(1e6, 'must be <= 1e+6 (input limit)'),
     /** Isolated mode only: margin allotted to the position (settlement currency). */
-    isolatedMargin: z.number(finite).positive('must be positive').optional(),
+    isolatedMargin: z.number(finite).positive('must be positive').max(LIMITS.pnl, amountLimit).optional(),
     /** Overrides the table's contract value (linear: coin per contract; inverse: USD per contract). */
-    contractValue: z.number(finite).positive('must be positive').optional(),
+    contractValue: z.number(finite).positive('must be positive').max(LIMITS.contractSize, `must be <= ${formatLimit(LIMITS.contractSize)} (input limit)`).optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -62,7 +67,7 @@ export const PositionSchema = z
 export const AccountSchema = z
   .object({
     mode: z.enum(['isolated', 'cross']),
-    walletBalance: z.number(finite).nonnegative('must be ≥ 0'),
+    walletBalance: z.number(finite).nonnegative('must be ≥ 0').max(LIMITS.pnl, amountLimit),
     collateralCurrency: z.string().min(1, 'must be a non-empty string'),
     positions: z.array(PositionSchema),
     /** Taker fee rate reserved at the bankruptcy price (default 0: no reserve). */
@@ -81,7 +86,7 @@ export const AccountSchema = z
   });
 
 /** Mark prices by symbol (quote currency per coin). */
-export const MarksSchema = z.record(z.string(), z.number(finite).positive('must be a positive price'));
+export const MarksSchema = z.record(z.string(), z.number(finite).positive('must be a positive price').max(LIMITS.price, priceLimit));
 
 /** Options of `tieredMargin` / `liquidationPrices`. */
 export const TieredOptionsSchema = z
@@ -138,8 +143,11 @@ export interface TieredMarginResult {
   readonly initial: number;
   readonly maintenance: number;
   readonly equity: number;
-  /** maintenance / equity; Infinity when equity ≤ 0. */
-  readonly marginRatio: number;
+  /**
+   * maintenance / equity; null when equity ≤ 0 (the account is past liquidation; results hold
+   * only finite numbers, and JSON has no Infinity).
+   */
+  readonly marginRatio: number | null;
   readonly positions: readonly PositionMargin[];
 }
 
@@ -339,7 +347,7 @@ export function tieredMargin(account: Account, marks: Marks, tables: TierTables,
     initial: positions.reduce((s, p) => s + p.initial, 0),
     maintenance,
     equity,
-    marginRatio: equity > 0 ? maintenance / equity : Infinity,
+    marginRatio: equity > 0 ? maintenance / equity : null,
     positions,
   };
 }

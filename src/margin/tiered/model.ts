@@ -7,7 +7,7 @@ import type { LiquidationPriceResult, TierTables, TieredMarginResult } from './a
 import { sampleTierTables } from './samples.js';
 
 /** Marks by symbol and the venue's tier tables (default: the shipped samples). */
-export const TieredMarketSchema = z.object({
+export const TieredMarketSchema = z.strictObject({
   marks: MarksSchema,
   /** Tier tables (array or record by symbol; raw JSON or parsed), validated by the model. */
   tables: z.custom<TierTables>((v) => isObjectLike(v), { message: 'must be an array of tier tables or a record of them by symbol' })
@@ -16,7 +16,7 @@ export const TieredMarketSchema = z.object({
     .optional(),
 });
 
-export const TieredMarginRequestSchema = z.object({
+export const TieredMarginRequestSchema = z.strictObject({
   portfolio: AccountSchema,
   market: TieredMarketSchema,
   options: TieredOptionsSchema.extend({ model: z.literal('tiered') }),
@@ -31,7 +31,7 @@ export const TIERED_MODEL = defineMarginModel<TieredMarginRequest, TieredMarginR
   run: ({ portfolio, market, options: { model: _model, ...opts } }) => tieredMargin(portfolio, market.marks, market.tables ?? sampleTierTables(), opts),
 });
 
-export const LiquidationRequestSchema = z.object({
+export const LiquidationRequestSchema = z.strictObject({
   portfolio: AccountSchema,
   market: TieredMarketSchema,
   options: TieredOptionsSchema.optional(),

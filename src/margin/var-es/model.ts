@@ -6,10 +6,10 @@ import type { VarEsMarginConfig } from './config.js';
 import { varEsMargin } from './margin.js';
 import type { VarEsMarginResult } from './margin.js';
 
-export const VarEsMarginRequestSchema = z.object({
-  portfolio: z.object({ positions: z.array(InstrumentPositionSchema).max(100_000) }),
-  market: z.object({ prices: z.record(z.string(), z.number()), valuationDate: z.string().optional(), history: PriceSeriesSchema }),
-  options: z.object({
+export const VarEsMarginRequestSchema = z.strictObject({
+  portfolio: z.strictObject({ positions: z.array(InstrumentPositionSchema).max(100_000) }),
+  market: z.strictObject({ prices: z.record(z.string(), z.number()), valuationDate: z.string().optional(), history: PriceSeriesSchema }),
+  options: z.strictObject({
     model: z.literal('var-es'),
     /** Model settings (MPOR, windows, APC, liquidity), validated field by field by the model. */
     config: z.custom<VarEsMarginConfig>((v) => isObjectLike(v) && !Array.isArray(v), { message: 'must be an object of var-es settings' }).optional(),

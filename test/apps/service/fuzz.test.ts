@@ -1,5 +1,10 @@
 /**
- * 1,000 generated bad requests (wrong types, NaN as strings or null, missing fields, out-of-range
+ * A seeded sample of the service fuzz (bench/fuzz-service.ts runs ≥ 2,000 cases per endpoint over
+ * real HTTP): 120 cases per endpoint and batches, each a valid request with extreme magnitudes,
+ * wrong types, unknown keys, deleted keys, deep nesting or huge arrays; every answer is 2xx or a
+ * typed 4xx and every 2xx body holds only finite numbers.
+ *
+ * And 1,000 generated bad requests (wrong types, NaN as strings or null, missing fields, out-of-range
  * numbers, oversize arrays and bodies, non-PSD matrices, dimension mismatches, malformed JSON, bad
  * envelopes on every endpoint): every one gets a typed 4xx JSON error, none a 5xx, and the service
  * is healthy and correct afterwards.
@@ -10,6 +15,7 @@ import type { FastifyInstance } from 'fastify';
 import { createEngine } from '../../../src/engine/index.js';
 import type { Engine } from '../../../src/engine/index.js';
 import { AUTH, account, makeServer, marks, varBody, removeTmpDirs } from './fixtures.js';
+import { ENDPOINTS, caseArb, nullPaths, violation } from '../../../bench/lib/fuzz.js';
 
 let engine: Engine;
 let app: FastifyInstance;
@@ -160,4 +166,24 @@ it('1,000 bad requests: every one a typed 4xx, zero 5xx; the service is healthy 
   expect(ok.statusCode).toBe(200);
   const direct = await engine.var(varBody().portfolio, varBody().market, varBody().options as never);
   expect(ok.json().var).toBe(direct.var);
+}, 20_000);
+
+it('fuzz sample: 120 cases per endpoint, never a 5xx, only finite numbers in 2xx bodies', async () => {
+  const violations: string[] = [];
+  let ok = 0;
+  for (const [e, endpoint] of ENDPOINTS.entries()) {
+    for (const c of fc.sample(caseArb(endpoint), { numRuns: 120, seed: 20261204 + e })) {
+      const r = await app.inject({ method: 'POST', url: c.url, payload: c.payload, headers: { ...AUTH, 'content-type': 'application/json' } });
+      const v = violation(r.statusCode, r.body);
+      if (v !== undefined) violations.push(`${v} ← ${c.url} ${c.payload.slice(0, 200)}`);
+      if (r.statusCode < 300) {
+        ok++;
+        // a null in a 2xx body is an absent optional value, never a NaN or ±Infinity that JSON dropped
+        for (const p of nullPaths(r.json())) expect(p, `${c.url} null at ${p}`).toMatch(/bankruptcyPrice|liquidationPrice|distance|isolatedMargin|floor|gridMargin|dual|caps\.|^es$|progress/);
+      }
+    }
+  }
+  expect(violations).toEqual([]);
+  expect(ok).toBeGreaterThan(100); // the valid bases were exercised too
+  expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
 }, 20_000);
