@@ -27,25 +27,10 @@
 // V8), a few ulp of each value, far inside the 1e-12 relative agreement the tests require.
 import { ERFC_TAB, ensureErfcTable, gbsPrice, normalCdf } from './reval';
 
-const C_KIND: i32 = 0;
-const C_UNDERLYING: i32 = 1;
-const C_QUANTITY: i32 = 2;
-const C_SIZE: i32 = 3;
-const C_PRICE: i32 = 4;
-const C_STRIKE: i32 = 5;
-const C_EXPIRY: i32 = 6;
-const C_VOL: i32 = 7;
-const C_RATE: i32 = 8;
-const C_CARRY: i32 = 9;
-const C_CALLPUT: i32 = 10;
-const C_VOLSCALE: i32 = 11;
-
-const K_INVERSE_FUTURE: f64 = 3;
-const K_INVERSE_PERP: f64 = 4;
-const K_OPTION_LINEAR: f64 = 5;
-const K_OPTION_INVERSE: f64 = 6;
-
-const MIN_TOTAL_VOL: f64 = 1e-12;
+import {
+  C_KIND, C_UNDERLYING, C_QUANTITY, C_SIZE, C_PRICE, C_STRIKE, C_EXPIRY, C_VOL, C_RATE, C_CARRY, C_CALLPUT, C_VOLSCALE,
+  K_INVERSE_FUTURE, K_INVERSE_PERP, K_OPTION_LINEAR, K_OPTION_INVERSE, MIN_TOTAL_VOL,
+} from './layout';
 const ERFC_STEP: f64 = 64; // of assembly/reval.ts
 const ERFC_MAX: f64 = 6;
 

@@ -17,27 +17,10 @@
 // same decayed expiry: a cache hit returns the very bits the twin recomputes. Options are done two
 // scenarios per step so that their four N(·) run as f64x2 lanes (see normalCdf4).
 
-const C_KIND: i32 = 0;
-const C_UNDERLYING: i32 = 1;
-const C_QUANTITY: i32 = 2;
-const C_SIZE: i32 = 3;
-const C_PRICE: i32 = 4;
-const C_STRIKE: i32 = 5;
-const C_EXPIRY: i32 = 6;
-const C_VOL: i32 = 7;
-const C_RATE: i32 = 8;
-const C_CARRY: i32 = 9;
-const C_CALLPUT: i32 = 10;
-const C_VOLSCALE: i32 = 11;
-
-// KIND codes of src/instruments/kernel.ts
-const K_INVERSE_FUTURE: f64 = 3;
-const K_INVERSE_PERP: f64 = 4;
-const K_OPTION_LINEAR: f64 = 5;
-const K_OPTION_INVERSE: f64 = 6;
-
-/** MIN_TOTAL_VOL of src/instruments/pricing.ts. */
-const MIN_TOTAL_VOL: f64 = 1e-12;
+import {
+  C_KIND, C_UNDERLYING, C_QUANTITY, C_SIZE, C_PRICE, C_STRIKE, C_EXPIRY, C_VOL, C_RATE, C_CARRY, C_CALLPUT, C_VOLSCALE,
+  K_INVERSE_FUTURE, K_INVERSE_PERP, K_OPTION_LINEAR, K_OPTION_INVERSE, MIN_TOTAL_VOL,
+} from './layout';
 const SQRT2: f64 = 1.4142135623730951; // Math.SQRT2
 const SQRT_PI: f64 = 1.7724538509055159; // Math.sqrt(Math.PI), correctly rounded in both runtimes
 const TWO_OVER_SQRT_PI: f64 = 1.1283791670955126; // 2 / Math.sqrt(Math.PI)

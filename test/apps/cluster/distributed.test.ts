@@ -7,10 +7,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, freePort, hasRedis, sleep } from './fixtures.js';
 import { readFileSync } from 'node:fs';
 import { SolverError, ValidationError } from '../../../src/errors/index.js';
 import { parseCsv, returns } from '../../../src/market/index.js';
@@ -22,21 +22,8 @@ import { buildServer } from '../../../src/apps/service/index.js';
 import { planTasks } from '../../../src/risk/mc.js';
 import { CHUNK_SCENARIOS } from '../../../src/kernels/index.js';
 
-const hasRedis = spawnSync('sh', ['-c', 'command -v redis-server && command -v redis-cli']).status === 0;
-const CLI = join(process.cwd(), 'build/src/apps/cli/main.js');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface WorkerProc {
   proc: ChildProcess;

@@ -7,10 +7,10 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, freePort, hasRedis, sleep } from './fixtures.js';
 import { QueueStateLostError } from '../../../src/errors/index.js';
 import { createEngine } from '../../../src/engine/index.js';
 import type { Engine } from '../../../src/engine/index.js';
@@ -18,21 +18,8 @@ import { RemotePool, createClusterEngine, startChunkWorker } from '../../../src/
 import type { QueueHealthEvent } from '../../../src/apps/cluster/index.js';
 import { buildServer } from '../../../src/apps/service/index.js';
 
-const hasRedis = spawnSync('sh', ['-c', 'command -v redis-server && command -v redis-cli']).status === 0;
-const CLI = join(process.cwd(), 'build/src/apps/cli/main.js');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `pred` every 100 ms; returns the ms it took, or throws naming `what` after `timeoutMs`. */
 async function until(pred: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
