@@ -11,3 +11,4 @@ export * from './cov';
 export { revalue } from './reval';
 export { garchNllGrad, garchVariances } from './garch';
 export { gridMargins } from './grid';
+export { fusedMultiplyAdd } from './simd';
