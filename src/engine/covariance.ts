@@ -1,13 +1,14 @@
 /**
- * Covariance on the engine: the sample estimator on the WASM kernel over the pool (rows split
- * into equal-work ranges; bit-identical to one thread); Ledoit–Wolf from the same XᵀX plus one
- * task for its O(T·N) sums; EWMA as one task.
+ * Covariance on the engine: the sample estimator and the EWMA recursion on the packed,
+ * register-tiled WASM kernels over the pool (rows of the result split into equal-work ranges;
+ * bit-identical for any thread count); Ledoit–Wolf from the same XᵀX plus one task for its
+ * O(T·N) sums.
  */
-import { ValidationError, describeValue } from '../errors/index.js';
-import { COV_ROWS_TASK, balancedRowRanges, shareForCov } from '../kernels/index.js';
+import { ValidationError, describeValue, requireOpenInterval } from '../errors/index.js';
+import { COV_EWMA_TASK, COV_ROWS_TASK, assembleCovRows, balancedRowRanges, shareForCov } from '../kernels/index.js';
 import type { EngineContext } from './context.js';
 import { COVARIANCE_DEFAULTS } from './defaults.js';
-import { EWMA_COVARIANCE_TASK, LEDOIT_WOLF_TASK } from './tasks.js';
+import { LEDOIT_WOLF_TASK } from './tasks.js';
 
 /** A T×N matrix of observations: nested rows, or row-major data with its shape. */
 export type Matrix = number[][] | { data: Float64Array; rows: number; cols: number };
@@ -15,7 +16,7 @@ export type Matrix = number[][] | { data: Float64Array; rows: number; cols: numb
 export interface CovarianceOptions {
   /** `sample` (ddof = 1, WASM kernel over the pool), `ewma` (RiskMetrics) or `ledoit-wolf`. */
   method?: 'sample' | 'ewma' | 'ledoit-wolf';
-  /** EWMA decay (default 0.94). */
+  /** EWMA decay λ in (0, 1) (default 0.94); the seed is the sample covariance of the first 30 rows. */
   lambda?: number;
   /** Ledoit–Wolf target (default `identity`, the scikit-learn estimator). */
   target?: 'identity' | 'constant-correlation';
@@ -62,23 +63,28 @@ async function sampleOnPool(ctx: EngineContext, data: Float64Array, rows: number
   const ranges = balancedRowRanges(cols, Math.min(cols, ctx.pool.threads));
   const parts = await Promise.all(ranges.map(([rowFrom, rowTo]) =>
     ctx.pool.run(COV_ROWS_TASK, { shared, t: rows, n: cols, rowFrom, rowTo }, { signal })));
-  const out = new Float64Array(cols * cols);
-  ranges.forEach(([from, to], p) => {
-    for (let i = from; i < to; i++) {
-      for (let j = i; j < cols; j++) {
-        const v = parts[p][(i - from) * cols + j];
-        out[i * cols + j] = v;
-        out[j * cols + i] = v;
-      }
-    }
-  });
-  return out;
+  return assembleCovRows(cols, ranges, parts);
 }
+
+/** EWMA covariance on the pool: the same row ranges, each a seed plus the recursion over all rows. */
+async function ewmaOnPool(ctx: EngineContext, data: Float64Array, rows: number, cols: number, lambda: number, signal?: AbortSignal): Promise<Float64Array> {
+  const shared = shareForCov(data, rows, cols);
+  const ranges = balancedRowRanges(cols, Math.min(cols, ctx.pool.threads));
+  const parts = await Promise.all(ranges.map(([rowFrom, rowTo]) => ctx.pool.run(COV_EWMA_TASK, {
+    shared, t: rows, n: cols, rowFrom, rowTo, lambda, seedRows: EWMA_SEED_ROWS,
+  }, { signal })));
+  return assembleCovRows(cols, ranges, parts);
+}
+
+/** Rows of the EWMA seed window (RiskMetrics convention; `market.ewmaCovariance`'s default). */
+const EWMA_SEED_ROWS = 30;
 
 /**
  * Covariance of a T×N return matrix. `sample` runs the blocked WASM kernel over the pool (rows
  * of the result split into equal-work ranges; bit-identical to one thread); `ledoit-wolf` takes
- * its XᵀX from the same pool run plus one task for its O(T·N) sums; `ewma` runs as one task.
+ * its XᵀX from the same pool run plus one task for its O(T·N) sums; `ewma` runs the recursion
+ * Σ ← λΣ + (1 − λ)·r·rᵀ (seeded with the sample covariance of the first 30 rows) on the same row
+ * ranges, the numbers of `market.ewmaCovariance`.
  * @throws ValidationError for a ragged or non-finite matrix, fewer than 2 rows or a bad option.
  */
 export async function computeCovariance(ctx: EngineContext, returns: Matrix, options: CovarianceOptions = {}, signal?: AbortSignal): Promise<CovarianceResult> {
@@ -91,6 +97,7 @@ export async function computeCovariance(ctx: EngineContext, returns: Matrix, opt
   if (target !== 'identity' && target !== 'constant-correlation') {
     throw new ValidationError('options.target', 'enum', `must be 'identity' or 'constant-correlation'; got ${describeValue(target)}`);
   }
+  const lambda = method === 'ewma' ? requireOpenInterval('options.lambda', options.lambda ?? COVARIANCE_DEFAULTS.lambda, 0, 1) : 0;
   const { data, rows, cols } = toRowMajor(returns);
   if (rows < 2) throw new ValidationError('returns', 'length', `needs at least 2 rows; got ${rows}`);
   if (cols < 1) throw new ValidationError('returns[0]', 'length', 'needs at least 1 column');
@@ -103,10 +110,7 @@ export async function computeCovariance(ctx: EngineContext, returns: Matrix, opt
   const done = (covariance: number[][], shrinkage?: number): CovarianceResult => ({
     covariance, method, rows, cols, kernel, elapsedMs: performance.now() - t0, ...(shrinkage === undefined ? {} : { shrinkage }),
   });
-  if (method === 'ewma') {
-    const nested = Array.isArray(returns) ? returns : Array.from({ length: rows }, (_, r) => Array.from(data.subarray(r * cols, (r + 1) * cols)));
-    return done(await ctx.pool.run(EWMA_COVARIANCE_TASK, { returns: nested, lambda: options.lambda ?? COVARIANCE_DEFAULTS.lambda }, { signal }));
-  }
+  if (method === 'ewma') return done(toNested(await ewmaOnPool(ctx, data, rows, cols, lambda, signal), cols));
   const sample = await sampleOnPool(ctx, data, rows, cols, signal);
   if (method === 'sample') return done(toNested(sample, cols));
   const xtx = sample.map((v) => v * (rows - 1)); // XcᵀXc

@@ -10,7 +10,7 @@ import type { Market, Position } from '../instruments/index.js';
 import { LiquidationRequestSchema, liquidationOf, marginModel } from '../margin/index.js';
 import type { LiquidationPriceResult } from '../margin/tiered/index.js';
 import { parseInput } from '../schemas/index.js';
-import { ewmaCovariance, ewmaVolatility, fitGarch11With, ledoitWolfFromCentred, centreColumns } from '../market/index.js';
+import { ewmaVolatility, fitGarch11With, ledoitWolfFromCentred, centreColumns } from '../market/index.js';
 import { allocateCollateral, deleverage, kellyFraction, minimizeCvar, minimizeGridMargin } from '../optimize/index.js';
 import type {
   CollateralProblem, CollateralResult, CvarHedgeProblem, CvarHedgeResult, DeleverageProblem, DeleverageResult,
@@ -70,10 +70,6 @@ function volPath({ series, log1p, model, lambda }: VolPathInput, core: WasmCore 
 /** Pool task: covariance of factor returns (sample, EWMA or Ledoit–Wolf), row-major n×n. */
 export const COVARIANCE_ESTIMATE_TASK = defineTask<{ returns: number[][]; model: 'sample' | 'ewma' | 'ledoit-wolf'; lambda: number }, Float64Array>(
   'covariance-estimate', ({ returns, model, lambda }) => estimateCovariance(returns, model, lambda));
-
-/** Pool task: EWMA covariance of a T×N matrix. */
-export const EWMA_COVARIANCE_TASK = defineTask<{ returns: number[][]; lambda: number }, number[][]>(
-  'ewma-covariance', ({ returns, lambda }) => ewmaCovariance(returns, lambda));
 
 /** Pool task: Ledoit–Wolf shrinkage given XcᵀXc from the covariance kernel (the O(T·N) sums). */
 export const LEDOIT_WOLF_TASK = defineTask<
@@ -160,7 +156,7 @@ export const OPTIMIZE_TASK = defineTask<{ request: OptimizeRequest; solveOptions
 
 /** Registry of the engine's operation task kinds (loaded by every worker). */
 export const TASKS: readonly AnyTaskDef[] = [
-  VOL_PATH_TASK, COVARIANCE_ESTIMATE_TASK, EWMA_COVARIANCE_TASK, LEDOIT_WOLF_TASK,
+  VOL_PATH_TASK, COVARIANCE_ESTIMATE_TASK, LEDOIT_WOLF_TASK,
   MARGIN_TASK, LIQUIDATION_TASK,
   VAR_HISTORY_TASK, STRESS_BOOK_TASK, BACKTEST_TASK, RECALIBRATE_TASK, OPTIMIZE_TASK, STRESS_REQUEST_TASK, BACKTEST_REQUEST_TASK,
 ];

@@ -14,10 +14,15 @@ export { selectTopTs, tailPushTs, type TailState } from './tail/ts.js';
 export { choleskyTs } from './cholesky/ts.js';
 export { CHOLESKY_TASK, choleskyWasm } from './cholesky/task.js';
 export type { CholeskyInput, CholeskyOutput } from './cholesky/task.js';
-export { COV_ROW_BLOCK, covColumnMeansTs, covSampleRowsTs, covSampleTs } from './cov/ts.js';
-export { covSampleWasm, covSampleRowsWasm } from './cov/wasm.js';
-export { COV_ROWS_TASK, balancedRowRanges, shareForCov, runCovTask } from './cov/task.js';
-export type { CovTask } from './cov/task.js';
+export {
+  COV_PANEL, COV_ROW_BLOCK, compactCovRows, covAccStride, covColumnMeansTs, covEwmaRowsTs, covGramRowsTs, covPackTs,
+  covSampleRowsTs, covSampleTs, covScaleRowsTs, covStoreRowsTs,
+} from './cov/ts.js';
+export { covEwmaRowsWasm, covSampleWasm, covSampleRowsWasm } from './cov/wasm.js';
+export {
+  COV_EWMA_TASK, COV_ROWS_TASK, assembleCovRows, balancedRowRanges, shareForCov, runCovEwmaTask, runCovTask,
+} from './cov/task.js';
+export type { CovEwmaTask, CovTask } from './cov/task.js';
 export { KIND, allocateColumns, revalueKernel, revalueColumns } from './reval/ts.js';
 export type { InstrumentColumns, ScenarioColumns } from './reval/ts.js';
 export { MIN_TOTAL_VOL, gbsPrice } from './reval/black.js';

@@ -34,6 +34,13 @@ export interface CoreExports {
   ): number;
   // assembly/linalg.ts
   cholesky(ap: number, n: number, lp: number, tol: number): number;
+  // assembly/cov.ts, packed and register-tiled (sample XᵀX and the EWMA recursion by rows)
+  covPackBytes(t: number, n: number): number;
+  covPack(xPtr: number, t: number, n: number, meanPtr: number, packPtr: number, colFrom: number): void;
+  covGramRows(packPtr: number, t: number, n: number, accPtr: number, rowFrom: number, rowTo: number): void;
+  covScaleRows(accPtr: number, n: number, rowFrom: number, rowTo: number, denom: number): void;
+  covStoreRows(accPtr: number, n: number, outPtr: number, rowFrom: number, rowTo: number): void;
+  covEwmaRows(packPtr: number, t: number, n: number, lambda: number, accPtr: number, rowFrom: number, rowTo: number): void;
   // assembly/cov.ts
   covColumnMeans(xPtr: number, t: number, n: number, meanPtr: number): void;
   covSampleRows(xPtr: number, t: number, n: number, meanPtr: number, outPtr: number, rowFrom: number, rowTo: number): void;
@@ -59,6 +66,7 @@ export interface CoreExports {
 
 /** Every function export {@link CoreExports} declares; checked once when an instance is created. */
 const CORE_FUNCTIONS = [
+  'covPackBytes', 'covPack', 'covGramRows', 'covScaleRows', 'covStoreRows', 'covEwmaRows',
   'heapBase', 'mcLossChunk', 'mcContribChunk', 'normals', 'selectTop', 'tailPush', 'cholesky',
   'covColumnMeans', 'covSampleRows', 'covSample', 'revalue', 'garchNllGrad', 'garchVariances', 'gridMargins',
 ] as const satisfies ReadonlyArray<Exclude<keyof CoreExports, 'memory'>>;

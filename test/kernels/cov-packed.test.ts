@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createEngine } from '../../src/index.js';
+import type { Engine } from '../../src/index.js';
+import {
+  assembleCovRows, balancedRowRanges, covEwmaRowsWasm, covSampleRowsWasm, covSampleTs, runCovEwmaTask, runCovTask,
+} from '../../src/kernels/index.js';
+import { ewmaCovariance, isPsd } from '../../src/market/index.js';
+import { WasmCore } from '../../src/wasm/index.js';
+import { euReturns, naiveCov, normals, rng } from '../market/helpers.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+function randomMatrix(t: number, n: number, seed: number): Float64Array {
+  const z = normals(rng(seed));
+  const a = new Float64Array(t * n);
+  for (let r = 0; r < t; r++) {
+    const f = z();
+    for (let j = 0; j < n; j++) a[r * n + j] = 0.01 * ((0.3 + j / n) * f + z()) + (j % 3 === 0 ? 0.002 : 0);
+  }
+  return a;
+}
+
+function share(x: Float64Array): SharedArrayBuffer {
+  const sab = new SharedArrayBuffer(x.byteLength);
+  new Float64Array(sab).set(x);
+  return sab;
+}
+
+function nested(x: Float64Array, t: number, n: number): number[][] {
+  return Array.from({ length: t }, (_, r) => Array.from(x.subarray(r * n, (r + 1) * n)));
+}
+
+/** Full matrix from rows [0, n) computed as the given ranges by `rows(from, to)`. */
+function byRanges(n: number, ranges: Array<[number, number]>, rows: (from: number, to: number) => Float64Array): Float64Array {
+  return assembleCovRows(n, ranges, ranges.map(([a, b]) => rows(a, b)));
+}
+
+let core: WasmCore;
+beforeAll(async () => {
+  core = await WasmCore.create();
+});
+
+describe('packed sample-covariance kernel (panels of 8, 2-row register tiles)', () => {
+  it.each([[600, 11], [257, 8], [3, 1], [2, 2], [1000, 19], [513, 37]])('WASM (strict) and TS twin are bit-identical to covSampleTs for T=%i, N=%i', (t, n) => {
+    const x = randomMatrix(t, n, t * 7 + n);
+    const want = new Float64Array(n * n);
+    covSampleTs(x, t, n, new Float64Array(n), want);
+    const all: Array<[number, number]> = [[0, n]];
+    const wasm = byRanges(n, all, (a, b) => covSampleRowsWasm(core, x, t, n, a, b));
+    const twin = byRanges(n, all, (a, b) => runCovTask(null, { shared: share(x), t, n, rowFrom: a, rowTo: b }));
+    expect(Array.from(wasm)).toEqual(Array.from(want));
+    expect(Array.from(twin)).toEqual(Array.from(want));
+    const ref = naiveCov(nested(x, t, n)).flat();
+    for (let k = 0; k < n * n; k++) expect(Math.abs(wasm[k] - ref[k])).toBeLessThanOrEqual(1e-12 * Math.abs(ref[k]) + 1e-17);
+  });
+
+  it('gives the same bits for any split into row ranges (odd starts, ranges inside one panel)', () => {
+    const t = 300;
+    const n = 29;
+    const x = randomMatrix(t, n, 3);
+    const whole = byRanges(n, [[0, n]], (a, b) => covSampleRowsWasm(core, x, t, n, a, b));
+    for (const ranges of [[[0, 3], [3, 4], [4, 17], [17, 29]], balancedRowRanges(n, 2), balancedRowRanges(n, 5)] as Array<Array<[number, number]>>) {
+      expect(Array.from(byRanges(n, ranges, (a, b) => covSampleRowsWasm(core, x, t, n, a, b)))).toEqual(Array.from(whole));
+      expect(Array.from(byRanges(n, ranges, (a, b) => runCovTask(null, { shared: share(x), t, n, rowFrom: a, rowTo: b })))).toEqual(Array.from(whole));
+    }
+  });
+
+  it('rejects a row range outside 0..n in the task', () => {
+    const x = randomMatrix(10, 3, 1);
+    expect(() => runCovTask(null, { shared: share(x), t: 10, n: 3, rowFrom: 2, rowTo: 4 })).toThrow(/bad row range/);
+  });
+});
+
+describe('EWMA covariance kernel (row ranges of the RiskMetrics recursion)', () => {
+  const ewmaRows = (x: Float64Array, t: number, n: number, lambda: number, seedRows: number, ranges: Array<[number, number]>, wasm: boolean): Float64Array =>
+    byRanges(n, ranges, (a, b) => (wasm
+      ? covEwmaRowsWasm(core, x, t, n, lambda, seedRows, a, b)
+      : runCovEwmaTask(null, { shared: share(x), t, n, rowFrom: a, rowTo: b, lambda, seedRows })));
+
+  it.each([[1859, 4, 0.94], [700, 13, 0.97], [40, 9, 0.5], [31, 1, 0.94]])('equals market.ewmaCovariance bit for bit (WASM strict and TS twin), T=%i N=%i λ=%f', (t, n, lambda) => {
+    const x = t === 1859 ? Float64Array.from(euReturns().flat()) : randomMatrix(t, n, t + n);
+    const want = Float64Array.from(ewmaCovariance(nested(x, t, n), lambda).flat());
+    expect(Array.from(ewmaRows(x, t, n, lambda, 30, [[0, n]], true))).toEqual(Array.from(want));
+    expect(Array.from(ewmaRows(x, t, n, lambda, 30, [[0, n]], false))).toEqual(Array.from(want));
+  });
+
+  it('is the same for any split into row ranges, and PSD', () => {
+    const t = 400;
+    const n = 21;
+    const x = randomMatrix(t, n, 11);
+    const whole = ewmaRows(x, t, n, 0.94, 30, [[0, n]], true);
+    for (const ranges of [[[0, 1], [1, 6], [6, 21]], balancedRowRanges(n, 3)] as Array<Array<[number, number]>>) {
+      expect(Array.from(ewmaRows(x, t, n, 0.94, 30, ranges, true))).toEqual(Array.from(whole));
+      expect(Array.from(ewmaRows(x, t, n, 0.94, 30, ranges, false))).toEqual(Array.from(whole));
+    }
+    expect(isPsd(nested(whole, n, n))).toBe(true);
+  });
+
+  it('matches the closed form for constant returns: seed 0, then Σ_T = (1 − λ^T)·r·rᵀ', () => {
+    const r = [0.01, -0.02, 0.005, 0.03, -0.001, 0.002, 0.004, -0.007, 0.011];
+    const n = r.length;
+    const t = 50;
+    const x = new Float64Array(t * n);
+    for (let k = 0; k < t; k++) x.set(r, k * n);
+    const lambda = 0.9;
+    const got = ewmaRows(x, t, n, lambda, 30, balancedRowRanges(n, 2), true);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const want = (1 - lambda ** t) * r[i] * r[j];
+        expect(Math.abs(got[i * n + j] - want)).toBeLessThanOrEqual(1e-14 * Math.abs(r[i] * r[j]));
+      }
+    }
+  });
+
+  it('matches a hand-computed 2×2 case (seed window of 2 rows)', () => {
+    // rows (1, 2), (3, 0), (−1, 1); seed = sample cov of the first two rows = [[2, −2], [−2, 2]]
+    // λ = 0.5: S1 = 0.5·seed + 0.5·(1,2)(1,2)ᵀ = [[1.5, 0], [0, 3]]
+    //          S2 = 0.5·S1 + 0.5·(3,0)(3,0)ᵀ = [[5.25, 0], [0, 1.5]]
+    //          S3 = 0.5·S2 + 0.5·(−1,1)(−1,1)ᵀ = [[3.125, −0.5], [−0.5, 1.25]]
+    const x = Float64Array.from([1, 2, 3, 0, -1, 1]);
+    for (const wasm of [true, false]) {
+      expect(Array.from(ewmaRows(x, 3, 2, 0.5, 2, [[0, 2]], wasm))).toEqual([3.125, -0.5, -0.5, 1.25]);
+      expect(Array.from(ewmaRows(x, 3, 2, 0.5, 2, [[0, 1], [1, 2]], wasm))).toEqual([3.125, -0.5, -0.5, 1.25]);
+    }
+  });
+
+  it('rejects λ outside (0, 1) and a seed window below 2 in the task', () => {
+    const x = randomMatrix(10, 3, 1);
+    expect(() => runCovEwmaTask(null, { shared: share(x), t: 10, n: 3, rowFrom: 0, rowTo: 3, lambda: 1, seedRows: 30 })).toThrow(/lambda/);
+    expect(() => runCovEwmaTask(null, { shared: share(x), t: 10, n: 3, rowFrom: 0, rowTo: 3, lambda: 0.9, seedRows: 1 })).toThrow(/seedRows/);
+  });
+});
+
+describe('relaxed-SIMD build (fused multiply-add) of the covariance kernels', () => {
+  const file = `${ROOT}build/core-relaxed.wasm`;
+  const bytes = existsSync(file) ? Uint8Array.from(readFileSync(file)) : undefined;
+  const runs = bytes !== undefined && WebAssembly.validate(bytes);
+  it.runIf(runs)('agrees with the strict build within 1e-13 of the largest entry (not bit for bit)', () => {
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes!), { env: { abort: () => { throw new Error('abort'); } } });
+    const ex = inst.exports as unknown as {
+      memory: WebAssembly.Memory; heapBase(): number; covColumnMeans(...a: number[]): void; covPackBytes(t: number, n: number): number;
+      covPack(...a: number[]): void; covGramRows(...a: number[]): void; covScaleRows(...a: number[]): void; covEwmaRows(...a: number[]): void;
+    };
+    const t = 600;
+    const n = 19;
+    const n8 = 24;
+    const x = randomMatrix(t, n, 5);
+    const base = (ex.heapBase() + 63) & ~63;
+    const xP = base;
+    const mP = xP + t * n * 8;
+    const pP = mP + n * 8;
+    const aP = pP + ex.covPackBytes(t, n);
+    const end = aP + n * n8 * 8;
+    if (end > ex.memory.buffer.byteLength) ex.memory.grow(Math.ceil((end - ex.memory.buffer.byteLength) / 65536));
+    new Float64Array(ex.memory.buffer, xP, t * n).set(x);
+    ex.covColumnMeans(xP, t, n, mP);
+    ex.covPack(xP, t, n, mP, pP, 0);
+    ex.covGramRows(pP, t, n, aP, 0, n);
+    ex.covScaleRows(aP, n, 0, n, t - 1);
+    const acc = new Float64Array(ex.memory.buffer, aP, n * n8);
+    const strict = covSampleRowsWasm(core, x, t, n, 0, n);
+    let scale = 0;
+    for (let i = 0; i < n; i++) scale = Math.max(scale, strict[i * n + i]);
+    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) expect(Math.abs(acc[i * n8 + j] - strict[i * n + j])).toBeLessThanOrEqual(1e-13 * scale);
+    // EWMA: seed from the first 30 rows, then the recursion (uncentred pack)
+    new Float64Array(ex.memory.buffer, mP, n).fill(0);
+    ex.covColumnMeans(xP, 30, n, mP);
+    ex.covPack(xP, 30, n, mP, pP, 0);
+    ex.covGramRows(pP, 30, n, aP, 0, n);
+    ex.covScaleRows(aP, n, 0, n, 29);
+    new Float64Array(ex.memory.buffer, mP, n).fill(0);
+    ex.covPack(xP, t, n, mP, pP, 0);
+    ex.covEwmaRows(pP, t, n, 0.94, aP, 0, n);
+    const ew = new Float64Array(ex.memory.buffer, aP, n * n8);
+    const ewStrict = covEwmaRowsWasm(core, x, t, n, 0.94, 30, 0, n);
+    let es = 0;
+    for (let i = 0; i < n; i++) es = Math.max(es, ewStrict[i * n + i]);
+    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) expect(Math.abs(ew[i * n8 + j] - ewStrict[i * n + j])).toBeLessThanOrEqual(1e-13 * es);
+  });
+});
+
+describe('EWMA covariance on the engine', () => {
+  const engines: Engine[] = [];
+  beforeAll(async () => {
+    engines.push(await createEngine({ threads: 1 }), await createEngine({ threads: 2 }), await createEngine({ threads: 3, wasm: false }));
+  });
+  afterAll(async () => {
+    await Promise.all(engines.map((e) => e.close()));
+  });
+
+  it('gives market.ewmaCovariance bit for bit on 1, 2 and 3 threads, WASM and TS', async () => {
+    const t = 500;
+    const n = 23;
+    const x = nested(randomMatrix(t, n, 8), t, n);
+    const want = ewmaCovariance(x, 0.97);
+    for (const e of engines) {
+      const got = await e.covariance(x, { method: 'ewma', lambda: 0.97 });
+      expect(got.covariance).toEqual(want);
+    }
+  });
+
+  it('names options.lambda when λ is outside (0, 1)', async () => {
+    await expect(engines[0].covariance([[1, 2], [3, 4], [5, 7]], { method: 'ewma', lambda: 1.5 })).rejects.toThrow(/options\.lambda.*\(0, 1\); got 1\.5/);
+  });
+});
