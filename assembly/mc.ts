@@ -13,6 +13,10 @@
 //    (pnl += w_i r_i + w_{i+1} r_{i+1}); loss = -pnl (times the t scale).
 // Every floating-point operation below has the same order in the twin, so results agree
 // bit for bit except where exp/log of the two runtimes differ in the last ulp (rare slow paths).
+// The P&L multiply-adds go through madd2 (assembly/simd.ts): fused in the relaxed build (which
+// then agrees with the twin within rounding, not bit for bit), mul-then-add in the strict build.
+
+import { madd2 } from './simd';
 
 const BS: i32 = 8;
 const ZR: f64 = 3.6541528853610088;
@@ -183,23 +187,23 @@ function blockLoss(n: i32, lp: usize, wp: usize, zp: usize, scalep: usize, useSc
       const l0 = f64x2.splat(load<f64>(row + (<usize>k << 3)));
       const l1 = f64x2.splat(load<f64>(row1 + (<usize>k << 3)));
       const z0 = v128.load(zk), z1 = v128.load(zk, 16), z2 = v128.load(zk, 32), z3 = v128.load(zk, 48);
-      r00 = f64x2.add(r00, f64x2.mul(l0, z0)); r10 = f64x2.add(r10, f64x2.mul(l1, z0));
-      r01 = f64x2.add(r01, f64x2.mul(l0, z1)); r11 = f64x2.add(r11, f64x2.mul(l1, z1));
-      r02 = f64x2.add(r02, f64x2.mul(l0, z2)); r12 = f64x2.add(r12, f64x2.mul(l1, z2));
-      r03 = f64x2.add(r03, f64x2.mul(l0, z3)); r13 = f64x2.add(r13, f64x2.mul(l1, z3));
+      r00 = madd2(l0, z0, r00); r10 = madd2(l1, z0, r10);
+      r01 = madd2(l0, z1, r01); r11 = madd2(l1, z1, r11);
+      r02 = madd2(l0, z2, r02); r12 = madd2(l1, z2, r12);
+      r03 = madd2(l0, z3, r03); r13 = madd2(l1, z3, r13);
       zk += 64;
     }
     const l1 = f64x2.splat(load<f64>(row1 + (<usize>(i + 1) << 3)));
-    r10 = f64x2.add(r10, f64x2.mul(l1, v128.load(zk)));
-    r11 = f64x2.add(r11, f64x2.mul(l1, v128.load(zk, 16)));
-    r12 = f64x2.add(r12, f64x2.mul(l1, v128.load(zk, 32)));
-    r13 = f64x2.add(r13, f64x2.mul(l1, v128.load(zk, 48)));
+    r10 = madd2(l1, v128.load(zk), r10);
+    r11 = madd2(l1, v128.load(zk, 16), r11);
+    r12 = madd2(l1, v128.load(zk, 32), r12);
+    r13 = madd2(l1, v128.load(zk, 48), r13);
     const w0 = f64x2.splat(load<f64>(wp + (<usize>i << 3)));
     const w1 = f64x2.splat(load<f64>(wp + (<usize>(i + 1) << 3)));
-    p0 = f64x2.add(p0, f64x2.add(f64x2.mul(w0, r00), f64x2.mul(w1, r10)));
-    p1 = f64x2.add(p1, f64x2.add(f64x2.mul(w0, r01), f64x2.mul(w1, r11)));
-    p2 = f64x2.add(p2, f64x2.add(f64x2.mul(w0, r02), f64x2.mul(w1, r12)));
-    p3 = f64x2.add(p3, f64x2.add(f64x2.mul(w0, r03), f64x2.mul(w1, r13)));
+    p0 = f64x2.add(p0, madd2(w1, r10, f64x2.mul(w0, r00)));
+    p1 = f64x2.add(p1, madd2(w1, r11, f64x2.mul(w0, r01)));
+    p2 = f64x2.add(p2, madd2(w1, r12, f64x2.mul(w0, r02)));
+    p3 = f64x2.add(p3, madd2(w1, r13, f64x2.mul(w0, r03)));
     row = row1 + (<usize>(i + 2) << 3);
   }
   if (i < n) {
@@ -207,17 +211,17 @@ function blockLoss(n: i32, lp: usize, wp: usize, zp: usize, scalep: usize, useSc
     let zk = zp;
     for (let k = 0; k <= i; k++) {
       const l0 = f64x2.splat(load<f64>(row + (<usize>k << 3)));
-      r00 = f64x2.add(r00, f64x2.mul(l0, v128.load(zk)));
-      r01 = f64x2.add(r01, f64x2.mul(l0, v128.load(zk, 16)));
-      r02 = f64x2.add(r02, f64x2.mul(l0, v128.load(zk, 32)));
-      r03 = f64x2.add(r03, f64x2.mul(l0, v128.load(zk, 48)));
+      r00 = madd2(l0, v128.load(zk), r00);
+      r01 = madd2(l0, v128.load(zk, 16), r01);
+      r02 = madd2(l0, v128.load(zk, 32), r02);
+      r03 = madd2(l0, v128.load(zk, 48), r03);
       zk += 64;
     }
     const w0 = f64x2.splat(load<f64>(wp + (<usize>i << 3)));
-    p0 = f64x2.add(p0, f64x2.mul(w0, r00));
-    p1 = f64x2.add(p1, f64x2.mul(w0, r01));
-    p2 = f64x2.add(p2, f64x2.mul(w0, r02));
-    p3 = f64x2.add(p3, f64x2.mul(w0, r03));
+    p0 = madd2(w0, r00, p0);
+    p1 = madd2(w0, r01, p1);
+    p2 = madd2(w0, r02, p2);
+    p3 = madd2(w0, r03, p3);
   }
   if (useScale) {
     p0 = f64x2.mul(p0, v128.load(scalep));
