@@ -10,7 +10,7 @@ export { chunkState, zigguratTables, STATE_WORDS, ZIG_TABLE_LEN, ZIG_R } from '.
 export { mcLossChunkTs, mcContribChunkTs, gaussFillTs, mcScratch, type McScratch } from './mc/ts.js';
 export { CHUNK_SCENARIOS, MC_TASK, MC_CONTRIB_TASK, runMcTaskTs, runMcTaskWasm, runMcContribTask } from './mc/task.js';
 export type { McTask, McContribTask, McTaskResult } from './mc/task.js';
-export { selectTopTs, tailPushTs, type TailState } from './tail/ts.js';
+export { isSortedTail, mergeSortedTails, selectTopTs, sortTailDesc, tailPushTs, type TailState } from './tail/ts.js';
 export { choleskyTs } from './cholesky/ts.js';
 export { CHOLESKY_TASK, choleskyWasm } from './cholesky/task.js';
 export type { CholeskyInput, CholeskyOutput } from './cholesky/task.js';

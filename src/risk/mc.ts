@@ -5,7 +5,7 @@
  * the union of tails, the result is the same for any thread count and task split.
  */
 import { AbortError } from '../errors/index.js';
-import { CHUNK_SCENARIOS, MC_CONTRIB_TASK, MC_TASK, selectTopTs } from '../kernels/index.js';
+import { CHUNK_SCENARIOS, MC_CONTRIB_TASK, MC_TASK, isSortedTail, mergeSortedTails, sortTailDesc } from '../kernels/index.js';
 import type { McTask, McTaskResult } from '../kernels/index.js';
 import type { TaskRunner } from '../pool/index.js';
 import { levelsFromSortedTail, tailCount } from './tail.js';
@@ -41,13 +41,13 @@ export interface McOutcome {
 }
 
 /**
- * How many tasks a job is cut into: two per thread at least (balance), more for long jobs so
- * progress keeps ticking (about 128 chunks = 0.5 M scenarios per task), at most 16 per thread.
- * Each task also selects and returns its own top-k, so fewer tasks mean less tail work: measured
- * on 1e6 × 50 with k = 25,000, 2 tasks per thread gave 1.84× on 2 threads, 4 gave 1.69×, 8 gave 1.7×.
+ * How many tasks a job is cut into: one per thread at least (equal chunk ranges), more for long
+ * jobs so progress keeps ticking (about 128 chunks = 0.5 M scenarios per task), at most 16 per
+ * thread. Each task fills, selects and sorts its own top-k, so fewer tasks mean less tail work:
+ * on 1e6 × 50 with k = 25,000, one task per thread is the fastest split (see the mc-var bench).
  */
 export function planTasks(nChunks: number, threads: number): Array<[number, number]> {
-  const tasks = Math.max(1, Math.min(nChunks, Math.max(2 * threads, Math.min(16 * threads, Math.ceil(nChunks / 128)))));
+  const tasks = Math.max(1, Math.min(nChunks, Math.max(threads, Math.min(16 * threads, Math.ceil(nChunks / 128)))));
   const out: Array<[number, number]> = [];
   for (let t = 0; t < tasks; t++) {
     const from = Math.floor((t * nChunks) / tasks);
@@ -58,68 +58,27 @@ export function planTasks(nChunks: number, threads: number): Array<[number, numb
 }
 
 /**
- * Running top-k of task tails, fed as tasks finish so the merge overlaps the workers' compute:
- * `add` appends a task's tail and compacts to the k largest once the buffer holds 2k; `finish`
- * sorts the k largest descending (ties by scenario index). The result is the top-k of the union,
- * whatever the order the parts arrive in.
+ * Running top-k of task tails, fed as tasks finish so the merge overlaps the workers' compute.
+ * Workers return their tails sorted (descending, equal losses by ascending scenario index), so
+ * `add` is one linear merge truncated at k and `finish` returns the result as it stands; a part
+ * that is not sorted is sorted first. The result is the top-k of the union, sorted, whatever the
+ * order the parts arrive in.
  */
 export class TailMerger {
-  private v: Float64Array;
-  private ix: Float64Array;
-  private size = 0;
+  private acc: { v: Float64Array; ix: Float64Array } = { v: new Float64Array(0), ix: new Float64Array(0) };
 
-  constructor(private readonly k: number) {
-    this.v = new Float64Array(2 * k);
-    this.ix = new Float64Array(2 * k);
-  }
+  constructor(private readonly k: number) {}
 
   add(part: Pick<McTaskResult, 'tail' | 'index'>): void {
     const m = part.tail.length;
-    if (this.size + m > this.v.length) {
-      const cap = Math.max(2 * this.v.length, this.size + m);
-      const v = new Float64Array(cap);
-      const ix = new Float64Array(cap);
-      v.set(this.v.subarray(0, this.size));
-      ix.set(this.ix.subarray(0, this.size));
-      this.v = v;
-      this.ix = ix;
-    }
-    this.v.set(part.tail, this.size);
-    this.ix.set(part.index, this.size);
-    this.size += m;
-    if (this.size >= 2 * this.k) {
-      selectTopTs(this.v, this.ix, this.size, this.k);
-      this.size = this.k;
-    }
+    const sorted = isSortedTail(part.tail, part.index, m)
+      ? { v: part.tail, ix: part.index }
+      : sortTailDesc(part.tail, part.index, m);
+    this.acc = mergeSortedTails(this.acc, sorted, this.k);
   }
 
   finish(): { v: Float64Array; ix: Float64Array } {
-    const { v, ix } = this;
-    selectTopTs(v, ix, this.size, this.k);
-    const m = Math.min(this.k, this.size);
-    // Native numeric sort of the values (a comparator sort of 25k pairs costs tens of ms), then
-    // each index placed at its value's rank by binary search; equal values get ascending indices.
-    const sorted = v.slice(0, m).sort().reverse();
-    const sortedIx = new Float64Array(m);
-    const used = new Int32Array(m);
-    for (let i = 0; i < m; i++) {
-      const x = v[i];
-      let lo = 0;
-      let hi = m - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (sorted[mid] > x) lo = mid + 1;
-        else hi = mid;
-      }
-      sortedIx[lo + used[lo]++] = ix[i];
-    }
-    for (let i = 0; i < m; ) {
-      let j = i + 1;
-      while (j < m && sorted[j] === sorted[i]) j++;
-      if (j - i > 1) sortedIx.subarray(i, j).sort();
-      i = j;
-    }
-    return { v: sorted, ix: sortedIx };
+    return this.acc;
   }
 }
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mergeTails, planTasks } from '../../src/risk/mc.js';
+import fc from 'fast-check';
+import { isSortedTail, runMcTaskTs, runMcTaskWasm, sortTailDesc } from '../../src/kernels/index.js';
+import { TailMerger, mergeTails, planTasks } from '../../src/risk/mc.js';
+import { WasmCore } from '../../src/wasm/index.js';
 
 const part = (tail: number[], index: number[]) => ({ tail: Float64Array.from(tail), index: Float64Array.from(index), sums: new Float64Array(0) });
 
@@ -29,5 +32,46 @@ describe('tail merge', () => {
       expect(r.at(-1)![1]).toBe(chunks);
       for (let i = 1; i < r.length; i++) expect(r[i][0]).toBe(r[i - 1][1]);
     }
+  });
+});
+
+describe('sorted tails (workers sort, the main thread merges)', () => {
+  it('merging sorted parts in any arrival order gives the top k of the union, ties by index', () => {
+    fc.assert(fc.property(
+      fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 5 }),
+      (vals, k, parts) => {
+        // unique scenario indices, values with many ties
+        const all = vals.map((v, i) => ({ v, i }));
+        const want = [...all].sort((a, b) => b.v - a.v || a.i - b.i).slice(0, k);
+        const split = Array.from({ length: parts }, (_, p) => all.filter((_, j) => j % parts === p));
+        const sortedParts = split.map((s) => {
+          const r = sortTailDesc(Float64Array.from(s.map((e) => e.v)), Float64Array.from(s.map((e) => e.i)), s.length);
+          expect(isSortedTail(r.v, r.ix, s.length)).toBe(true);
+          return { tail: r.v, index: r.ix, sums: new Float64Array(0) };
+        });
+        for (const order of [sortedParts, [...sortedParts].reverse()]) {
+          const m = new TailMerger(k);
+          for (const p of order) m.add(p);
+          const got = m.finish();
+          expect(Array.from(got.v)).toEqual(want.map((e) => e.v));
+          expect(Array.from(got.ix)).toEqual(want.map((e) => e.i));
+        }
+      },
+    ));
+  });
+
+  it('a Monte Carlo task returns its tail sorted (WASM and TS twin alike)', async () => {
+    const n = 3;
+    const lp = Float64Array.from([0.02, 0.004, 0.03, 0.001, 0.002, 0.01]);
+    const shared = new SharedArrayBuffer((6 + n) * 8);
+    new Float64Array(shared, 0, 6).set(lp);
+    new Float64Array(shared, 48, n).set([1e6, -5e5, 2e6]);
+    const task = { shared, n, nu: 0, seed: 9, scenarios: 20_000, chunkFrom: 1, chunkTo: 5, k: 300 };
+    const ts = runMcTaskTs(task);
+    const wasm = runMcTaskWasm(await WasmCore.create(), task);
+    expect(isSortedTail(ts.tail, ts.index, ts.tail.length)).toBe(true);
+    expect(ts.tail.length).toBe(300);
+    expect(Array.from(wasm.tail)).toEqual(Array.from(ts.tail));
+    expect(Array.from(wasm.index)).toEqual(Array.from(ts.index));
   });
 });

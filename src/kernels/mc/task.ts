@@ -5,7 +5,7 @@
  */
 import { defineTask } from '../../pool/index.js';
 import type { WasmCore } from '../../wasm/index.js';
-import { selectTopTs, tailPushTs } from '../tail/ts.js';
+import { selectTopTs, sortTailDesc, tailPushTs } from '../tail/ts.js';
 import type { TailState } from '../tail/ts.js';
 import { chunkState, zigguratTables, STATE_WORDS, ZIG_TABLE_LEN } from './rng.js';
 import { mcContribChunkTs, mcLossChunkTs, mcScratch } from './ts.js';
@@ -40,7 +40,10 @@ export interface McContribTask {
 }
 
 export interface McTaskResult {
-  /** Up to k largest losses of the range (unordered). */
+  /**
+   * Up to k largest losses of the range, descending (equal losses by ascending scenario index):
+   * sorted in the worker, so the main thread only merges sorted lists.
+   */
   tail: Float64Array;
   /** Global scenario index of each tail loss. */
   index: Float64Array;
@@ -84,8 +87,8 @@ export function runMcTaskTs(t: McTask): McTaskResult {
     sums[2 * (c - t.chunkFrom) + 1] = s2;
   }
   selectTopTs(tail.v, tail.ix, tail.size, t.k);
-  const m = Math.min(tail.size, t.k);
-  return { tail: tail.v.slice(0, m), index: tail.ix.slice(0, m), sums };
+  const sorted = sortTailDesc(tail.v, tail.ix, Math.min(tail.size, t.k));
+  return { tail: sorted.v, index: sorted.ix, sums };
 }
 
 /**
@@ -141,7 +144,8 @@ export function runMcTaskWasm(core: WasmCore, t: McTask): McTaskResult {
   }
   x.selectTop(vP, iP, size, t.k);
   const m = Math.min(size, t.k);
-  return { tail: core.f64(vP, m).slice(), index: core.f64(iP, m).slice(), sums };
+  const sorted = sortTailDesc(core.f64(vP, m), core.f64(iP, m), m);
+  return { tail: sorted.v, index: sorted.ix, sums };
 }
 
 /** Runs an attribution replay on the WASM kernels (core given) or the TS twins (core null). */

@@ -72,3 +72,65 @@ export function tailPushTs(
   t.size = size;
   return [s, s2];
 }
+
+/**
+ * The first m values of v (with ix alongside) sorted descending, equal values by ascending index:
+ * the order every merged tail uses. Native numeric sort of the values (a comparator sort of 25k
+ * pairs costs tens of ms), then each index placed at its value's rank by binary search.
+ */
+export function sortTailDesc(v: Float64Array, ix: Float64Array, m: number): { v: Float64Array; ix: Float64Array } {
+  const sorted = v.slice(0, m).sort().reverse();
+  const sortedIx = new Float64Array(m);
+  const used = new Int32Array(m);
+  for (let i = 0; i < m; i++) {
+    const x = v[i];
+    let lo = 0;
+    let hi = m - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] > x) lo = mid + 1;
+      else hi = mid;
+    }
+    sortedIx[lo + used[lo]++] = ix[i];
+  }
+  for (let i = 0; i < m; ) {
+    let j = i + 1;
+    while (j < m && sorted[j] === sorted[i]) j++;
+    if (j - i > 1) sortedIx.subarray(i, j).sort();
+    i = j;
+  }
+  return { v: sorted, ix: sortedIx };
+}
+
+/** Whether v[0, m) is descending with equal values in ascending index order. */
+export function isSortedTail(v: Float64Array, ix: Float64Array, m: number): boolean {
+  for (let i = 1; i < m; i++) if (v[i] > v[i - 1] || (v[i] === v[i - 1] && ix[i] < ix[i - 1])) return false;
+  return true;
+}
+
+/**
+ * The k largest of two sorted tails (descending, ties by ascending index), sorted the same way:
+ * a linear merge.
+ */
+export function mergeSortedTails(
+  a: { v: Float64Array; ix: Float64Array }, b: { v: Float64Array; ix: Float64Array }, k: number,
+): { v: Float64Array; ix: Float64Array } {
+  const na = a.v.length;
+  const nb = b.v.length;
+  const m = Math.min(k, na + nb);
+  const v = new Float64Array(m);
+  const ix = new Float64Array(m);
+  let i = 0;
+  let j = 0;
+  for (let o = 0; o < m; o++) {
+    const takeA = j >= nb || (i < na && (a.v[i] > b.v[j] || (a.v[i] === b.v[j] && a.ix[i] < b.ix[j])));
+    if (takeA) {
+      v[o] = a.v[i];
+      ix[o] = a.ix[i++];
+    } else {
+      v[o] = b.v[j];
+      ix[o] = b.ix[j++];
+    }
+  }
+  return { v, ix };
+}

@@ -223,7 +223,7 @@ describe.skipIf(!hasRedis)('distributed Monte Carlo on BullMQ', () => {
   it('a coordinator waiting on 16 jobs over one caller signal prints no MaxListenersExceededWarning (abort or queue \'closing\')', async () => {
     const queueName = 'listeners';
     const worker = await startChunkWorker({ url, queueName, threads: 2 });
-    const remote = await createClusterEngine({ url, queueName, parallelism: 8 }); // planTasks: at least 16 jobs
+    const remote = await createClusterEngine({ url, queueName, parallelism: 16 }); // planTasks: at least 16 jobs
     const warnings: string[] = [];
     const onWarning = (w: Error): void => {
       warnings.push(`${w.name}: ${w.message}`);
