@@ -5,7 +5,7 @@
  * O(T·N) sums.
  */
 import { ValidationError, describeValue, requireOpenInterval } from '../errors/index.js';
-import { COV_EWMA_TASK, COV_ROWS_TASK, assembleCovRows, balancedRowRanges, shareForCov } from '../kernels/index.js';
+import { COV_EWMA_TASK, COV_ROWS_TASK, assembleCovRows, balancedRowRanges } from '../kernels/index.js';
 import type { EngineContext } from './context.js';
 import { COVARIANCE_DEFAULTS } from './defaults.js';
 import { LEDOIT_WOLF_TASK } from './tasks.js';
@@ -33,24 +33,52 @@ export interface CovarianceResult {
   elapsedMs: number;
 }
 
-function toRowMajor(x: Matrix): { data: Float64Array; rows: number; cols: number } {
+/**
+ * Validates a T×N matrix (shape, at least 2 rows and 1 column, finite cells) while copying it,
+ * in one pass, into a SharedArrayBuffer the workers read without another copy.
+ */
+function toSharedRowMajor(x: Matrix): { data: Float64Array; rows: number; cols: number } {
+  let rows: number;
+  let cols: number;
   if (Array.isArray(x)) {
-    const rows = x.length;
-    const cols = rows ? (Array.isArray(x[0]) ? x[0].length : -1) : 0;
-    const data = new Float64Array(rows * Math.max(cols, 0));
+    rows = x.length;
+    cols = rows ? (Array.isArray(x[0]) ? x[0].length : -1) : 0;
+  } else {
+    if (!x || !(x.data instanceof Float64Array) || !Number.isInteger(x.rows) || !Number.isInteger(x.cols) || x.rows < 0 || x.cols < 0 || x.data.length < x.rows * x.cols) {
+      throw new ValidationError('returns', 'type', 'must be number[][] or { data: Float64Array, rows, cols } with data.length >= rows·cols');
+    }
+    rows = x.rows;
+    cols = x.cols;
+  }
+  if (rows < 2) throw new ValidationError('returns', 'length', `needs at least 2 rows; got ${rows}`);
+  if (Array.isArray(x) && !Array.isArray(x[0])) {
+    throw new ValidationError('returns[0]', 'dimension', `must be an array of numbers; got ${describeValue(x[0])}`);
+  }
+  if (cols < 1) throw new ValidationError('returns[0]', 'length', 'needs at least 1 column');
+  const data = new Float64Array(new SharedArrayBuffer(rows * cols * 8));
+  const notFinite = (i: number): ValidationError =>
+    new ValidationError(`returns[${Math.floor(i / cols)}][${i % cols}]`, 'finite', `must be a finite number; got ${describeValue(data[i])}`);
+  if (Array.isArray(x)) {
     for (let r = 0; r < rows; r++) {
       const row = x[r];
       if (!Array.isArray(row) || row.length !== cols) {
         throw new ValidationError(`returns[${r}]`, 'dimension', `must be an array of ${cols} numbers; got ${describeValue(row)}`);
       }
-      for (let c = 0; c < cols; c++) data[r * cols + c] = row[c];
+      const o = r * cols;
+      for (let c = 0; c < cols; c++) {
+        data[o + c] = row[c];
+        if (data[o + c] - data[o + c] !== 0) throw notFinite(o + c); // NaN or ±Infinity
+      }
     }
-    return { data, rows, cols };
+  } else {
+    const src = x.data;
+    for (let i = 0; i < rows * cols; i++) {
+      const v = src[i];
+      data[i] = v;
+      if (v - v !== 0) throw notFinite(i);
+    }
   }
-  if (!x || !(x.data instanceof Float64Array) || !Number.isInteger(x.rows) || !Number.isInteger(x.cols) || x.data.length < x.rows * x.cols) {
-    throw new ValidationError('returns', 'type', 'must be number[][] or { data: Float64Array, rows, cols } with data.length >= rows·cols');
-  }
-  return x;
+  return { data, rows, cols };
 }
 
 function toNested(d: ArrayLike<number>, n: number): number[][] {
@@ -58,8 +86,7 @@ function toNested(d: ArrayLike<number>, n: number): number[][] {
 }
 
 /** Sample covariance (ddof = 1) on the pool: equal-work row ranges, bit-identical to one thread. */
-async function sampleOnPool(ctx: EngineContext, data: Float64Array, rows: number, cols: number, signal?: AbortSignal): Promise<Float64Array> {
-  const shared = shareForCov(data, rows, cols);
+async function sampleOnPool(ctx: EngineContext, shared: SharedArrayBuffer, rows: number, cols: number, signal?: AbortSignal): Promise<Float64Array> {
   const ranges = balancedRowRanges(cols, Math.min(cols, ctx.pool.threads));
   const parts = await Promise.all(ranges.map(([rowFrom, rowTo]) =>
     ctx.pool.run(COV_ROWS_TASK, { shared, t: rows, n: cols, rowFrom, rowTo }, { signal })));
@@ -67,8 +94,7 @@ async function sampleOnPool(ctx: EngineContext, data: Float64Array, rows: number
 }
 
 /** EWMA covariance on the pool: the same row ranges, each a seed plus the recursion over all rows. */
-async function ewmaOnPool(ctx: EngineContext, data: Float64Array, rows: number, cols: number, lambda: number, signal?: AbortSignal): Promise<Float64Array> {
-  const shared = shareForCov(data, rows, cols);
+async function ewmaOnPool(ctx: EngineContext, shared: SharedArrayBuffer, rows: number, cols: number, lambda: number, signal?: AbortSignal): Promise<Float64Array> {
   const ranges = balancedRowRanges(cols, Math.min(cols, ctx.pool.threads));
   const parts = await Promise.all(ranges.map(([rowFrom, rowTo]) => ctx.pool.run(COV_EWMA_TASK, {
     shared, t: rows, n: cols, rowFrom, rowTo, lambda, seedRows: EWMA_SEED_ROWS,
@@ -98,20 +124,14 @@ export async function computeCovariance(ctx: EngineContext, returns: Matrix, opt
     throw new ValidationError('options.target', 'enum', `must be 'identity' or 'constant-correlation'; got ${describeValue(target)}`);
   }
   const lambda = method === 'ewma' ? requireOpenInterval('options.lambda', options.lambda ?? COVARIANCE_DEFAULTS.lambda, 0, 1) : 0;
-  const { data, rows, cols } = toRowMajor(returns);
-  if (rows < 2) throw new ValidationError('returns', 'length', `needs at least 2 rows; got ${rows}`);
-  if (cols < 1) throw new ValidationError('returns[0]', 'length', 'needs at least 1 column');
-  for (let i = 0; i < rows * cols; i++) {
-    if (!Number.isFinite(data[i])) {
-      throw new ValidationError(`returns[${Math.floor(i / cols)}][${i % cols}]`, 'finite', `must be a finite number; got ${describeValue(data[i])}`);
-    }
-  }
+  const { data, rows, cols } = toSharedRowMajor(returns);
+  const shared = data.buffer as SharedArrayBuffer;
   const kernel = ctx.wasm ? 'wasm' as const : 'ts' as const;
   const done = (covariance: number[][], shrinkage?: number): CovarianceResult => ({
     covariance, method, rows, cols, kernel, elapsedMs: performance.now() - t0, ...(shrinkage === undefined ? {} : { shrinkage }),
   });
-  if (method === 'ewma') return done(toNested(await ewmaOnPool(ctx, data, rows, cols, lambda, signal), cols));
-  const sample = await sampleOnPool(ctx, data, rows, cols, signal);
+  if (method === 'ewma') return done(toNested(await ewmaOnPool(ctx, shared, rows, cols, lambda, signal), cols));
+  const sample = await sampleOnPool(ctx, shared, rows, cols, signal);
   if (method === 'sample') return done(toNested(sample, cols));
   const xtx = sample.map((v) => v * (rows - 1)); // XcᵀXc
   const lw = await ctx.pool.run(LEDOIT_WOLF_TASK, { data, rows, cols, xtx, target }, { signal });
