@@ -1,9 +1,11 @@
 /**
  * Sample covariance of a T×N return matrix: the engine (WASM on 1 thread and on all threads, the
  * pure-TS twin on 1 thread), numpy (peers/cov_numpy.py), ml-matrix `covariance` and
- * simple-statistics `sampleCovariance` (pairwise on columns, on fewer columns — stated); plus the
- * engine's EWMA and Ledoit–Wolf estimators on 1 thread. Every result is compared with the engine's
- * WASM sample covariance (max abs difference) before its timing counts.
+ * simple-statistics `sampleCovariance` (pairwise on columns, on fewer columns — stated); the sample
+ * kernel in-process on one thread with the strict and the relaxed-SIMD (FMA) build (when the runtime
+ * accepts it); EWMA before (the TS recursion on one thread) and after (the row-range kernel on the
+ * pool, 1 and all threads); Ledoit–Wolf on 1 thread. Every result is compared with the engine's
+ * WASM sample covariance or the EWMA references before its timing counts.
  *
  * Timing: `engine.covariance` end to end (validation, sharing the matrix with the workers, the
  * blocked kernel, the nested result); libraries: the covariance call only (inputs converted to the
@@ -20,6 +22,10 @@ import { Matrix, covariance as mlCovariance } from 'ml-matrix';
 import { sampleCovariance } from 'simple-statistics';
 import { createEngine } from '../src/index.js';
 import type { Engine } from '../src/index.js';
+import { covSampleRowsWasm } from '../src/kernels/index.js';
+import { ewmaCovariance } from '../src/market/index.js';
+import { WasmCore } from '../src/wasm/index.js';
+import { buildPath } from '../src/util/index.js';
 import { parseBenchFlags } from './lib/cli.js';
 import type { BenchFlags } from './lib/cli.js';
 import { returnsMatrix } from './lib/fixtures.js';
@@ -228,23 +234,71 @@ export async function runCovariance(cfg: CovarianceBenchConfig): Promise<SuiteRe
     }, t.timing));
   }
 
-  // EWMA and Ledoit–Wolf on the engine, 1 thread (they run on the calling thread)
-  await using(() => createEngine({ threads: 1, wasm: true }), async (engine) => {
+  // EWMA: before = market.ewmaCovariance on the calling thread (the engine's path until this
+  // change: one TS task), after = the row-range kernel on the pool, 1 and all threads.
+  {
+    const k = Math.min(cfg.ewmaCheckCols, n);
+    const refE = ewmaReference(x, k, cfg.lambda);
+    const nestedX = Array.from({ length: T }, (_, r) => Array.from(x.data.subarray(r * n, (r + 1) * n)));
+    let before: Cov | undefined;
     {
-      const label = `engine EWMA (λ = ${cfg.lambda}), 1 thread`;
-      const k = Math.min(cfg.ewmaCheckCols, n);
+      const label = `EWMA before: TS recursion on one thread (market.ewmaCovariance, λ = ${cfg.lambda})`;
       let checks: RowCheck[] = [];
-      const t = await timeChecked('ewma-1t', async () => flatten((await engine.covariance(x, { method: 'ewma', lambda: cfg.lambda })).covariance), (first) => {
-        const refE = ewmaReference(x, k, cfg.lambda);
-        const d = blockDiff(refE, k, first, n) / maxAbs(refE);
-        checks = [requireClose(label, `bench EWMA recursion on the first ${k} columns`, 'max abs diff / max|C|', d, 1e-10)];
+      const t = await timeChecked('ewma-before', async () => flatten(ewmaCovariance(nestedX, cfg.lambda)), (first) => {
+        checks = [requireClose(label, `bench EWMA recursion on the first ${k} columns`, 'max abs diff / max|C|', blockDiff(refE, k, first, n) / maxAbs(refE), 1e-10)];
       }, sameCov(label), cfg.plan);
+      before = t.first;
       push(okRow({
-        id: 'ewma-1t', label, impl: 'engine', threads: 1,
-        computes: 'engine.covariance ewma: seed = sample covariance of the first 30 rows, then Σ ← λΣ + (1−λ) r rᵀ over all rows (calling thread)',
+        id: 'ewma-before', label, impl: 'engine', threads: 1,
+        computes: 'market.ewmaCovariance (pure TS): seed = sample covariance of the first 30 rows, then Σ ← λΣ + (1−λ) r rᵀ over all rows; nested input built beforehand (untimed)',
         size, work, workUnit: 'row·pairs', values: { 'C[0][0]': t.first[0], 'C[0][1]': t.first[1], trace: trace(t.first, n) }, checks,
       }, t.timing));
     }
+    const ewmaEngine = async (engine: Engine, id: string, label: string): Promise<void> => {
+      let checks: RowCheck[] = [];
+      const t = await timeChecked(id, async () => flatten((await engine.covariance(x, { method: 'ewma', lambda: cfg.lambda })).covariance), (first) => {
+        checks = [
+          requireClose(label, `bench EWMA recursion on the first ${k} columns`, 'max abs diff / max|C|', blockDiff(refE, k, first, n) / maxAbs(refE), 1e-10),
+          requireClose(label, 'EWMA before (TS recursion), bit for bit', 'max abs diff', blockDiff(first, n, before!, n), 0),
+        ];
+      }, sameCov(label), cfg.plan);
+      push(okRow({
+        id, label, impl: 'engine', threads: engine.threads,
+        computes: `engine.covariance ewma: row ranges of the packed WASM recursion (2 rows × 4 columns per register tile) on ${engine.threads} worker(s)`,
+        size, work, workUnit: 'row·pairs', values: { 'C[0][0]': t.first[0], 'C[0][1]': t.first[1], trace: trace(t.first, n) }, checks,
+      }, t.timing));
+    };
+    await using(() => createEngine({ threads: 1, wasm: true }), (e) => ewmaEngine(e, 'ewma-1t', `engine EWMA (λ = ${cfg.lambda}), 1 thread`));
+    await using(() => createEngine({ threads: cores, wasm: true }), (e) => ewmaEngine(e, 'ewma-all', `engine EWMA (λ = ${cfg.lambda}), ${cores} threads`));
+  }
+
+  // The sample kernel in-process on one thread, strict build vs the relaxed-SIMD (FMA) build when
+  // this runtime accepts it: the FMA gain without the pool.
+  for (const [id, file] of [['kernel-strict', 'core.wasm'], ['kernel-relaxed', 'core-relaxed.wasm']] as const) {
+    const label = `sample kernel in-process, 1 thread, ${file}`;
+    const base = {
+      id, label, impl: 'engine' as const, threads: 1, size, work, workUnit: 'row·pairs',
+      computes: `covSampleRowsWasm over all rows on the calling thread (copy in, means, pack, tiled XᵀX, scale) with build/${file} instantiated directly`,
+    };
+    const bytes = Uint8Array.from(readFileSync(buildPath(file)));
+    if (!WebAssembly.validate(bytes)) {
+      push(skippedRow(base, `this runtime (Node ${process.version}) rejects ${file}`));
+      continue;
+    }
+    const core = fileCore(bytes);
+    let checks: RowCheck[] = [];
+    const t = await timeChecked(id, async () => {
+      const rowsOut = covSampleRowsWasm(core, x.data, T, n, 0, n);
+      const full = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = i; j < n; j++) full[i * n + j] = full[j * n + i] = rowsOut[i * n + j];
+      return full;
+    }, (first) => {
+      checks = [requireClose(label, 'engine WASM 1 thread', 'max abs diff / max|C|', blockDiff(first, n, reference, n) / scale, id === 'kernel-strict' ? 0 : 1e-13)];
+    }, sameCov(label), cfg.plan);
+    push(okRow({ ...base, values: { 'C[0][0]': t.first[0], 'C[0][1]': t.first[1], trace: trace(t.first, n) }, checks }, t.timing));
+  }
+
+  await using(() => createEngine({ threads: 1, wasm: true }), async (engine) => {
     {
       const label = 'engine Ledoit–Wolf (identity target), 1 thread';
       let checks: RowCheck[] = [];
@@ -276,7 +330,12 @@ export async function runCovariance(cfg: CovarianceBenchConfig): Promise<SuiteRe
   const ratios = {
     wasm1T_vs_ts1T: ratioOf(rows, 'wasm-1t', 'ts-1t'),
     wasmAllT_vs_wasm1T: ratioOf(rows, 'wasm-all', 'wasm-1t'),
+    wasmAllT_vs_numpy: ratioOf(rows, 'wasm-all', 'numpy'),
     wasm1T_vs_numpy: ratioOf(rows, 'wasm-1t', 'numpy'),
+    kernelRelaxed_vs_kernelStrict: ratioOf(rows, 'kernel-relaxed', 'kernel-strict'),
+    kernelRelaxed_vs_numpy: ratioOf(rows, 'kernel-relaxed', 'numpy'),
+    ewmaAllT_vs_ewmaBefore: ratioOf(rows, 'ewma-all', 'ewma-before'),
+    ewmaAllT_vs_ewma1T: ratioOf(rows, 'ewma-all', 'ewma-1t'),
     wasm1T_vs_mlMatrix: ratioOf(rows, 'wasm-1t', 'ml-matrix'),
     wasm1T_vs_simpleStatistics: ratioOf(rows, 'wasm-1t', 'simple-statistics'),
   };
@@ -299,11 +358,38 @@ export async function runCovariance(cfg: CovarianceBenchConfig): Promise<SuiteRe
     ratioLabels: {
       wasm1T_vs_ts1T: 'engine WASM 1 thread vs pure-TS twin',
       wasmAllT_vs_wasm1T: 'engine WASM all threads vs 1 thread',
+      wasmAllT_vs_numpy: 'engine WASM all threads vs numpy',
       wasm1T_vs_numpy: 'engine WASM 1 thread vs numpy',
+      kernelRelaxed_vs_kernelStrict: 'sample kernel in-process: relaxed (FMA) build vs strict build',
+      kernelRelaxed_vs_numpy: 'sample kernel in-process, relaxed build, 1 thread vs numpy',
+      ewmaAllT_vs_ewmaBefore: 'EWMA: engine all threads vs before (TS, one thread)',
+      ewmaAllT_vs_ewma1T: 'EWMA: engine all threads vs 1 thread',
       wasm1T_vs_mlMatrix: 'engine WASM 1 thread vs ml-matrix',
       wasm1T_vs_simpleStatistics: 'engine WASM 1 thread vs simple-statistics (fewer columns)',
     },
   };
+}
+
+/** A kernel instance over a given build file, with the allocator the kernel adapters use. */
+function fileCore(bytes: Uint8Array): WasmCore {
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort: () => { throw new Error('wasm abort'); } } });
+  const x = inst.exports as unknown as WasmCore['x'];
+  const base = (x.heapBase() + 63) & ~63;
+  let top = base;
+  const core = {
+    x,
+    reset: (): void => { top = base; },
+    alloc: (bytes: number): number => {
+      const ptr = top;
+      const end = ptr + ((bytes + 63) & ~63);
+      const have = x.memory.buffer.byteLength;
+      if (end > have) x.memory.grow(Math.ceil((end - have) / 65536));
+      top = end;
+      return ptr;
+    },
+    f64: (ptr: number, len: number): Float64Array => new Float64Array(x.memory.buffer, ptr, len),
+  };
+  return core as unknown as WasmCore;
 }
 
 function trace(c: Cov, n: number): number {
@@ -320,7 +406,7 @@ export function covarianceSvg(rep: SuiteReport): string {
     unit: 'row·pairs per second (median) — rows × N(N+1)/2 / s',
     bars: rep.rows.filter((r) => r.status === 'ok').map((r) => ({
       label: r.label, value: r.throughput ?? 0, note: `${fmtRate(r.throughput, '/s')} (${fmtSeconds(r.medianSeconds)})`,
-      color: r.impl !== 'engine' ? '#9c9c9c' : r.id.startsWith('ewma') || r.id.startsWith('lw') ? '#76b7b2' : '#4e79a7',
+      color: r.impl !== 'engine' ? '#9c9c9c' : r.id.startsWith('ewma') || r.id.startsWith('lw') || r.id.startsWith('kernel') ? '#76b7b2' : '#4e79a7',
     })),
   })], `margin-engine bench ${rep.suite} · ${rep.mode} · ${m.date} · load ${m.loadAverage1m}`);
 }
