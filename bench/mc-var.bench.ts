@@ -13,11 +13,16 @@
  *
  * Run alone: `node build/bench/mc-var.bench.js [--quick] [--full]`, or through bench/run.ts.
  */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createEngine } from '../src/index.js';
 import type { Engine, VarResult } from '../src/index.js';
+import { CHUNK_SCENARIOS, choleskyTs, runMcTaskWasm } from '../src/kernels/index.js';
+import { tailCount } from '../src/risk/index.js';
+import { buildPath } from '../src/util/index.js';
+import { WasmCore } from '../src/wasm/index.js';
 import { parseBenchFlags } from './lib/cli.js';
 import type { BenchFlags } from './lib/cli.js';
 import { machineInfo, peersDir } from './lib/machine.js';
@@ -54,7 +59,7 @@ export function mcVarConfig(flags: Pick<BenchFlags, 'quick'>): McVarConfig {
     : { assets: 50, scenarios: 1_000_000, tsScenarios: 200_000, seed: 42, iterations: 7, warmupIterations: 1, peerRuns: 5, quick: false };
 }
 
-export type RowId = 'ts-1t' | 'wasm-1t' | 'wasm-2t' | 'wasm-all' | 'c' | 'c-fast' | 'numpy' | 'js-naive';
+export type RowId = 'ts-1t' | 'wasm-1t' | 'wasm-2t' | 'wasm-all' | 'kernel-strict' | 'kernel-relaxed' | 'c' | 'c-fast' | 'numpy' | 'js-naive';
 
 export interface Row {
   id: RowId;
@@ -92,6 +97,8 @@ export interface McVarRatios {
   wasmAllT_vs_cFast: number | null;
   wasm2T_vs_wasm1T: number | null;
   wasmAllT_vs_wasm1T: number | null;
+  kernelStrict_vs_cFast: number | null;
+  kernelRelaxed_vs_cFast: number | null;
 }
 
 export interface McVarReport {
@@ -223,6 +230,81 @@ async function naiveRow(cfg: McVarConfig, problem: PeerProblem): Promise<Row> {
   };
 }
 
+/** A kernel instance over a given build file, with the allocator the kernel adapters use. */
+function fileCore(bytes: Uint8Array): WasmCore {
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort: () => { throw new Error('wasm abort'); } } });
+  const x = inst.exports as unknown as WasmCore['x'];
+  const base = (x.heapBase() + 63) & ~63;
+  let top = base;
+  const core = {
+    x,
+    reset: (): void => { top = base; },
+    alloc: (bytes: number): number => {
+      const ptr = top;
+      const end = ptr + ((bytes + 63) & ~63);
+      const have = x.memory.buffer.byteLength;
+      if (end > have) x.memory.grow(Math.ceil((end - have) / 65536));
+      top = end;
+      return ptr;
+    },
+    f64: (ptr: number, len: number): Float64Array => new Float64Array(x.memory.buffer, ptr, len),
+    i32: (ptr: number, len: number): Int32Array => new Int32Array(x.memory.buffer, ptr, len),
+    u64: (ptr: number, len: number): BigUint64Array => new BigUint64Array(x.memory.buffer, ptr, len),
+  };
+  return core as unknown as WasmCore;
+}
+
+/**
+ * The Monte Carlo kernel in-process on the calling thread (one task over every chunk, its tail
+ * sorted), from a given build file: the single-core cost without the pool, and the strict vs the
+ * relaxed-SIMD (FMA) build where the runtime accepts it.
+ */
+function kernelRow(id: 'kernel-strict' | 'kernel-relaxed', file: string, cfg: McVarConfig, problem: PeerProblem): Row {
+  const label = `WASM kernel in-process, 1 thread, ${file}`;
+  const base = {
+    id, label, kind: 'engine' as const, threads: 1, scenarios: cfg.scenarios,
+    computes: `runMcTaskWasm over all chunks on the calling thread with build/${file} instantiated directly (Cholesky untimed, as for the C peers): normals, full L·z, P&L, k-largest tail, sorted`,
+  };
+  const bytes = Uint8Array.from(readFileSync(buildPath(file)));
+  if (!WebAssembly.validate(bytes)) {
+    log(`${label}: SKIPPED — Node ${process.version} rejects it`);
+    return { ...base, status: 'skipped', skipReason: `this runtime (Node ${process.version}) rejects ${file}` };
+  }
+  const n = problem.n;
+  const nl = (n * (n + 1)) / 2;
+  const lp = new Float64Array(nl);
+  if (choleskyTs(Float64Array.from(problem.covariance.flat()), n, lp, 1e-12) >= 0) throw new Error(`${label}: covariance not positive definite`);
+  const shared = new SharedArrayBuffer((nl + n) * 8);
+  new Float64Array(shared, 0, nl).set(lp.subarray(0, nl));
+  new Float64Array(shared, nl * 8, n).set(problem.exposures);
+  const k99 = tailCount(cfg.scenarios, 0.99);
+  const k975 = tailCount(cfg.scenarios, 0.975);
+  const core = fileCore(bytes);
+  const task = { shared, n, nu: 0, seed: cfg.seed, scenarios: cfg.scenarios, chunkFrom: 0, chunkTo: Math.ceil(cfg.scenarios / CHUNK_SCENARIOS), k: Math.max(k99, k975) };
+  const numbers = (): { var99: number; es975: number } => {
+    const r = runMcTaskWasm(core, task);
+    let s = 0;
+    for (let i = 0; i < k975; i++) s += r.tail[i];
+    return { var99: r.tail[k99 - 1], es975: s / k975 };
+  };
+  const first = numbers();
+  const checked = checkEstimate(label, problem, cfg.scenarios, first.var99, first.es975);
+  const samples: number[] = [];
+  for (let i = 0; i < cfg.warmupIterations + cfg.iterations; i++) {
+    const t0 = performance.now();
+    const r = numbers();
+    if (i >= cfg.warmupIterations) samples.push((performance.now() - t0) / 1e3);
+    if (r.var99 !== first.var99 || r.es975 !== first.es975) throw new Error(`${label}: same seed gave different numbers`);
+  }
+  const s = summarize(samples);
+  log(`${label}: ${fmtSeconds(s.median)}`);
+  return {
+    ...base, status: 'ok', version: `${file}, Node ${process.version}`, iterations: samples.length, warmupIterations: cfg.warmupIterations + 1,
+    samplesSeconds: samples, medianSeconds: s.median, spread: { min: s.min, p25: s.p25, p75: s.p75, max: s.max },
+    throughput: cfg.scenarios / s.median, ...checked,
+  };
+}
+
 function ratio(rows: readonly Row[], a: RowId, b: RowId): number | null {
   const ra = rows.find((r) => r.id === a && r.status === 'ok');
   const rb = rows.find((r) => r.id === b && r.status === 'ok');
@@ -253,6 +335,8 @@ export async function runMcVar(cfg: McVarConfig): Promise<McVarReport> {
   if (cores > 2) rows.push(await engineRow({ id: 'wasm-2t', label: 'WASM, 2 threads', threads: 2, wasm: true, scenarios: cfg.scenarios }, cfg, problem));
   rows.push(await engineRow({ id: 'wasm-all', label: `WASM, all threads (${cores})`, threads: cores, wasm: true, scenarios: cfg.scenarios }, cfg, problem));
 
+  rows.push(kernelRow('kernel-strict', 'core.wasm', cfg, problem));
+  rows.push(kernelRow('kernel-relaxed', 'core-relaxed.wasm', cfg, problem));
   rows.push(await naiveRow(cfg, problem));
 
   const tools = new PeerToolchain(dir);
@@ -277,6 +361,8 @@ export async function runMcVar(cfg: McVarConfig): Promise<McVarReport> {
     wasmAllT_vs_cFast: ratio(rows, 'wasm-all', 'c-fast'),
     wasm2T_vs_wasm1T: wasm2 ? ratio(rows, wasm2, 'wasm-1t') : null,
     wasmAllT_vs_wasm1T: ratio(rows, 'wasm-all', 'wasm-1t'),
+    kernelStrict_vs_cFast: ratio(rows, 'kernel-strict', 'c-fast'),
+    kernelRelaxed_vs_cFast: ratio(rows, 'kernel-relaxed', 'c-fast'),
   };
   return {
     suite: SUITE,
@@ -301,6 +387,8 @@ const RATIO_LABELS: Record<keyof McVarRatios, string> = {
   wasmAllT_vs_cFast: 'WASM all threads vs mc_var_fast.c',
   wasm2T_vs_wasm1T: 'WASM 2 threads vs WASM 1 thread',
   wasmAllT_vs_wasm1T: 'WASM all threads vs WASM 1 thread',
+  kernelStrict_vs_cFast: 'WASM kernel in-process, strict build vs mc_var_fast.c',
+  kernelRelaxed_vs_cFast: 'WASM kernel in-process, relaxed (FMA) build vs mc_var_fast.c',
 };
 
 function tableRows(rep: McVarReport): string[][] {

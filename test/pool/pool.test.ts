@@ -33,7 +33,7 @@ describe('worker pool', () => {
         expect(p.total).toBe(scenarios);
         seen.push(p.done);
       } });
-      expect(seen.length).toBe(4); // 20 chunks on 2 threads: 2 tasks per thread
+      expect(seen.length).toBe(2); // 20 chunks on 2 threads: one task per thread (planTasks)
       expect([...seen].sort((a, b) => a - b)).toEqual(seen);
       expect(seen.at(-1)).toBe(scenarios);
     } finally {
