@@ -1,0 +1,12 @@
+/**
+ * Venue risk engine: many accounts re-margined on each mark tick, liquidation cascades with market
+ * impact, the insurance fund, auto-deleveraging or socialised losses, and solvency-buffer sizing
+ * over stressed paths. Public door of src/solvency.
+ */
+export type {
+  ImpactSpec, Waterfall, VenueConfig, PricePath, VenueEvent, VenueEventType, CurrencySummary, VenueSummary, VenueSeries, VenueResult,
+} from './types.js';
+export { prepareBook, toV, fromV, type VenueBook, type BookSymbols } from './book.js';
+export { impactAt, impactIntegral, averageImpact } from './impact.js';
+export { createState, resolveConfig, runTicks, ledger, ledgerScale, accountEquity, summarise, adlScore, type SimState, type SimConfig, type EventSink } from './sim.js';
+export { validateConfig, validatePath, columnMap, initialMarks, startRun, continueRun, finishRun, simulateBook, type RunOptions } from './run.js';
