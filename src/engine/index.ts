@@ -36,8 +36,12 @@ import { BACKTEST_TASK, LIQUIDATION_TASK, MARGIN_TASK, OPTIMIZE_TASK, RECALIBRAT
 import type { OptimizeRequest, OptimizeResult } from './tasks.js';
 import { BACKTEST_REQUEST_TASK, STRESS_REQUEST_TASK } from './requests.js';
 import type { BacktestRequest, StressRequest } from '../schemas/index.js';
+import { runVenue, sizeVenue, streamVenueRun } from './venue.js';
+import type { VenuePathInput, VenueRunOptions, VenueSimConfig, VenueSizingOptions, VenueStreamItem, VenueStreamOptions } from './venue.js';
+import type { ScenarioSpec, SizingResult, VenueResult } from '../solvency/index.js';
 
 export type { OptimizeRequest, OptimizeResult } from './tasks.js';
+export type { VenuePathInput, VenueRunOptions, VenueSimConfig, VenueSizingOptions, VenueStreamItem, VenueStreamOptions } from './venue.js';
 export { BACKTEST_DEFAULTS, COVARIANCE_DEFAULTS, ENGINE_DEFAULTS } from './defaults.js';
 export type { VarOptions, VarResult, VarMethod } from './var-types.js';
 export { VAR_METHOD_TABLE, varMethod } from './var-methods.js';
@@ -411,6 +415,42 @@ export class Engine implements AsyncDisposable {
       const request = parseInput(LiquidationRequestSchema, { portfolio: account, market, options }, '');
       return this.pool.run(LIQUIDATION_TASK, request, call);
     });
+  }
+
+  /**
+   * Simulates a venue over one price path: every account re-margined on each mark tick,
+   * liquidations (partial by tier step-down, or full) taken over at the bankruptcy price and
+   * executed with market impact (cascades), the insurance fund, and ADL or socialised loss when
+   * the fund is exhausted. Accounts use the tiered model (isolated or cross, linear or inverse).
+   * The accounts are validated and packed here; the run is one task in a worker.
+   * See src/solvency/sim.ts for the model and README "Venue risk" for its assumptions.
+   * @param path - marks `{ symbols, times, marks }`, a feed `{ csv }` (timestamp,symbol,mark), or `{ scenario, index }`
+   * @throws ValidationError naming the field (`accounts[3].positions[0].symbol`, `config.impact.BTCUSDT.depth`, `path.csv[12].mark`).
+   */
+  simulateVenue(accounts: Account[], path: VenuePathInput, config: VenueSimConfig = {}, options: VenueRunOptions = {}): Promise<VenueResult> {
+    return this.track('simulateVenue', () => runVenue(this.pool, accounts, path, config, options));
+  }
+
+  /**
+   * The same run as `simulateVenue`, streamed: events as they happen, a progress item after each
+   * chunk of ticks (marks, fund, liquidations) and a last `summary` item carrying the full result.
+   * Each chunk is one task; the state moves between tasks, so the events equal one run's.
+   */
+  streamVenue(accounts: Account[], path: VenuePathInput, config: VenueSimConfig = {}, options: VenueStreamOptions = {}): AsyncGenerator<VenueStreamItem> {
+    if (this.closing) throw new EngineClosedError();
+    return streamVenueRun(this.pool, accounts, path, config, options);
+  }
+
+  /**
+   * Solvency-buffer sizing: the book over `options.paths` stressed paths of a scenario spec
+   * (Monte Carlo with fat tails and jumps, or historical episodes at a scale), fanned out over
+   * the pool (or the cluster). Returns per currency the fund covering the requirement at
+   * `confidence` (default 99.9 %), its mean, max and tail mean, Cover-2 (the two largest
+   * uncollateralised losses) and the ADL probability and volume under the venue's own fund.
+   * Same numbers for any thread count or split.
+   */
+  venueSizing(accounts: Account[], scenario: ScenarioSpec, config: VenueSimConfig = {}, options: VenueSizingOptions): Promise<SizingResult> {
+    return this.track('venueSizing', () => sizeVenue(this.pool, accounts, scenario, config, options));
   }
 
   /** The task runner: the local worker pool, or a cluster engine's queue (its health for probes). */

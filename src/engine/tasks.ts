@@ -24,6 +24,7 @@ import { estimateCovariance } from '../risk/index.js';
 import { stressBook } from '../stress/index.js';
 import type { BookStressOptions, StressResult } from '../stress/index.js';
 import { BACKTEST_REQUEST_TASK, STRESS_REQUEST_TASK } from './requests.js';
+import { VENUE_CHUNK_TASK, VENUE_SIZING_TASK } from './venue.js';
 import { VAR_HISTORY_TASK } from './var-history.js';
 import type { PackedMatrix, VolPath } from './var-history.js';
 
@@ -163,4 +164,5 @@ export const TASKS: readonly AnyTaskDef[] = [
   VOL_PATH_TASK, COVARIANCE_ESTIMATE_TASK, EWMA_COVARIANCE_TASK, LEDOIT_WOLF_TASK,
   MARGIN_TASK, LIQUIDATION_TASK,
   VAR_HISTORY_TASK, STRESS_BOOK_TASK, BACKTEST_TASK, RECALIBRATE_TASK, OPTIMIZE_TASK, STRESS_REQUEST_TASK, BACKTEST_REQUEST_TASK,
+  VENUE_CHUNK_TASK, VENUE_SIZING_TASK,
 ];

@@ -10,3 +10,5 @@ export { prepareBook, toV, fromV, type VenueBook, type BookSymbols } from './boo
 export { impactAt, impactIntegral, averageImpact } from './impact.js';
 export { createState, resolveConfig, runTicks, ledger, ledgerScale, accountEquity, summarise, adlScore, type SimState, type SimConfig, type EventSink } from './sim.js';
 export { validateConfig, validatePath, columnMap, initialMarks, startRun, continueRun, finishRun, simulateBook, type RunOptions } from './run.js';
+export { PathRng, validateScenario, scenarioPath, scenarioTicks, parseFeedCsv, formatFeedCsv, type MonteCarloSpec, type HistoricalSpec, type ScenarioSpec } from './paths.js';
+export { sizeChunk, aggregateSizing, tailCount, kthLargest, type SizingChunk, type SizingResult, type CurrencySizing } from './sizing.js';
