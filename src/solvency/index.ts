@@ -12,3 +12,4 @@ export { createState, resolveConfig, runTicks, ledger, ledgerScale, accountEquit
 export { validateConfig, validatePath, columnMap, initialMarks, startRun, continueRun, finishRun, simulateBook, type RunOptions } from './run.js';
 export { PathRng, validateScenario, scenarioPath, scenarioTicks, parseFeedCsv, formatFeedCsv, type MonteCarloSpec, type HistoricalSpec, type ScenarioSpec } from './paths.js';
 export { sizeChunk, aggregateSizing, tailCount, kthLargest, type SizingChunk, type SizingResult, type CurrencySizing } from './sizing.js';
+export { syntheticVenue, type SyntheticVenue } from './synthetic.js';

@@ -1,0 +1,133 @@
+/**
+ * Venue simulator timings (not a `run.ts` suite). Writes bench/results/venue.json and venue.md.
+ *  1. 100,000 synthetic accounts × 10 symbols: one mark tick (all 10 symbols move) re-margined on
+ *     one thread — the median over 41 ticks alternating ±0.1 % (incremental: only the holders of
+ *     the moved symbols are touched; the cascade check runs on the units near maintenance).
+ *  2. The same book over a 1,440-tick Monte Carlo crash path (one minute per tick, Student-t(4),
+ *     jumps, drift down), events collected, one thread (in-process) and as one pool task.
+ *  3. Fund sizing: 10,000 accounts, 1,000 stressed paths of `--ticks` ticks (default 1,440), each
+ *     path run twice (requirement with waterfall 'none', and the venue's own ADL waterfall) plus the
+ *     Cover-2 shadow pass, on 1 and 2 threads; both must give the same distribution.
+ *
+ *   npm run build && flock /tmp/margin-bench.lock node build/bench/venue.js [--paths 1000] [--ticks 1440]
+ */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createEngine } from '../src/engine/index.js';
+import {
+  continueRun, prepareBook, scenarioPath, simulateBook, startRun, syntheticVenue, type MonteCarloSpec, type PricePath, type VenueConfig,
+} from '../src/solvency/index.js';
+import { machineInfo, resultsDir } from './lib/machine.js';
+
+function arg(name: string, dflt: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+}
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main(): Promise<void> {
+  const load = os.loadavg()[0]!;
+  const rows: { row: string; ms: number; note: string }[] = [];
+
+  // 1. one tick, 100k accounts × 10 symbols
+  const big = syntheticVenue(100_000, 10, 7);
+  let t0 = performance.now();
+  const book = prepareBook(big.accounts, big.tables);
+  const prepMs = performance.now() - t0;
+  rows.push({ row: 'prepare 100,000 accounts (validate + pack)', ms: prepMs, note: `${book.nUnits} margin units, ${book.nPositions} positions` });
+  const config: VenueConfig = {
+    fund: { USDT: 2e6 }, takerFee: 0.0005,
+    impact: Object.fromEntries(big.symbols.map((s, i) => [s, { model: 'sqrt' as const, depth: (i === 0 ? 20000 : i === 1 ? 4e5 : 8e6 / (i + 1)), coefficient: 0.5 }])),
+  };
+  const reps = 41;
+  const calm: PricePath = {
+    symbols: big.symbols, times: Float64Array.from({ length: reps + 1 }, (_, t) => t),
+    marks: Float64Array.from({ length: (reps + 1) * 10 }, (_, k) => big.start[k % 10]! * (Math.floor(k / 10) % 2 ? 0.999 : 1)),
+  };
+  const st = startRun(book, calm, config);
+  const tickMs: number[] = [];
+  for (let t = 1; t <= reps; t++) {
+    t0 = performance.now();
+    continueRun(st, calm, t, t + 1, null);
+    tickMs.push(performance.now() - t0);
+  }
+  rows.push({ row: 'one mark tick, 100,000 accounts × 10 symbols, 1 thread', ms: median(tickMs), note: `median of ${reps} ticks (±0.1 %); min ${Math.min(...tickMs).toFixed(1)} ms, max ${Math.max(...tickMs).toFixed(1)} ms; ${st.counts.liquidations} liquidations` });
+  console.log(rows.at(-1));
+
+  // 2. 1,440-tick crash path
+  const crash: MonteCarloSpec = {
+    kind: 'monte-carlo', symbols: big.symbols, start: big.start, ticks: 1439, dtDays: 1 / 1440,
+    vol: big.symbols.map(() => 0.9), drift: big.symbols.map(() => -60), rho: 0.85, df: 4, jumps: { intensity: 6, mean: -0.04, sd: 0.03 }, seed: 2026,
+  };
+  const crashPath = scenarioPath(crash, 0);
+  const pathTimes: number[] = [];
+  let res = simulateBook(book, crashPath, config);
+  for (let r = 0; r < 3; r++) {
+    t0 = performance.now();
+    res = simulateBook(book, crashPath, config);
+    pathTimes.push(performance.now() - t0);
+  }
+  const s = res.summary;
+  const usdt = s.currencies.find((c) => c.currency === 'USDT')!;
+  rows.push({
+    row: '1,440-tick crash path, 100,000 accounts × 10 symbols, 1 thread (in-process)', ms: median(pathTimes),
+    note: `median of 3; ${s.liquidations} liquidations (${s.partialLiquidations} partial), ${s.bankruptcies} bankruptcies, ${s.adlFills} ADL fills, ${res.events.length} events; fund ${usdt.fundStart} → ${usdt.fundEnd.toFixed(0)} (min ${usdt.fundMin.toFixed(0)}); ledger drift ${Math.abs(usdt.ledgerEnd - usdt.ledgerStart).toExponential(2)} USDT`,
+  });
+  console.log(rows.at(-1));
+  {
+    const engine = await createEngine({ threads: 1 });
+    t0 = performance.now();
+    const viaPool = await engine.simulateVenue(big.accounts, crashPath, { ...config, tables: big.tables });
+    const ms = performance.now() - t0;
+    if (JSON.stringify(viaPool.summary) !== JSON.stringify(res.summary)) throw new Error('pool run differs from the in-process run');
+    rows.push({ row: '1,440-tick crash path via engine.simulateVenue (pack + one task + result back)', ms, note: 'same summary as in-process' });
+    console.log(rows.at(-1));
+    await engine.close();
+  }
+
+  // 3. sizing: 10,000 accounts, 1,000 paths
+  const paths = arg('paths', 1000);
+  const ticks = arg('ticks', 1440);
+  const small = syntheticVenue(10_000, 10, 8);
+  const spec: MonteCarloSpec = { ...crash, ticks: ticks - 1, drift: big.symbols.map(() => -20), seed: 77 };
+  const sizingConfig = { ...config, fund: { USDT: 2e5 }, tables: small.tables };
+  const results: unknown[] = [];
+  for (const threads of [2, 1]) {
+    if (threads === 1 && arg('skip1', 0)) continue;
+    const engine = await createEngine({ threads });
+    t0 = performance.now();
+    const r = await engine.venueSizing(small.accounts, spec, sizingConfig, { paths, confidence: 0.999 });
+    const ms = performance.now() - t0;
+    await engine.close();
+    results.push(r);
+    const u = r.currencies.find((c) => c.currency === 'USDT')!;
+    rows.push({
+      row: `fund sizing: 10,000 accounts, ${paths} paths × ${ticks} ticks, ${threads} thread${threads > 1 ? 's' : ''}`, ms,
+      note: `99.9 % fund ${u.fundAtConfidence.toFixed(0)} USDT (k = ${r.k}), mean ${u.meanRequirement.toFixed(0)}, max ${u.maxRequirement.toFixed(0)}; Cover-2 at 99.9 % ${u.cover2AtConfidence.toFixed(0)}; ADL in ${(100 * u.adlProbability).toFixed(1)} % of paths; ${r.liquidationsPerPath.mean.toFixed(0)} liquidations per path`,
+    });
+    console.log(rows.at(-1));
+  }
+  if (results.length === 2 && JSON.stringify(results[0], (_k, v) => (v instanceof Float64Array ? Array.from(v) : v)) !== JSON.stringify(results[1], (_k, v) => (v instanceof Float64Array ? Array.from(v) : v))) {
+    throw new Error('sizing differs between 1 and 2 threads');
+  }
+
+  const machine = machineInfo();
+  const out = { suite: 'venue', node: process.version, loadAverage1mAtStart: load, machine, rows };
+  const dir = resultsDir();
+  writeFileSync(path.join(dir, 'venue.json'), `${JSON.stringify(out, null, 2)}\n`);
+  const md = [
+    '# Venue simulator', '',
+    `Synthetic books (src/solvency/synthetic.ts), Node ${process.version}, ${machine.cpuModel}, ${machine.cores} cores; 1-minute load at start ${load.toFixed(2)}.`,
+    'Targets (issue 17): one tick of 100,000 accounts × 10 symbols < 100 ms on one thread; a 1,440-tick path < 10 s; 1,000 stressed paths for 10,000 accounts < 5 min on 2 threads.', '',
+    '| row | time | note |', '| --- | ---: | --- |',
+    ...rows.map((r) => `| ${r.row} | ${r.ms >= 1000 ? `${(r.ms / 1000).toFixed(2)} s` : `${r.ms.toFixed(1)} ms`} | ${r.note} |`), '',
+  ].join('\n');
+  writeFileSync(path.join(dir, 'venue.md'), md);
+  console.log(md);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
