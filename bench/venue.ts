@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   rows.push({ row: 'prepare 100,000 accounts (validate + pack)', ms: prepMs, note: `${book.nUnits} margin units, ${book.nPositions} positions` });
   const config: VenueConfig = {
     fund: { USDT: 2e6 }, takerFee: 0.0005,
-    impact: Object.fromEntries(big.symbols.map((s, i) => [s, { model: 'sqrt' as const, depth: (i === 0 ? 20000 : i === 1 ? 4e5 : 8e6 / (i + 1)), coefficient: 0.5 }])),
+    impact: Object.fromEntries(big.symbols.map((s, i) => [s, { model: 'sqrt' as const, depth: (i === 0 ? 2e5 : i === 1 ? 2e6 : 4e8 / (i + 1)), coefficient: 0.03 }])),
   };
   const reps = 41;
   const calm: PricePath = {

@@ -91,6 +91,9 @@ export interface SimState {
   roundW: Float64Array;
   deferred: number[];
   deferredFlag: Uint8Array;
+  /** ADL queues and socialised-loss pools of the current round, by symbol·2 + (side > 0). */
+  adlQueues: Map<number, AdlQueue>;
+  socialPools: Map<number, SocialPool>;
   accountLiquidated: Uint8Array;
   ledgerStart: Float64Array;
   counts: { marginCalls: number; liquidations: number; partial: number; bankruptcies: number; adlFills: number; socialisedClawbacks: number; accountsLiquidated: number };
@@ -103,6 +106,24 @@ export interface SimState {
 }
 
 export type EventSink = ((e: VenueEvent) => void) | null;
+
+/** Opposite-side positions ranked once per round (ranking kept for the round, as venues refresh it periodically). */
+interface AdlQueue {
+  ps: Int32Array;
+  scores: Float64Array;
+  next: number;
+}
+
+/** Profitable opposite-side positions of a round: clawbacks scale every share by m, applied at the round's end. */
+interface SocialPool {
+  s: number;
+  ps: Int32Array;
+  avail: Float64Array;
+  total: number;
+  /** Fraction of each share still unclaimed. */
+  m: number;
+  bankrupt: number;
+}
 
 const WATERFALLS = { adl: 0, socialised: 1, none: 2 } as const;
 
@@ -173,6 +194,8 @@ export function createState(book: VenueBook, cfg: SimConfig, initialMarks: Float
     roundW: new Float64Array(nS),
     deferred: [],
     deferredFlag: new Uint8Array(book.nUnits),
+    adlQueues: new Map(),
+    socialPools: new Map(),
     accountLiquidated: new Uint8Array(book.nAccounts),
     ledgerStart: new Float64Array(nC),
     counts: { marginCalls: 0, liquidations: 0, partial: 0, bankruptcies: 0, adlFills: 0, socialisedClawbacks: 0, accountsLiquidated: 0 },
@@ -195,7 +218,11 @@ export function createState(book: VenueBook, cfg: SimConfig, initialMarks: Float
     st.tier[p] = k;
     st.pmm[p] = n * sym.tierRate[k]! - sym.tierAmount[k]!;
   }
-  for (let u = 0; u < book.nUnits; u++) resync(st, u);
+  for (let u = 0; u < book.nUnits; u++) {
+    resync(st, u);
+    // units already near or past maintenance are checked at the first tick, even if no mark moves
+    if (st.open[u]! > 0 && st.eq[u]! < st.mm[u]! * (1 + cfg.buffer)) st.deferred.push(u);
+  }
   // the outside market starts at zero equity: cash = −Σ S_ext·v(M)
   for (let s = 0; s < nS; s++) st.extCash[sym.currency[s]!] -= st.extS[s]! * st.vM[s]!;
   st.ledgerStart = ledger(st);
@@ -469,7 +496,7 @@ function settle(st: SimState, s: number, q: number, vB: number, account: number,
   const fee = execute(st, s, q, vX, sink);
   fundFlow(st, s, q * (vX - vB) - fee, account, sink);
   const deficit = -st.fund[c]!;
-  if (deficit > 0) socialise(st, s, q, deficit, account, next, sink);
+  if (deficit > 0) socialise(st, s, q, deficit, account, sink);
 }
 
 /** ADL score of position p: PnL% × effective leverage (PnL% > 0) or PnL% / effective leverage. */
@@ -488,20 +515,32 @@ export function adlScore(st: SimState, p: number): number {
 /** Closes the engine's q against opposite-side positions at v_B by ADL rank; returns the unmatched size. */
 function adl(st: SimState, s: number, q: number, vB: number, bankrupt: number, next: number[], sink: EventSink): number {
   const b = st.book;
-  const cands: { p: number; score: number }[] = [];
-  for (let h = b.symStart[s]!; h < b.symStart[s + 1]!; h++) {
-    const p = b.symHolders[h]!;
-    if (st.S[p]! * q < 0) cands.push({ p, score: adlScore(st, p) });
+  const key = s * 2 + (q < 0 ? 1 : 0); // counterparties of a long (q > 0) are shorts
+  let queue = st.adlQueues.get(key);
+  if (!queue) {
+    const cands: { p: number; score: number }[] = [];
+    for (let h = b.symStart[s]!; h < b.symStart[s + 1]!; h++) {
+      const p = b.symHolders[h]!;
+      if (st.S[p]! * q < 0) cands.push({ p, score: adlScore(st, p) });
+    }
+    cands.sort((x, y) => y.score - x.score || x.p - y.p);
+    queue = { ps: Int32Array.from(cands, (c) => c.p), scores: Float64Array.from(cands, (c) => c.score), next: 0 };
+    st.adlQueues.set(key, queue);
   }
-  cands.sort((x, y) => y.score - x.score || x.p - y.p);
   let rem = Math.abs(q);
   const c = b.symbols.currency[s]!;
-  for (const { p, score } of cands) {
-    if (rem <= 0) break;
+  while (rem > 0 && queue.next < queue.ps.length) {
+    const p = queue.ps[queue.next]!;
     const S = st.S[p]!;
+    if (S * q >= 0) {
+      queue.next++;
+      continue;
+    }
     const a = Math.min(rem, Math.abs(S));
     const d = Math.sign(S) * a;
+    const score = queue.scores[queue.next]!;
     reduce(st, p, d, vB);
+    if (st.S[p] === 0) queue.next++;
     const u = b.posUnit[p]!;
     resync(st, u);
     touch(st, u, next);
@@ -514,37 +553,58 @@ function adl(st: SimState, s: number, q: number, vB: number, bankrupt: number, n
   return Math.sign(q) * rem;
 }
 
-/** Claws back `deficit` pro rata from opposite-side unrealised profits (each at most its profit). */
-function socialise(st: SimState, s: number, q: number, deficit: number, bankrupt: number, next: number[], sink: EventSink): void {
+/**
+ * Claws back `deficit` pro rata from opposite-side unrealised profits: each profitable position's
+ * share (its unrealised profit when the round's pool was formed) is claimed in the same fraction,
+ * never beyond the share. The fund is credited now; the accounts are debited at the round's end.
+ */
+function socialise(st: SimState, s: number, q: number, deficit: number, bankrupt: number, sink: EventSink): void {
   const b = st.book;
-  const c = b.symbols.currency[s]!;
-  const prof: { p: number; x: number }[] = [];
-  let total = 0;
-  for (let h = b.symStart[s]!; h < b.symStart[s + 1]!; h++) {
-    const p = b.symHolders[h]!;
-    const S = st.S[p]!;
-    if (S * q >= 0) continue;
-    const x = S * (st.vM[s]! - b.posEntryV[p]!);
-    if (x > 0) {
-      prof.push({ p, x });
-      total += x;
+  const key = s * 2 + (q < 0 ? 1 : 0);
+  let pool = st.socialPools.get(key);
+  if (!pool) {
+    const ps: number[] = [];
+    const avail: number[] = [];
+    let total = 0;
+    for (let h = b.symStart[s]!; h < b.symStart[s + 1]!; h++) {
+      const p = b.symHolders[h]!;
+      const S = st.S[p]!;
+      if (S * q >= 0) continue;
+      const x = S * (st.vM[s]! - b.posEntryV[p]!);
+      if (x > 0) {
+        ps.push(p);
+        avail.push(x);
+        total += x;
+      }
+    }
+    pool = { s, ps: Int32Array.from(ps), avail: Float64Array.from(avail), total, m: 1, bankrupt };
+    st.socialPools.set(key, pool);
+  }
+  const left = pool.total * pool.m;
+  if (!(left > 0)) return;
+  const take = Math.min(deficit, left);
+  pool.m = take === left ? 0 : (left - take) / pool.total;
+  st.socialised[b.symbols.currency[s]!] += take;
+  fundFlow(st, s, take, bankrupt, sink);
+}
+
+/** Debits the round's clawbacks from the accounts (one event per position). */
+function flushSocial(st: SimState, next: number[], sink: EventSink): void {
+  const b = st.book;
+  for (const pool of st.socialPools.values()) {
+    const f = 1 - pool.m;
+    if (f === 0) continue;
+    for (let i = 0; i < pool.ps.length; i++) {
+      const amount = pool.avail[i]! * f;
+      const u = b.posUnit[pool.ps[i]!]!;
+      st.W[u] -= amount;
+      st.eq[u] -= amount;
+      touch(st, u, next);
+      st.counts.socialisedClawbacks++;
+      sink?.({ type: 'socialised', tick: st.tick, account: b.unitAccount[u]!, symbol: b.symbols.names[pool.s]!, amount, bankrupt: pool.bankrupt });
     }
   }
-  if (total <= 0) return;
-  const take = Math.min(deficit, total);
-  let taken = 0;
-  for (const { p, x } of prof) {
-    const amount = (take * x) / total;
-    const u = b.posUnit[p]!;
-    st.W[u] -= amount;
-    st.eq[u] -= amount;
-    taken += amount;
-    touch(st, u, next);
-    st.counts.socialisedClawbacks++;
-    sink?.({ type: 'socialised', tick: st.tick, account: b.unitAccount[u]!, symbol: b.symbols.names[s]!, amount, bankrupt });
-  }
-  st.socialised[c] += taken;
-  fundFlow(st, s, taken, bankrupt, sink);
+  st.socialPools.clear();
 }
 
 /**
@@ -582,6 +642,7 @@ export function runTicks(st: SimState, marks: Float64Array, nCols: number, colTo
     for (; pending.length > 0 && round < cfg.maxRounds; round++) {
       st.roundW.fill(0);
       st.stampId++;
+      st.adlQueues.clear();
       const next: number[] = [];
       for (const u of pending) {
         if (st.open[u] === 0 || !(st.eq[u]! <= st.mm[u]!)) continue;
@@ -590,6 +651,7 @@ export function runTicks(st: SimState, marks: Float64Array, nCols: number, colTo
           st.deferred.push(u);
         }
       }
+      flushSocial(st, next, sink);
       for (let s = 0; s < nS; s++) {
         const w = st.roundW[s]!;
         if (w === 0 || cfg.impDepth[s] === 0) continue;

@@ -5,7 +5,8 @@
  * Symbols S0USDT … S{n−1}USDT (linear, USDT) with the BTCUSDT sample brackets rescaled to each
  * symbol's price; accounts 40 % cross, 60 % isolated, 1–3 positions each, 55 % long, notional
  * lognormal around 5,000 USDT, leverage drawn from {2, 3, 5, 10, 20, 25, 50, 75, 100} and capped
- * by the tier's maximum, entry prices within a few percent of the start marks.
+ * by the tier's maximum, entry prices within a few percent of the start marks (moved to a loss of a
+ * quarter of the margin where the draw would have lost more than half: the book starts healthy).
  */
 import { sampleTierTables } from '../margin/index.js';
 import type { tiered } from '../margin/index.js';
@@ -44,10 +45,12 @@ export function syntheticVenue(n: number, symbols = 10, seed = 1): SyntheticVenu
       if (used.has(si)) continue;
       used.add(si);
       const notional = Math.min(200_000, 5000 * Math.exp(1.2 * rng.normal()));
-      const entry = start[si]! * Math.exp(0.02 * rng.normal());
+      let entry = start[si]! * Math.exp(0.02 * rng.normal());
       const tier = btc.tiers.find((t) => notional <= t.cap) ?? btc.tiers[btc.tiers.length - 1]!;
       const lev = Math.min(tier.maxLeverage, LEVERAGES[Math.floor(rng.uniform() * LEVERAGES.length)]!);
       const side = rng.uniform() < 0.55 ? 1 : -1;
+      // a healthy book at the start marks: no position has lost more than half its margin
+      if ((side * (start[si]! - entry)) / entry < -0.5 / lev) entry = start[si]! * (1 + (side * 0.25) / lev);
       positions.push({ symbol: names[si]!, contract: 'linear', qty: side * Number((notional / entry).toPrecision(6)), entryPrice: Number(entry.toPrecision(8)), leverage: lev });
     }
     const margin = positions.reduce((m, p) => m + (Math.abs(p.qty) * p.entryPrice) / p.leverage, 0);

@@ -20,6 +20,7 @@ import type { Operation } from '../../engine/index.js';
 import type { ServiceLimits } from '../service/index.js';
 import { DEFAULT_QUEUE_NAME } from '../cluster/index.js';
 import { formatOutput } from './format.js';
+import { addVenueCommand } from './venue.js';
 import type { OutputFormat } from './format.js';
 
 // serve and worker load Fastify / BullMQ / pino only when they run: the other commands start faster
@@ -517,6 +518,8 @@ Examples:
       if (r.reportPath) io.stderr(`report: ${r.reportPath}\n`);
     });
 
+  addVenueCommand(program, io);
+
   program.addHelpText('after', `
 Exit codes: 0 ok, 2 usage or validation error (the field is named) or an infeasible optimisation (the constraint set is named), 3 runtime failure, 130 interrupted.
 
@@ -526,6 +529,7 @@ Examples:
   $ margin-engine margin --input account.json --model tiered --format table
   $ margin-engine optimize --input hedge.json --kind grid-hedge
   $ margin-engine report --out reports/risk.html
+  $ margin-engine venue --accounts data/venue/demo-accounts.json --feed data/venue/crash-feed.csv --config data/venue/demo-config.json
   $ margin-engine serve --port 8080 --api-keys-file keys.txt
   $ margin-engine worker --queue redis://127.0.0.1:6379
 `);

@@ -24,13 +24,13 @@ export function venueDemo(): { accounts: string; feed: string; config: string } 
   // marks with 6 significant digits: the CSV is readable and exact to replay
   path.marks = Float64Array.from(path.marks, (m) => Number(m.toPrecision(6)));
   const config = {
-    fund: { USDT: 20000 },
+    fund: { USDT: 3000 },
     waterfall: 'adl',
     takerFee: 0.0005,
     marginCallBuffer: 0.2,
     impact: {
-      BTCUSDT: { model: 'sqrt', depth: 400, coefficient: 0.5 },
-      ETHUSDT: { model: 'sqrt', depth: 8000, coefficient: 0.5 },
+      BTCUSDT: { model: 'sqrt', depth: 400, coefficient: 0.1 },
+      ETHUSDT: { model: 'sqrt', depth: 8000, coefficient: 0.1 },
       S2USDT: { model: 'linear', depth: 200000, coefficient: 1 },
     },
     maxLiquidationPerTick: { BTCUSDT: 40, ETHUSDT: 800, S2USDT: 40000 },

@@ -21,10 +21,10 @@ describe('venue demo data', () => {
     const path = parseFeedCsv(readFileSync(join(dir, VENUE_DEMO_FILES.feed), 'utf8'));
     expect(path.times.length).toBe(240);
     const r = simulateBook(prepareBook(accounts, tables), path, config);
-    expect(r.summary.accountsLiquidated).toBe(168);
-    expect(r.summary.adlFills).toBe(136);
+    expect(r.summary.accountsLiquidated).toBe(127);
+    expect(r.summary.adlFills).toBe(10);
     const usdt = r.summary.currencies[0]!;
-    expect(usdt.fundMin).toBeLessThan(2);
+    expect(usdt.fundMin).toBeLessThan(1);
     expect(Math.abs(usdt.ledgerEnd - usdt.ledgerStart)).toBeLessThan(1e-9 * usdt.ledgerStart);
   });
 });
