@@ -155,7 +155,7 @@ export function validateScenario(spec: unknown, field = 'scenario'): ScenarioSpe
   if (s.kind === 'monte-carlo') {
     if (!(Number.isInteger(s.ticks) && s.ticks! >= 1 && s.ticks! <= 1_000_000)) throw new ValidationError(`${field}.ticks`, 'range', `must be an integer in [1, 1e6]; got ${describeValue(s.ticks)}`, s.ticks);
     vec('vol', s.vol, (x) => x >= 0 && x <= 20, 'must be an annualised volatility in [0, 20]');
-    if (s.drift !== undefined) vec('drift', s.drift, (x) => Math.abs(x) <= 100, 'must be in [−100, 100]');
+    if (s.drift !== undefined) vec('drift', s.drift, (x) => Math.abs(x) <= 1e4, 'must be an annualised drift in [−1e4, 1e4]');
     if (s.dtDays !== undefined && !(fin(s.dtDays) && s.dtDays > 0 && s.dtDays <= 365)) throw new ValidationError(`${field}.dtDays`, 'range', `must be in (0, 365]; got ${describeValue(s.dtDays)}`, s.dtDays);
     if (s.rho !== undefined && !(fin(s.rho) && s.rho >= 0 && s.rho <= 1)) throw new ValidationError(`${field}.rho`, 'range', `must be in [0, 1]; got ${describeValue(s.rho)}`, s.rho);
     if (s.df !== undefined && !(s.df === Infinity || (Number.isInteger(s.df) && s.df >= 3 && s.df <= 60))) throw new ValidationError(`${field}.df`, 'range', `must be an integer in [3, 60] or Infinity; got ${describeValue(s.df)}`, s.df);
