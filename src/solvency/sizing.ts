@@ -7,7 +7,8 @@
  *   so the fund absorbs every loss and gain; R_k = −min_t F_t ≥ 0 is the fund that path needs to
  *   never run out (its drawdown from zero);
  * - ADL volume A_k and whether ADL happened: the book is run again with the venue's own waterfall
- *   and starting fund (skipped with `adlRun: false`);
+ *   and starting fund (skipped with `adlRun: false`, and when R_k < F0 in every currency: that run
+ *   would be the first one shifted by F0, with no ADL);
  * - Cover-2 C_k: each account held without liquidation along the path's marks; its uncollateralised
  *   loss is D_a = max_t Σ_units max(0, −equity_unit(t)) (an isolated position's loss stops at its margin); C_k is the sum of the two largest D_a (the default of
  *   the two accounts with the largest stressed losses, CCP Cover-2 style).
@@ -46,7 +47,7 @@ function runOne(book: VenueBook, config: VenueConfig, spec: ScenarioSpec, k: num
 }
 
 /** Runs paths [from, to) of `spec` for sizing (see the module comment). */
-export function sizeChunk(book: VenueBook, config: VenueConfig, spec: ScenarioSpec, from: number, to: number, adlRun = true): SizingChunk {
+export function sizeChunk(book: VenueBook, config: VenueConfig, spec: ScenarioSpec, from: number, to: number, adlRun = true, shortcut = true): SizingChunk {
   const nC = book.currencies.length;
   const n = to - from;
   const out: SizingChunk = {
@@ -60,6 +61,7 @@ export function sizeChunk(book: VenueBook, config: VenueConfig, spec: ScenarioSp
     st.sFund = new Float64Array(nC);
     st.sAdl = new Int32Array(T);
   };
+  const fund0 = resolveConfig(book, config).fundStart;
   for (let k = from; k < to; k++) {
     const r = k - from;
     // requirement: waterfall 'none', empty fund
@@ -68,7 +70,11 @@ export function sizeChunk(book: VenueBook, config: VenueConfig, spec: ScenarioSp
     runRows(need.st, need.marks, need.nCols, need.cols, need.T);
     for (let c = 0; c < nC; c++) out.requirement[r * nC + c] = Math.max(0, -need.st.fundMin[c]!);
     out.liquidations[r] = need.st.counts.liquidations;
-    if (adlRun) {
+    // With the venue's own fund F0 the run is the same as the requirement run shifted by F0 as long
+    // as the fund never lacks money, i.e. when R < F0 in every currency: then no ADL or clawback
+    // happens and the second run is skipped (the margin 1e-9·F0 covers the rounding of the shift).
+    const covered = shortcut && need.st.fundMin.every((m, c) => -m < fund0[c]! * (1 - 1e-9));
+    if (adlRun && !covered) {
       const live = runOne(book, config, spec, k);
       noSeries(live.st, live.T);
       runRows(live.st, live.marks, live.nCols, live.cols, live.T);

@@ -103,3 +103,14 @@ describe('engine.venueSizing', () => {
     expect(usdt.adlProbability).toBe(0); // no opposite side: nothing to deleverage
   });
 });
+
+describe('sizing shortcut', () => {
+  it('skipping the second run when the fund covers the requirement changes nothing', async () => {
+    const { sizeChunk, prepareBook: prep } = await import('../../src/solvency/index.js');
+    const b = prep(book(40), tables);
+    for (const fund of [0, 300, 3000, 1e6]) {
+      const cfg = { ...config, fund: { USDT: fund } };
+      expect(sizeChunk(b, cfg, { ...crash, ticks: 50 }, 0, 12, true, true)).toEqual(sizeChunk(b, cfg, { ...crash, ticks: 50 }, 0, 12, true, false));
+    }
+  });
+});
