@@ -35,6 +35,8 @@ import { BACKTEST_DEFAULTS, ENGINE_DEFAULTS } from './defaults.js';
 import { BACKTEST_TASK, LIQUIDATION_TASK, MARGIN_TASK, OPTIMIZE_TASK, RECALIBRATE_TASK, STRESS_BOOK_TASK } from './tasks.js';
 import type { OptimizeRequest, OptimizeResult } from './tasks.js';
 import { BACKTEST_REQUEST_TASK, STRESS_REQUEST_TASK } from './requests.js';
+import { applyVenue } from './venue-request.js';
+import type { VenueMarket } from './venue-request.js';
 import type { BacktestRequest, StressRequest } from '../schemas/index.js';
 
 export type { OptimizeRequest, OptimizeResult } from './tasks.js';
@@ -45,6 +47,8 @@ export type { VarMethodDef, VarJob } from './var-methods.js';
 export { OPERATIONS, checkWork, operation, parseBody } from './operations.js';
 export type { Operation, RunContext, WorkEstimate, StressRequest, BacktestRequest } from './operations.js';
 export type { CovarianceOptions, CovarianceResult, Matrix } from './covariance.js';
+export type { VenueMarket } from './venue-request.js';
+export { applyVenue } from './venue-request.js';
 export type { Progress } from '../risk/index.js';
 export type { LevelResult } from '../risk/index.js';
 export type { Contribution } from '../risk/index.js';
@@ -311,10 +315,10 @@ export class Engine implements AsyncDisposable {
    *   ES, a liquidity add-on and an anti-procyclicality option; per-position component ES.
    * @throws ValidationError naming the field.
    */
-  margin(account: Account, market: TieredMarket, options: { model: 'tiered' } & TieredOptions, call?: CallOptions): Promise<{ model: 'tiered' } & TieredMarginResult>;
+  margin(account: Account, market: TieredMarket | VenueMarket, options: { model: 'tiered' } & TieredOptions, call?: CallOptions): Promise<{ model: 'tiered' } & TieredMarginResult>;
   margin(book: InstrumentBook, market: Market, options: { model: 'scenario-grid'; config?: GridMarginConfig }, call?: CallOptions): Promise<{ model: 'scenario-grid' } & GridMarginResult>;
   margin(book: InstrumentBook, market: HistoryMarket, options: { model: 'var-es'; config?: VarEsMarginConfig }, call?: CallOptions): Promise<{ model: 'var-es' } & VarEsMarginResult>;
-  margin(portfolio: Account | InstrumentBook, market: TieredMarket | Market | HistoryMarket, options: MarginOptions, call: CallOptions = {}): Promise<MarginResult> {
+  margin(portfolio: Account | InstrumentBook, market: TieredMarket | VenueMarket | Market | HistoryMarket, options: MarginOptions, call: CallOptions = {}): Promise<MarginResult> {
     // each model's schema types its request and result; the overloads above give callers the right one
     return this.marginOf({ portfolio, market, options }, call) as Promise<MarginResult>;
   }
@@ -328,7 +332,7 @@ export class Engine implements AsyncDisposable {
   marginOf(request: { portfolio: unknown; market: unknown; options: { model: string } }, call: CallOptions = {}): Promise<{ model: string } & object> {
     return this.track('margin', async () => {
       const model = marginModel((request as { options?: { model?: unknown } } | undefined)?.options?.model, 'options.model');
-      return this.marginRequest(model.parse(request), call);
+      return this.marginRequest(model.parse(model.name === 'tiered' ? applyVenue(request) : request), call);
     });
   }
 
@@ -406,9 +410,9 @@ export class Engine implements AsyncDisposable {
    * to liquidation in price, percent and (given daily vols) volatility units. In cross mode the
    * other positions and their unrealised P&L count; a price landing in another tier is re-solved.
    */
-  liquidation(account: Account, market: TieredMarket, options: TieredOptions = {}, call: CallOptions = {}): Promise<LiquidationPriceResult[]> {
+  liquidation(account: Account, market: TieredMarket | VenueMarket, options: TieredOptions = {}, call: CallOptions = {}): Promise<LiquidationPriceResult[]> {
     return this.track('liquidation', async () => {
-      const request = parseInput(LiquidationRequestSchema, { portfolio: account, market, options }, '');
+      const request = parseInput(LiquidationRequestSchema, applyVenue({ portfolio: account, market, options }), '');
       return this.pool.run(LIQUIDATION_TASK, request, call);
     });
   }
