@@ -16,7 +16,9 @@ import { LiquidationRequestSchema, MARGIN_MODELS, MARGIN_MODEL_NAMES, marginMode
 import type { LiquidationRequest, ParsedMarginRequest } from '../margin/index.js';
 import type { OptimizeRequest } from './tasks.js';
 import { VAR_METHOD_TABLE, varMethod } from './var-methods.js';
-import { applyVenue } from './venue-request.js';
+import { applyVenue } from '../venues/index.js';
+import { WhatIfRequestSchema } from '../whatif/index.js';
+import type { WhatIfRequest } from '../whatif/index.js';
 
 export type { WorkEstimate } from '../schemas/index.js';
 export type { BacktestRequest, CovarianceRequest, OptimizeBody, StressRequest, VarRequest } from '../schemas/index.js';
@@ -102,6 +104,22 @@ const liquidationOp: Operation<LiquidationRequest> = {
   run: (req, ctx) => need(ctx).liquidation(req.portfolio, req.market, req.options ?? {}, { signal: ctx.signal }),
 };
 
+
+// ---- what-if -----------------------------------------------------------------------------------
+
+const whatifOp: Operation<WhatIfRequest> = {
+  name: 'whatif',
+  summary: 'Pre-trade what-if of one order: margin before/after per model (tiered, scenario-grid, var-es), new liquidation price, margin-call and reject flags',
+  schema: WhatIfRequestSchema,
+  parse: (body) => renamingFields(withoutPrefix('body.'), () => parseBody(WhatIfRequestSchema, applyVenue((body ?? {}) as object, 'body.'))),
+  work: (req) => {
+    const n = req.portfolio.positions.length + 1;
+    const models = req.options?.models ?? ['tiered'];
+    const history = models.includes('var-es') ? (req.market.history?.prices.length ?? 0) : 0;
+    return { units: 1000 * n + (models.includes('scenario-grid') ? 100 * n : 0) + 200 * history * n, field: 'portfolio.positions' };
+  },
+  run: (req, ctx) => need(ctx).whatIfRequest(req, { signal: ctx.signal }),
+};
 
 // ---- stress ------------------------------------------------------------------------------------
 
@@ -209,6 +227,7 @@ export const OPERATIONS: Readonly<Record<string, Operation<any>>> = {
   var: varOp,
   margin: marginOp,
   liquidation: liquidationOp,
+  whatif: whatifOp,
   stress: stressOp,
   backtest: backtestOp,
   optimize: optimizeOp,

@@ -16,3 +16,5 @@ export type { LoaderOptions, DeribitFutureRates } from './loaders.js';
 export { deribitOptionMargin } from './deribit.js';
 export type { DeribitOptionInput } from './deribit.js';
 export { venueTables, venueTieredOptions } from './apply.js';
+export { applyVenue } from './request.js';
+export type { VenueMarket } from './request.js';

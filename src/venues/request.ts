@@ -5,8 +5,9 @@
  */
 import { ValidationError, describeValue } from '../errors/index.js';
 import { tiered } from '../margin/index.js';
-import { venuePreset, venueTables, venueTieredOptions } from '../venues/index.js';
-import type { LoaderOptions } from '../venues/index.js';
+import { venueTables, venueTieredOptions } from './apply.js';
+import type { LoaderOptions } from './loaders.js';
+import { venuePreset } from './presets.js';
 
 /** Market of a tiered request with a venue: marks, the preset name, the venue's tier payload. */
 export interface VenueMarket {
