@@ -98,6 +98,8 @@ interface GridState {
   /** Underlying sums, in first-appearance order. */
   readonly parts: grid.UnderlyingSums[];
   readonly before: grid.GridMarginResult;
+  /** Risk array and add-on of each unchanged part, computed once. */
+  readonly cache: WeakMap<grid.UnderlyingSums, [grid.UnderlyingRisk, grid.UnderlyingAddOn]>;
 }
 
 /** A prepared account: `order(o)` answers one what-if without recomputing the rest. */
@@ -329,7 +331,8 @@ function prepareGridState(
     });
   }
   const parts = sumsOf(state.prepared, unit, prices, underlyingOf, prep.scenarios.length);
-  return { prep, prices, underlyingOf, unit, qty, parts, before: grid.gridMarginFromSums(parts, prep) };
+  const cache = new WeakMap<grid.UnderlyingSums, [grid.UnderlyingRisk, grid.UnderlyingAddOn]>();
+  return { prep, prices, underlyingOf, unit, qty, parts, cache, before: grid.gridMarginFromSums(parts, prep, cache) };
 }
 
 /** Underlying sums of a set of positions from their unit vectors (first-appearance order). */
@@ -391,7 +394,7 @@ function gridOrder(
     if (i >= 0) parts.splice(i, 1);
   } else if (i >= 0) parts[i] = part;
   else parts.push(part);
-  return grid.gridMarginFromSums(parts, g.prep);
+  return grid.gridMarginFromSums(parts, g.prep, g.cache);
 }
 
 export { type BufferRestore } from './buffer.js';

@@ -232,14 +232,22 @@ export interface UnderlyingSums {
 /**
  * The grid margin from per-underlying sums (risk arrays, worst losses, add-ons, credits). Positions
  * enter only through their sums, so a what-if that changes one position updates its underlying's
- * sums (P&L of a future is linear in its quantity) and calls this again.
+ * sums (P&L of a future is linear in its quantity) and calls this again. With `cache`, a part object
+ * seen before reuses its risk array and add-on (results then share those objects: treat them as read-only).
  */
-export function gridMarginFromSums(parts: readonly UnderlyingSums[], prep: PreparedGrid): GridMarginResult {
+export function gridMarginFromSums(parts: readonly UnderlyingSums[], prep: PreparedGrid, cache?: WeakMap<UnderlyingSums, [UnderlyingRisk, UnderlyingAddOn]>): GridMarginResult {
   const { profile, scenarios, upIdx, downIdx } = prep;
   const ns = scenarios.length;
   const byUnderlying: UnderlyingRisk[] = [];
   const addOns: UnderlyingAddOn[] = [];
   for (const part of parts) {
+    // an unchanged part (same object) reuses its risk array and add-on (a what-if touches one underlying)
+    const hit = cache?.get(part);
+    if (hit) {
+      byUnderlying.push(hit[0]);
+      addOns.push(hit[1]);
+      continue;
+    }
     const pnl = part.pnl;
     const riskArray = new Float64Array(ns);
     let worst = 0;
@@ -264,6 +272,7 @@ export function gridMarginFromSums(parts: readonly UnderlyingSums[], prep: Prepa
       offsettingNotional,
       spread: profile.spreadRate * offsettingNotional,
     });
+    cache?.set(part, [byUnderlying[byUnderlying.length - 1]!, addOns[addOns.length - 1]!]);
   }
 
   const credits = interUnderlyingCredits(byUnderlying, profile);
