@@ -75,7 +75,7 @@ export const VENUE_PRESETS: Readonly<Record<string, VenuePreset>> = Object.freez
     name: 'bybit-linear', venue: 'bybit', product: 'USDT perpetuals and futures', contract: 'linear', model: 'tiered',
     maintenanceBasis: { isolated: 'entry', cross: 'mark' }, feeAt: 'bankruptcy', takerFee: 0.00055, payload: 'bybit',
     models: ['isolated: MM = position value at entry × MMR − deduction (LP = E ∓ (IM − MM)/Q)', 'fee to close reserved at the bankruptcy price (account.feeRate)', 'risk-limit tiers with mmDeduction (checked against the derived amount)'],
-    leavesOut: ['auto-add margin', 'unified account collateral value ratios', 'portfolio margin mode', 'hedge mode'],
+    leavesOut: ['auto-add margin', 'unified account collateral value ratios', 'portfolio margin mode', 'hedge mode', 'cross mode takes MM on the mark value (the UTA account MM); not checked against a published cross example'],
     sources: [BYBIT_SRC, FREQTRADE_SRC],
   },
   'bybit-inverse': {
