@@ -30,8 +30,11 @@ export const WhatIfOptionsSchema = tiered.TieredOptionsSchema.extend({
   models: z.array(z.enum(WHATIF_MODELS)).min(1, 'must name at least one model').max(3).optional(),
   /** Underlying of each symbol for the grid and var-es models (default: the symbol minus its quote, e.g. BTCUSDT → BTC). */
   underlyings: z.record(z.string(), z.string().min(1, 'must be a non-empty string')).optional(),
-  /** Scenario-grid profile overrides (e.g. the `deribit-pm` preset's grid). */
-  grid: z.custom<grid.GridMarginConfig>((v) => isObjectLike(v) && !Array.isArray(v), { message: 'must be an object of grid profile settings' }).optional(),
+  /** Scenario-grid profile: overrides of the default profile, or a preset name whose grid to use (`deribit-pm`). */
+  grid: z.union([
+    z.string().min(1, 'must be a preset name or an object of grid profile settings'),
+    z.custom<grid.GridMarginConfig>((v) => isObjectLike(v) && !Array.isArray(v), { message: 'must be a preset name or an object of grid profile settings' }),
+  ]).optional(),
   /** var-es model settings. */
   varEs: z.custom<varEs.VarEsMarginConfig>((v) => isObjectLike(v) && !Array.isArray(v), { message: 'must be an object of var-es settings' }).optional(),
   /** Margin ratio (maintenance / equity) at which a margin call fires (default 0.8; 1 is liquidation). */

@@ -28,6 +28,7 @@ import { ValidationError, describeValue, renamingFields } from '../errors/index.
 import { parseInput } from '../schemas/index.js';
 import { grid, sampleTierTables, tiered } from '../margin/index.js';
 import type { Position as InstrumentPosition } from '../instruments/index.js';
+import { venuePreset } from '../venues/index.js';
 import { applyOrder } from './order.js';
 import { OrderSchema, WhatIfMarketSchema, WhatIfOptionsSchema, type Order, type WhatIfModel } from './schema.js';
 import { bufferRestore, type BufferRestore } from './buffer.js';
@@ -160,7 +161,7 @@ export function prepareWhatIf(portfolio: unknown, market: unknown, options: unkn
     const u = underlyingOf(p.raw.symbol);
     if (!Object.hasOwn(prices, u)) prices[u] = p.mark;
   }
-  const gridState = models.includes('scenario-grid') ? prepareGridState(state, gridConfig ?? {}, prices, underlyingOf) : null;
+  const gridState = models.includes('scenario-grid') ? prepareGridState(state, gridProfile(gridConfig), prices, underlyingOf) : null;
   const marginCallRatio = o.marginCallRatio ?? 0.8;
 
   const apply = (orderIn: Order) => {
@@ -272,6 +273,14 @@ export function prepareWhatIf(portfolio: unknown, market: unknown, options: unkn
       return result(after, gridAfter, applied.positions, buffer ? { buffer } : {});
     },
   };
+}
+
+/** The grid profile of `options.grid`: a preset's grid by name (`deribit-pm`), or overrides as given. */
+function gridProfile(g: string | grid.GridMarginConfig | undefined): grid.GridMarginConfig {
+  if (typeof g !== 'string') return g ?? {};
+  const preset = venuePreset(g, 'options.grid');
+  if (!preset.grid) throw new ValidationError('options.grid', 'venue', `preset ${preset.name} has no grid profile (its model is ${preset.model}); got ${describeValue(g)}`, g);
+  return preset.grid;
 }
 
 function ctxOf(state: tiered.PreparedTieredAccount) {

@@ -132,3 +132,14 @@ describe('liquidation buffer', () => {
     expect(r.position.after!.distance!.sigmas).toBeCloseTo(Math.abs(Math.log(r.position.after!.liquidationPrice! / 40000)) / 0.03, 10);
   });
 });
+
+describe('grid preset by name', () => {
+  it("options.grid: 'deribit-pm' margins the order on Deribit's PM grid: 1 BTC long at 50,000 → IM 8,000, MM 6,400", () => {
+    const s = prepareWhatIf({ mode: 'cross', walletBalance: 20000, collateralCurrency: 'USDT', positions: [] }, { marks: { SYM0USDT: 50000 }, tables: tables(1) }, { models: ['tiered', 'scenario-grid'], grid: 'deribit-pm' });
+    const r = s.order({ symbol: 'SYM0USDT', side: 'buy', qty: 1, leverage: 10 });
+    expect(r.models['scenario-grid']!.after.initial).toBeCloseTo(8000, 6);
+    expect(r.models['scenario-grid']!.after.maintenance).toBeCloseTo(6400, 6);
+    expect(() => prepareWhatIf({ mode: 'cross', walletBalance: 1, collateralCurrency: 'USDT', positions: [] }, { marks: {}, tables: tables(1) }, { models: ['scenario-grid'], grid: 'bybit' }))
+      .toThrow(/options\.grid: preset bybit-linear has no grid profile/);
+  });
+});
