@@ -37,6 +37,11 @@ export const WhatIfOptionsSchema = tiered.TieredOptionsSchema.extend({
   ]).optional(),
   /** var-es model settings. */
   varEs: z.custom<varEs.VarEsMarginConfig>((v) => isObjectLike(v) && !Array.isArray(v), { message: 'must be an object of var-es settings' }).optional(),
+  /**
+   * λ of the EWMA daily vol used for distances in σ when `dailyVol` is not given and
+   * `market.history` is (RiskMetrics recursion on the underlying's daily log returns; default 0.94).
+   */
+  volLambda: z.number(finite).gt(0, 'must be in (0, 1)').lt(1, 'must be in (0, 1)').optional(),
   /** Margin ratio (maintenance / equity) at which a margin call fires (default 0.8; 1 is liquidation). */
   marginCallRatio: z.number(finite).gt(0, 'must be in (0, 1]').max(1, 'must be in (0, 1]').optional(),
   /** Target distance to liquidation of the order's symbol: the smallest deposit or cut restoring it is reported. */

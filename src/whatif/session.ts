@@ -6,6 +6,8 @@
  * ## Method (incremental)
  * `prepareWhatIf` validates the account, tables and options once and keeps:
  * - every position reduced to its closed-form solve inputs (`preparePosition`);
+ * - the daily vol of each symbol for distances in σ: `options.dailyVol`, else the EWMA (λ 0.94) of
+ *   its underlying's daily log returns in `market.history`;
  * - for the grid: each symbol's P&L vector over the grid scenarios for one unit of position (the
  *   P&L of a future or perp is linear in its quantity), each underlying's summed P&L vector and its
  *   long/short notionals.
@@ -29,6 +31,7 @@ import { parseInput } from '../schemas/index.js';
 import { grid, sampleTierTables, tiered } from '../margin/index.js';
 import type { Position as InstrumentPosition } from '../instruments/index.js';
 import { venuePreset } from '../venues/index.js';
+import { ewmaVolatility } from '../market/index.js';
 import { applyOrder } from './order.js';
 import { OrderSchema, WhatIfMarketSchema, WhatIfOptionsSchema, type Order, type WhatIfModel } from './schema.js';
 import { bufferRestore, type BufferRestore } from './buffer.js';
@@ -151,11 +154,16 @@ function notionalUsd(p: tiered.PreparedPosition, qty: number): number {
 export function prepareWhatIf(portfolio: unknown, market: unknown, options: unknown = {}): WhatIfSession {
   const m = parseInput(WhatIfMarketSchema, market, 'market');
   const o = parseInput(WhatIfOptionsSchema, options ?? {}, 'options');
-  const { models: modelsOpt, underlyings, grid: gridConfig, varEs: _varEs, marginCallRatio: _mcr, targetBuffer: _tb, ...tieredOpts } = o;
+  const { models: modelsOpt, underlyings, grid: gridConfig, varEs: _varEs, marginCallRatio: _mcr, targetBuffer: _tb, volLambda, ...tieredOpts } = o;
   const models: readonly WhatIfModel[] = modelsOpt ?? ['tiered'];
+  const underlyingOf = (symbol: string): string => (underlyings && Object.hasOwn(underlyings, symbol) ? underlyings[symbol]! : defaultUnderlying(symbol));
+  // σ of the distances: the given daily vols, else an EWMA of the underlying's history
+  const volatility = tieredOpts.dailyVol !== undefined || m.history === undefined
+    ? null
+    : ewmaDailyVols(m.history, m.marks, underlyingOf, volLambda ?? 0.94);
+  if (volatility) tieredOpts.dailyVol = volatility;
   const state = renamingFields(renameTiered, () => tiered.prepareTieredAccount(portfolio, m.marks, m.tables ?? sampleTierTables(), tieredOpts));
   const before = tiered.tieredMarginPrepared(state);
-  const underlyingOf = (symbol: string): string => (underlyings && Object.hasOwn(underlyings, symbol) ? underlyings[symbol]! : defaultUnderlying(symbol));
   const prices: Record<string, number> = { ...(m.prices ?? {}) };
   for (const p of state.prepared) {
     const u = underlyingOf(p.raw.symbol);
@@ -273,6 +281,23 @@ export function prepareWhatIf(portfolio: unknown, market: unknown, options: unkn
       return result(after, gridAfter, applied.positions, buffer ? { buffer } : {});
     },
   };
+}
+
+/**
+ * Daily vol per symbol from the history of its underlying: EWMA (RiskMetrics, λ) of daily log
+ * returns, its one-step forecast. Symbols whose underlying is not in the history get none.
+ */
+function ewmaDailyVols(history: { symbols: string[]; prices: number[][] }, marks: Record<string, number>, underlyingOf: (s: string) => string, lambda: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const symbol of Object.keys(marks)) {
+    const j = history.symbols.indexOf(underlyingOf(symbol));
+    if (j < 0) continue;
+    const r: number[] = [];
+    for (let t = 1; t < history.prices.length; t++) r.push(Math.log(history.prices[t]![j]! / history.prices[t - 1]![j]!));
+    const f = ewmaVolatility(r, { lambda }).forecast;
+    if (f > 0 && Number.isFinite(f)) out[symbol] = f;
+  }
+  return out;
 }
 
 /** The grid profile of `options.grid`: a preset's grid by name (`deribit-pm`), or overrides as given. */

@@ -143,3 +143,20 @@ describe('grid preset by name', () => {
       .toThrow(/options\.grid: preset bybit-linear has no grid profile/);
   });
 });
+
+describe('distance in σ of the EWMA vol of the history', () => {
+  it('without dailyVol, σ is the RiskMetrics EWMA (λ 0.94, seeded with the first 30 variances) of the underlying’s log returns', () => {
+    const prices = Array.from({ length: 60 }, (_, t) => [100 * Math.exp(0.02 * Math.sin(t) + 0.001 * t)]);
+    const history = { dates: prices.map((_, t) => `d${t}`), symbols: ['SYM0'], prices };
+    const s = prepareWhatIf({ mode: 'isolated', walletBalance: 1000, collateralCurrency: 'USDT', positions: [] }, { marks: { SYM0USDT: 100 }, tables: tables(1), history });
+    const r = s.order({ symbol: 'SYM0USDT', side: 'buy', qty: 1, leverage: 10 });
+    // independent EWMA: seed = sample variance (ddof 1) of the first 30 returns, then v ← λv + (1 − λ)r²
+    const x = prices.slice(1).map((p, t) => Math.log(p[0]! / prices[t]![0]!));
+    const m = x.slice(0, 30);
+    const mean = m.reduce((a, b) => a + b, 0) / m.length;
+    let v = m.reduce((a, b) => a + (b - mean) ** 2, 0) / (m.length - 1);
+    for (const xt of x) v = 0.94 * v + 0.06 * xt * xt;
+    const lp = r.position.after!.liquidationPrice!;
+    expect(r.position.after!.distance!.sigmas).toBeCloseTo(Math.abs(Math.log(lp / 100)) / Math.sqrt(v), 9);
+  });
+});
