@@ -2,7 +2,7 @@
  * The engine: one reusable worker pool behind the public API. Create it once, run many jobs,
  * close it when done (`await using engine = await createEngine()` works too).
  */
-import { EngineClosedError, ValidationError, WasmUnavailableError, describeValue, requireFiniteResult } from '../errors/index.js';
+import { EngineClosedError, ValidationError, WasmUnavailableError, describeValue, renamingFields, requireFiniteResult } from '../errors/index.js';
 import { GRID_BATCH_TASK, REVAL_TASK, shareRevaluation } from '../kernels/index.js';
 import type { GridKernelGrid } from '../kernels/index.js';
 import { WorkerPool } from '../pool/index.js';
@@ -32,7 +32,7 @@ import { computeCovariance } from './covariance.js';
 import type { CovarianceOptions, CovarianceResult, Matrix } from './covariance.js';
 import type { EngineContext } from './context.js';
 import { BACKTEST_DEFAULTS, ENGINE_DEFAULTS } from './defaults.js';
-import { BACKTEST_TASK, LIQUIDATION_TASK, MARGIN_TASK, WHATIF_TASK, OPTIMIZE_TASK, RECALIBRATE_TASK, STRESS_BOOK_TASK } from './tasks.js';
+import { BACKTEST_TASK, LIQUIDATION_TASK, MARGIN_TASK, WHATIF_BATCH_TASK, WHATIF_TASK, OPTIMIZE_TASK, RECALIBRATE_TASK, STRESS_BOOK_TASK } from './tasks.js';
 import type { OptimizeRequest, OptimizeResult } from './tasks.js';
 import { BACKTEST_REQUEST_TASK, STRESS_REQUEST_TASK } from './requests.js';
 import { applyVenue } from '../venues/index.js';
@@ -438,6 +438,24 @@ export class Engine implements AsyncDisposable {
     return this.track('whatif', async () => {
       const request = parseInput(WhatIfRequestSchema, applyVenue({ portfolio: account, order, market, options }), '');
       return this.whatIfRequest(request, call);
+    });
+  }
+
+  /**
+   * What-if of many candidate orders on one account (each order alone, not one after another):
+   * one pool task prepares the account once and answers every order incrementally. Tiered and
+   * scenario-grid models (var-es per order: use `whatIf`).
+   * @throws ValidationError naming the field (`orders[3].qty`…)
+   */
+  whatIfBatch(account: Account, orders: Order[], market: WhatIfMarketInput, options: WhatIfOptions = {}, call: CallOptions = {}): Promise<WhatIfResult[]> {
+    return this.track('whatif', async () => {
+      if (!Array.isArray(orders) || orders.length === 0) throw new ValidationError('orders', 'type', `must be a non-empty array of orders; got ${describeValue(orders)}`, orders);
+      if (orders.length > 100_000) throw new ValidationError('orders', 'max', `must hold at most 100000 orders; got ${orders.length}`, orders.length);
+      if ((options.models ?? []).includes('var-es')) throw new ValidationError('options.models', 'batch', "must not include 'var-es' in a batch (use whatIf per order)", options.models);
+      // the first order stands in for the schema's order; each order is validated in the task (errors name orders[i])
+      const { order: _o, ...request } = renamingFields((f) => (f.startsWith('order') ? `orders[0]${f.slice('order'.length)}` : f),
+        () => parseInput(WhatIfRequestSchema, applyVenue({ portfolio: account, order: orders[0], market, options }), ''));
+      return this.pool.run(WHATIF_BATCH_TASK, { request, orders }, call);
     });
   }
 

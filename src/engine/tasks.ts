@@ -16,9 +16,9 @@ import type {
   CollateralProblem, CollateralResult, CvarHedgeProblem, CvarHedgeResult, DeleverageProblem, DeleverageResult,
   GridHedgeProblem, GridHedgeResult, KellyOptions, KellyResult, SolveOptions,
 } from '../optimize/index.js';
-import { ValidationError } from '../errors/index.js';
+import { ValidationError, renamingFields } from '../errors/index.js';
 import { prepareWhatIf } from '../whatif/index.js';
-import type { WhatIfRequest, WhatIfResult } from '../whatif/index.js';
+import type { Order, WhatIfRequest, WhatIfResult } from '../whatif/index.js';
 import type { Position as InstrumentPosition } from '../instruments/index.js';
 import { defineTask } from '../pool/index.js';
 import type { WasmCore } from '../wasm/index.js';
@@ -121,6 +121,15 @@ export const WHATIF_TASK = defineTask<{ request: WhatIfRequest; books: boolean }
   return { result, books: { ...b, prices } };
 });
 
+/**
+ * Pool task: many orders against one account, each answered alone (not cumulatively) from one
+ * prepared session — the account is validated and the grid revalued once.
+ */
+export const WHATIF_BATCH_TASK = defineTask<{ request: Omit<WhatIfRequest, 'order'>; orders: unknown[] }, WhatIfResult[]>('whatif-batch', ({ request, orders }) => {
+  const session = prepareWhatIf(request.portfolio, request.market, request.options ?? {});
+  return orders.map((o, i) => renamingFields((f) => (f.startsWith('order') ? `orders[${i}]${f.slice('order'.length)}` : f), () => session.order(o as Order)));
+});
+
 // ---- stress, backtest ----------------------------------------------------------------------
 
 export const STRESS_BOOK_TASK = defineTask<{ positions: Position[]; market: Market; options: BookStressOptions }, StressResult[]>(
@@ -186,6 +195,6 @@ export const OPTIMIZE_TASK = defineTask<{ request: OptimizeRequest; solveOptions
 /** Registry of the engine's operation task kinds (loaded by every worker). */
 export const TASKS: readonly AnyTaskDef[] = [
   VOL_PATH_TASK, COVARIANCE_ESTIMATE_TASK, EWMA_COVARIANCE_TASK, LEDOIT_WOLF_TASK,
-  MARGIN_TASK, LIQUIDATION_TASK, WHATIF_TASK,
+  MARGIN_TASK, LIQUIDATION_TASK, WHATIF_TASK, WHATIF_BATCH_TASK,
   VAR_HISTORY_TASK, STRESS_BOOK_TASK, BACKTEST_TASK, RECALIBRATE_TASK, OPTIMIZE_TASK, STRESS_REQUEST_TASK, BACKTEST_REQUEST_TASK,
 ];

@@ -63,3 +63,21 @@ describe('engine.whatIf', () => {
     expect(out.models.tiered.delta.initial).toBeCloseTo(10, 12);
   });
 });
+
+describe('engine.whatIfBatch', () => {
+  it('answers each order alone from one prepared account, equal to the in-process session; errors name orders[i]', async () => {
+    const { account: acc, marks } = account(10);
+    const t = tables(10);
+    const orders = [
+      { symbol: 'SYM1USDT', side: 'buy' as const, qty: 5 },
+      { symbol: 'SYM2USDT', side: 'sell' as const, qty: 50, price: marks.SYM2USDT! * 0.99 },
+      { symbol: 'SYM3USDT', side: 'buy' as const, qty: 1 },
+    ];
+    const out = await engine.whatIfBatch(acc, orders, { marks, tables: t }, { models: ['tiered', 'scenario-grid'] });
+    const s = prepareWhatIf(acc, { marks, tables: t }, { models: ['tiered', 'scenario-grid'] });
+    expect(out).toHaveLength(3);
+    orders.forEach((o, i) => expect(out[i]!.models).toEqual(s.order(o).models));
+    await expect(engine.whatIfBatch(acc, [orders[0]!, { ...orders[1]!, qty: -1 }], { marks, tables: t })).rejects.toThrow(/orders\[1\]\.qty: must be positive/);
+    await expect(engine.whatIfBatch(acc, [{ ...orders[0]!, side: 'hold' as never }], { marks, tables: t })).rejects.toThrow(/orders\[0\]\.side/);
+  });
+});
