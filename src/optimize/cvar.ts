@@ -31,7 +31,9 @@ import { gridMargin, type GridMarginConfig } from '../margin/grid/index.js';
 import { levelsFromLosses, tailCount } from '../risk/index.js';
 import { addExposureRows, addHedgeVariables, confidenceLevel, deltaUnderlyings, finite, netDelta, positionDeltas, quantities, bookDelta } from './exposure.js';
 import { LpModel } from './lp.js';
-import { solveModel, type SolveOptions } from './solve.js';
+import { extractSolution, solveModel, type SolveOptions } from './solve.js';
+import { EsOracle } from './esOracle.js';
+import { solveEsCuts } from './esCuts.js';
 import type { ExposureConstraints, HedgeInstrument, OptimizationResult } from './types.js';
 
 /** Instrument positions behind a matrix problem, to report grid margin before and after. */
@@ -86,6 +88,25 @@ export interface CvarHedgeResult extends OptimizationResult<HedgeMetrics> {
   esLp: number;
   /** ζ at the solution (the VaR for 'discrete' weighting when the tail is not degenerate). */
   zeta: number;
+  /** How the answer was found: cutting planes (default) or the full Rockafellar–Uryasev LP. */
+  solver: CvarSolverInfo;
+}
+
+/** Solver statistics of {@link minimizeCvar}. */
+export interface CvarSolverInfo {
+  method: 'cuts' | 'lp';
+  /** Master solves (1 for the full LP). */
+  iterations: number;
+  /** Cut rows in the final master. */
+  cuts: number;
+  /** Passes over all scenarios (ES and cut at a point). */
+  evaluations: number;
+  /** Final bounds on the objective (equal for the full LP). */
+  lowerBound: number;
+  upperBound: number;
+  /** Milliseconds in HiGHS and in scenario pricing. */
+  masterMs: number;
+  pricingMs: number;
 }
 
 /**
@@ -117,10 +138,77 @@ export async function minimizeCvar(problem: CvarHedgeProblem, options: SolveOpti
   baseMean /= S;
   for (let i = 0; i < H; i++) mean[i] /= S;
 
+  const unders = deltaUnderlyings(problem.instruments, problem);
+  const metrics = (q: ArrayLike<number>): HedgeMetrics => {
+    const losses = new Float64Array(S);
+    let m = 0;
+    for (let s = 0; s < S; s++) {
+      let pnl = base[s];
+      for (let i = 0; i < H; i++) pnl += P[s * H + i] * q[i];
+      losses[s] = -pnl;
+      m += pnl;
+    }
+    const lv = levelsFromLosses(losses, [a])[0];
+    return {
+      es: lv.es, var: lv.var, k: lv.k, expectedPnl: m / S,
+      delta: netDelta(problem.instruments, q, problem.baseDelta ?? {}, unders),
+      gridMargin: problem.book ? bookGridMargin(problem.book, Array.from(q)) : null,
+    };
+  };
+  const maxReturn = mode === 'max-return';
+  const budget = maxReturn ? finite('problem.esBudget', problem.esBudget) : 0;
+  const integer = problem.instruments.some((h) => h?.integer === true || h?.lotSize !== undefined);
+  const method = options.esMethod ?? 'cuts';
+  if (method !== 'cuts' && method !== 'lp') throw new ValidationError('options.esMethod', 'enum', `must be 'cuts' or 'lp'; got ${describeValue(method)}`, method);
+
+  if (method === 'cuts' && !integer) {
+    // cutting planes: the master holds the exposure rows and one row per cut (esCuts.ts)
+    const model = new LpModel();
+    model.sense = maxReturn ? 'maximize' : 'minimize';
+    if (maxReturn) model.objectiveConstant = baseMean;
+    const v = addHedgeVariables(model, problem.instruments, maxReturn ? (i) => mean[i] : undefined);
+    if (problem.minExpectedPnl !== undefined) {
+      const target = finite('problem.minExpectedPnl', problem.minExpectedPnl);
+      model.addRow('expected_pnl', 'expected-return', v.index, v.index.map((_, i) => mean[i] * v.lot[i]), '>=', target - baseMean);
+    }
+    addExposureRows(model, problem.instruments, v, problem, 'problem');
+    const oracle = new EsOracle({ S, H, base, P, W: 1 / w });
+    const r = await solveEsCuts({ model, hedgeIndex: v.index, lot: v.lot, oracle, mode, budget }, {
+      tolerance: options.tolerance, maxIterations: options.maxIterations, timeLimit: options.timeLimit,
+      onProgress: options.onProgress, signal: options.signal,
+    });
+    const buildMs = performance.now() - t0 - r.masterMs - r.pricingMs;
+    const sol = extractSolution(model, r.values, null, options.bindingTolerance ?? 1e-7, 0, r.masterMs + r.pricingMs);
+    const x = quantities(sol.values, v);
+    const after = metrics(x);
+    const binding = sol.binding;
+    const bindingCounts: Record<string, number> = { ...sol.bindingCounts, 'es-tail': oracle.kk };
+    if (maxReturn && Math.abs(r.es - budget) <= 1e-7 * Math.max(1, Math.abs(budget))) {
+      binding.push({ name: 'es_budget', set: 'es-budget', kind: 'row', side: 'upper', value: r.es, bound: budget, dual: null });
+      bindingCounts['es-budget'] = 1;
+    }
+    return {
+      status: 'Optimal',
+      objective: maxReturn ? sol.objective : r.es,
+      trades: tradesOf(problem.instruments.map((h) => h.id), x),
+      before: metrics(new Float64Array(H)),
+      after,
+      binding,
+      bindingCounts,
+      timing: { buildMs, writeMs: 0, solveMs: r.masterMs + r.pricingMs },
+      quantities: x,
+      esLp: r.es,
+      zeta: after.var,
+      solver: {
+        method: 'cuts', iterations: r.iterations, cuts: r.cuts, evaluations: r.evaluations,
+        lowerBound: r.lower, upperBound: r.upper, masterMs: r.masterMs, pricingMs: r.pricingMs,
+      },
+    };
+  }
+
   const model = new LpModel();
   model.quietSets.add('es-tail');
   model.structuralSets.add('es-tail');
-  const maxReturn = mode === 'max-return';
   model.sense = maxReturn ? 'maximize' : 'minimize';
   if (maxReturn) model.objectiveConstant = baseMean;
   const v = addHedgeVariables(model, problem.instruments, maxReturn ? (i) => mean[i] : undefined);
@@ -139,7 +227,6 @@ export async function minimizeCvar(problem: CvarHedgeProblem, options: SolveOpti
     model.addRow(`tail${s}`, 'es-tail', vars, coefs, '>=', -base[s]);
   }
   if (maxReturn) {
-    const budget = finite('problem.esBudget', problem.esBudget);
     const vars = [zeta];
     const coefs = [1];
     for (let s = 0; s < S; s++) { vars.push(u0 + s); coefs.push(w); }
@@ -156,24 +243,6 @@ export async function minimizeCvar(problem: CvarHedgeProblem, options: SolveOpti
   const x = quantities(sol.values, v);
   let esLp = sol.values[zeta];
   for (let s = 0; s < S; s++) esLp += w * sol.values[u0 + s];
-
-  const unders = deltaUnderlyings(problem.instruments, problem);
-  const metrics = (q: number[]): HedgeMetrics => {
-    const losses = new Float64Array(S);
-    let m = 0;
-    for (let s = 0; s < S; s++) {
-      let pnl = base[s];
-      for (let i = 0; i < H; i++) pnl += P[s * H + i] * q[i];
-      losses[s] = -pnl;
-      m += pnl;
-    }
-    const lv = levelsFromLosses(losses, [a])[0];
-    return {
-      es: lv.es, var: lv.var, k: lv.k, expectedPnl: m / S,
-      delta: netDelta(problem.instruments, q, problem.baseDelta ?? {}, unders),
-      gridMargin: problem.book ? bookGridMargin(problem.book, q) : null,
-    };
-  };
   return {
     status: 'Optimal',
     objective: sol.objective,
@@ -186,6 +255,7 @@ export async function minimizeCvar(problem: CvarHedgeProblem, options: SolveOpti
     quantities: x,
     esLp,
     zeta: sol.values[zeta],
+    solver: { method: 'lp', iterations: 1, cuts: 0, evaluations: 0, lowerBound: sol.objective, upperBound: sol.objective, masterMs: sol.solveMs, pricingMs: 0 },
   };
 }
 

@@ -5,6 +5,7 @@
 import { SolverError } from '../errors/index.js';
 import type { LpModel } from './lp.js';
 import { toLpArrays, type LpArrays } from './modelData.js';
+import type { EsProgress } from './esCuts.js';
 
 import type { Highs, Model } from 'highs';
 
@@ -57,6 +58,19 @@ export interface SolveOptions {
    * faster than simplex at 50 × 5,000), else 'choose'. Ignored for MIPs.
    */
   solver?: 'choose' | 'simplex' | 'ipm';
+  /**
+   * ES problems (minimizeCvar): 'cuts' (default) = cutting planes on all scenarios (esCuts.ts);
+   * 'lp' = the full Rockafellar–Uryasev LP, one row per scenario (reference; always used for integer lots).
+   */
+  esMethod?: 'cuts' | 'lp';
+  /** Relative optimality gap of the ES cutting planes (default 1e-9). */
+  tolerance?: number;
+  /** Iteration cap of the ES cutting planes (default 2,000). */
+  maxIterations?: number;
+  /** Progress of long solves (ES cutting planes: per iteration). Not serialisable: local calls only. */
+  onProgress?: (p: EsProgress) => void;
+  /** Cancels the ES cutting planes between iterations (AbortError). */
+  signal?: AbortSignal;
 }
 
 export interface ModelSolution {
@@ -178,6 +192,17 @@ function runArrays(highs: Highs, a: LpArrays, opts: Record<string, number | bool
   } finally {
     m.dispose();
   }
+}
+
+/**
+ * Whether `model`'s constraints (objective ignored) admit a point; null if so, else the conflicting
+ * constraint sets (deletion filter, as {@link solveModel} reports them).
+ */
+export async function conflictOf(model: LpModel, options: SolveOptions = {}): Promise<string[] | null> {
+  const highs = await loadHighs();
+  const opts = highsOptions(model, options);
+  if (isFeasible(highs, model, new Set(), opts)) return null;
+  return conflictingSets(highs, model, opts);
 }
 
 function isFeasible(highs: Highs, model: LpModel, drop: ReadonlySet<string>, opts: Record<string, number | boolean | string>): boolean {
