@@ -33,7 +33,7 @@ import { addExposureRows, addHedgeVariables, confidenceLevel, deltaUnderlyings, 
 import { LpModel } from './lp.js';
 import { extractSolution, solveModel, type SolveOptions } from './solve.js';
 import { EsOracle } from './esOracle.js';
-import { solveEsCuts } from './esCuts.js';
+import { solveEsScaled } from './esCuts.js';
 import type { ExposureConstraints, HedgeInstrument, OptimizationResult } from './types.js';
 
 /** Instrument positions behind a matrix problem, to report grid margin before and after. */
@@ -88,7 +88,7 @@ export interface CvarHedgeResult extends OptimizationResult<HedgeMetrics> {
   esLp: number;
   /** ζ at the solution (the VaR for 'discrete' weighting when the tail is not degenerate). */
   zeta: number;
-  /** How the answer was found: cutting planes (default) or the full Rockafellar–Uryasev LP. */
+  /** How the answer was found: scenario generation (default) or the full Rockafellar–Uryasev LP. */
   solver: CvarSolverInfo;
 }
 
@@ -97,8 +97,8 @@ export interface CvarSolverInfo {
   method: 'cuts' | 'lp';
   /** Master solves (1 for the full LP). */
   iterations: number;
-  /** Cut rows in the final master. */
-  cuts: number;
+  /** Scenarios with their own row in the final master (all S for the full LP). */
+  scenarios: number;
   /** Passes over all scenarios (ES and cut at a point). */
   evaluations: number;
   /** Final bounds on the objective (equal for the full LP). */
@@ -173,7 +173,7 @@ export async function minimizeCvar(problem: CvarHedgeProblem, options: SolveOpti
     }
     addExposureRows(model, problem.instruments, v, problem, 'problem');
     const oracle = new EsOracle({ S, H, base, P, W: 1 / w });
-    const r = await solveEsCuts({ model, hedgeIndex: v.index, lot: v.lot, oracle, mode, budget }, {
+    const r = await solveEsScaled({ model, hedgeIndex: v.index, lot: v.lot, oracle, mode, budget }, {
       tolerance: options.tolerance, maxIterations: options.maxIterations, timeLimit: options.timeLimit,
       onProgress: options.onProgress, signal: options.signal,
     });
@@ -200,7 +200,7 @@ export async function minimizeCvar(problem: CvarHedgeProblem, options: SolveOpti
       esLp: r.es,
       zeta: after.var,
       solver: {
-        method: 'cuts', iterations: r.iterations, cuts: r.cuts, evaluations: r.evaluations,
+        method: 'cuts', iterations: r.iterations, scenarios: r.scenarios, evaluations: r.evaluations,
         lowerBound: r.lower, upperBound: r.upper, masterMs: r.masterMs, pricingMs: r.pricingMs,
       },
     };
@@ -255,7 +255,7 @@ export async function minimizeCvar(problem: CvarHedgeProblem, options: SolveOpti
     quantities: x,
     esLp,
     zeta: sol.values[zeta],
-    solver: { method: 'lp', iterations: 1, cuts: 0, evaluations: 0, lowerBound: sol.objective, upperBound: sol.objective, masterMs: sol.solveMs, pricingMs: 0 },
+    solver: { method: 'lp', iterations: 1, scenarios: S, evaluations: 0, lowerBound: sol.objective, upperBound: sol.objective, masterMs: sol.solveMs, pricingMs: 0 },
   };
 }
 

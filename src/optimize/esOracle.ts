@@ -57,6 +57,12 @@ export class EsOracle {
     this.ix = new Float64Array(d.S);
   }
 
+  /** Base P&L b (S values) and hedge P&L P (S × H), as given. */
+  get baseData(): ArrayLike<number> { return this.base; }
+  get pnlData(): ArrayLike<number> { return this.P; }
+  /** The loss buffer of the last {@link losses} / {@link evaluate} call. */
+  get lastLosses(): Float64Array { return this.loss; }
+
   /** Losses L_s(q) of every scenario (into the oracle's buffer, valid until the next call). */
   losses(q: ArrayLike<number>): Float64Array {
     const { S, H, base, P, loss } = this;
