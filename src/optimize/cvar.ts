@@ -174,7 +174,7 @@ export async function minimizeCvar(problem: CvarHedgeProblem, options: SolveOpti
     addExposureRows(model, problem.instruments, v, problem, 'problem');
     const oracle = new EsOracle({ S, H, base, P, W: 1 / w });
     const r = await solveEsScaled({ model, hedgeIndex: v.index, lot: v.lot, oracle, mode, budget }, {
-      tolerance: options.tolerance, maxIterations: options.maxIterations, timeLimit: options.timeLimit,
+      tolerance: options.tolerance, maxIterations: options.maxIterations, timeLimit: options.timeLimit, sampleAbove: options.sampleAbove,
       onProgress: options.onProgress, signal: options.signal,
     });
     const buildMs = performance.now() - t0 - r.masterMs - r.pricingMs;

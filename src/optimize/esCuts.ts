@@ -58,6 +58,10 @@ export interface EsCutOptions {
   maxIterations?: number;
   /** Scenarios moved into the master per iteration at most (default max(256, 4H)). */
   batch?: number;
+  /** Trust region (min-es) as a fraction of the largest bound or start quantity (default 0.2; false = none). */
+  trustRegion?: number | boolean;
+  /** Scenario count above which a strided subsample warm-starts the solve (default 50,000). */
+  sampleAbove?: number;
   /** Wall-clock limit in seconds. */
   timeLimit?: number;
   onProgress?: (p: EsProgress) => void;
@@ -100,6 +104,7 @@ export interface EsCutResult {
 const OPTS = { output_flag: false, primal_feasibility_tolerance: 1e-9, dual_feasibility_tolerance: 1e-9 } as const;
 const BOX0 = 1e6;
 const BOX_MAX = 1e15;
+const RECLASSIFY_ITERATIONS = process.env.ES_RECL ? Number(process.env.ES_RECL) : 0;
 const OUT = 0;
 const DEEP = 1;
 const EXPLICIT = 2;
@@ -168,6 +173,7 @@ export async function solveEsCuts(p: EsCutProblem, o: EsCutOptions = {}): Promis
     dConst -= sign * base[s] * inv;
     nDeep += sign;
   };
+  const band = process.env.ES_BAND ? Number(process.env.ES_BAND) : 2 * H + 8;
   // initial split from the loss ranks at the start point
   const q0 = p.start ?? new Float64Array(H);
   {
@@ -175,7 +181,7 @@ export async function solveEsCuts(p: EsCutProblem, o: EsCutOptions = {}): Promis
     const v = Float64Array.from(loss);
     const ix = new Float64Array(S);
     for (let s = 0; s < S; s++) ix[s] = s;
-    const m = process.env.ES_BAND ? Number(process.env.ES_BAND) : 2 * H + 8;
+    const m = band;
     const nD = Math.max(0, kk - m);
     const nE = Math.min(S, kk + m) - nD;
     selectTopTs(v, ix, S, nD + nE);
@@ -257,6 +263,26 @@ export async function solveEsCuts(p: EsCutProblem, o: EsCutOptions = {}): Promis
     }
     const buildMs = performance.now() - tStart - pricingMs;
 
+    // trust region (min-es): hedge columns within center ± radius, so the master point stays where the
+    // explicit scenarios describe F well; the lower bound counts only when no region bound is active
+    const boundLo = (j: number) => (origLower[j] === -Infinity ? -box : origLower[j]);
+    const boundHi = (j: number) => (origUpper[j] === Infinity ? box : origUpper[j]);
+    let trScale = 0;
+    for (const j of hedgeIndex) {
+      for (const b of [origLower[j], origUpper[j]]) if (Number.isFinite(b)) trScale = Math.max(trScale, Math.abs(b));
+    }
+    let center = new Float64Array(n0);
+    for (let i = 0; i < H; i++) { center[hedgeIndex[i]] = q0[i] / lot[i]; trScale = Math.max(trScale, Math.abs(center[hedgeIndex[i]])); }
+    if (!(trScale > 0)) trScale = 1;
+    let tr = minEs && o.trustRegion !== false && process.env.ES_TR !== '0';
+    let radius = (typeof o.trustRegion === 'number' ? o.trustRegion : process.env.ES_TR ? Number(process.env.ES_TR) : 0.2) * trScale;
+    const applyRegion = () => {
+      for (const j of hedgeIndex) {
+        if (tr) hm.changeColBounds(j, Math.max(boundLo(j), center[j] - radius), Math.min(boundHi(j), center[j] + radius));
+        else hm.changeColBounds(j, boundLo(j), boundHi(j));
+      }
+    };
+    applyRegion();
     let best: Float64Array | null = null;
     let bestEs = Infinity;
     let UB = Infinity;
@@ -265,6 +291,8 @@ export async function solveEsCuts(p: EsCutProblem, o: EsCutOptions = {}): Promis
     let pivots = 0;
     const vio = new Float64Array(S);
     const vix = new Float64Array(S);
+    const dist = new Float64Array(S);
+    const dix = new Float64Array(S);
     for (;;) {
       if (o.signal?.aborted) throw new AbortError(o.signal.reason);
       if (it >= maxIt) throw new SolverError('Iteration limit reached', 'solver', `ES scenario generation stopped after ${it} iterations (gap ${UB - LB})`);
@@ -275,6 +303,13 @@ export async function solveEsCuts(p: EsCutProblem, o: EsCutOptions = {}): Promis
       masterMs += performance.now() - tm;
       if (process.env.ES_DEBUG) console.error(`it ${it} pivots ${(pivots += Number(hm.info.get('simplex_iteration_count')))} master ${(performance.now() - tm).toFixed(1)} ms rows ${hm.getDimensions().numRows} iters ${hm.info.get('simplex_iteration_count')}`);
       if (status !== 'Optimal') {
+        if (tr && (status === 'Infeasible' || status === 'Primal infeasible or unbounded')) {
+          // the trust region misses the exposure polytope: widen it (and drop it once it is huge)
+          radius *= 8;
+          if (radius > 1e3 * trScale) tr = false;
+          applyRegion();
+          continue;
+        }
         if (status === 'Infeasible' || status === 'Primal infeasible or unbounded') {
           const sets = await conflictOf(model);
           if (sets !== null) throw new SolverError('Infeasible', sets.join('+'), `no point satisfies the constraint sets ${sets.map((x) => `'${x}'`).join(' and ')} together`);
@@ -286,6 +321,12 @@ export async function solveEsCuts(p: EsCutProblem, o: EsCutOptions = {}): Promis
       const xhat = Float64Array.from(sol.subarray(0, n0));
       const zeta = sol[zc] * sigma;
       const boxActive = boxed.some((j) => Math.abs(xhat[j]) >= box * (1 - 1e-9));
+      const trActive = tr && hedgeIndex.some((j) => {
+        const lo = Math.max(boundLo(j), center[j] - radius);
+        const hi = Math.min(boundHi(j), center[j] + radius);
+        const near = 1e-9 * Math.max(1, radius);
+        return (lo > boundLo(j) && xhat[j] <= lo + near) || (hi < boundHi(j) && xhat[j] >= hi - near);
+      });
       const obj = hm.getObjectiveValue();
 
       // price every scenario at x̂: the ES (upper bound) and the violators of M = F
@@ -300,23 +341,44 @@ export async function solveEsCuts(p: EsCutProblem, o: EsCutOptions = {}): Promis
         const d = st === DEEP ? zeta - loss[s] : loss[s] - zeta;
         if (d > eps) { vio[nv] = d; vix[nv] = s; nv++; }
       }
-      if (nv > batch) selectTopTs(vio, vix, nv, batch);
-      const take = Math.min(nv, batch);
+      // band half-width δ: the (2m)-th smallest |L_s − ζ̂| (violators farther out are reclassified, not made explicit)
+      let delta = Infinity;
+      const reclassify = it <= RECLASSIFY_ITERATIONS && nv > 0;
+      if (reclassify) {
+        const nb = Math.min(S, 2 * band);
+        for (let s = 0; s < S; s++) { dist[s] = -Math.abs(loss[s] - zeta); dix[s] = s; }
+        selectTopTs(dist, dix, S, nb);
+        delta = 0;
+        for (let j = 0; j < nb; j++) delta = Math.max(delta, -dist[j]);
+      }
+      if (!reclassify && nv > batch) selectTopTs(vio, vix, nv, batch);
       pricingMs += performance.now() - tp;
       addCut(cut);
 
       let done = false;
       if (minEs) {
-        LB = obj * sigma;
-        if (cut.es < bestEs) { bestEs = cut.es; best = xhat; }
+        const serious = cut.es < bestEs;
+        if (serious) { bestEs = cut.es; best = xhat; }
         UB = bestEs;
-        const scale = Math.max(Math.abs(UB), Math.abs(LB), 1e-3 * sigma);
-        const gap = Math.max(0, UB - LB) / scale;
-        o.onProgress?.({ iteration: it, lower: LB, upper: UB, gap, scenarios: nExplicit });
-        done = gap <= tol || nv === 0;
+        const lbHere = obj * sigma;
+        if (!trActive) LB = lbHere;
+        const scale = Math.max(Math.abs(UB), Math.abs(lbHere), 1e-3 * sigma);
+        const gapHere = Math.max(0, UB - lbHere) / scale;
+        o.onProgress?.({ iteration: it, lower: Number.isFinite(LB) ? LB : null, upper: UB, gap: Number.isFinite(LB) ? Math.max(0, UB - LB) / scale : 1, scenarios: nExplicit });
+        done = gapHere <= tol || nv === 0;
+        if (tr && trActive) {
+          // the trust region binds: recentre on the best point; widen after a good step or a solved region
+          if (serious || done) { center = Float64Array.from(best as Float64Array); radius *= done ? 4 : 2; applyRegion(); }
+          if (done) continue;
+        } else if (tr && serious) {
+          center = Float64Array.from(xhat);
+          applyRegion();
+        }
       } else {
-        const viol = cut.es - budget;
+        // accept only 1e-12 (relative) inside the budget: other summation orders of the same ES (the
+        // engine sorts) then stay within it too
         const scale = Math.max(Math.abs(budget), 1e-3 * sigma);
+        const viol = cut.es - (budget - 1e-12 * scale);
         if (viol <= 0) { best = xhat; bestEs = cut.es; LB = obj; UB = obj; }
         o.onProgress?.({ iteration: it, lower: viol <= 0 ? obj : null, upper: obj, gap: Math.max(0, viol) / scale, scenarios: nExplicit });
         if (viol <= 0) done = true;
@@ -338,17 +400,26 @@ export async function solveEsCuts(p: EsCutProblem, o: EsCutOptions = {}): Promis
             : 'the return grows without bound within the ES budget; add or tighten \'position-limits\'');
         }
         box *= 1e3;
-        for (const j of boxed) hm.changeColBounds(j, origLower[j] === -Infinity ? -box : origLower[j], origUpper[j] === Infinity ? box : origUpper[j]);
+        applyRegion();
         if (!minEs) { best = null; bestEs = Infinity; }
         continue;
       }
-      // move the most violated scenarios into the master
+      // violators: far ones switch between the deep tail and the rest (M stays a lower bound for any
+      // split); those within the band, or all of them after the first iterations, become explicit
       let moved = false;
-      for (let j = 0; j < take; j++) {
+      let added = 0;
+      for (let j = 0; j < nv && (reclassify || added < batch); j++) {
         const s = vix[j];
+        if (reclassify && vio[j] > delta) {
+          if (state[s] === DEEP) { toDeep(s, -1); state[s] = OUT; } else { toDeep(s, 1); state[s] = DEEP; }
+          moved = true;
+          continue;
+        }
+        if (added >= batch) continue;
         if (state[s] === DEEP) { toDeep(s, -1); moved = true; }
         state[s] = EXPLICIT;
         addExplicit(s);
+        added++;
       }
       if (moved) syncAggregate();
     }
@@ -377,7 +448,7 @@ export async function solveEsScaled(p: EsCutProblem, o: EsCutOptions = {}): Prom
   const { S, H, W } = p.oracle;
   let start: Float64Array | undefined;
   let levels = 1;
-  if (S > SAMPLE_ABOVE && p.start === undefined) {
+  if (S > (o.sampleAbove ?? SAMPLE_ABOVE) && p.start === undefined) {
     const Ss = Math.ceil(S / SAMPLE_STRIDE);
     const base = p.oracle.baseData;
     const P = p.oracle.pnlData;

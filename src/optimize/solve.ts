@@ -59,17 +59,19 @@ export interface SolveOptions {
    */
   solver?: 'choose' | 'simplex' | 'ipm';
   /**
-   * ES problems (minimizeCvar): 'cuts' (default) = cutting planes on all scenarios (esCuts.ts);
+   * ES problems (minimizeCvar): 'cuts' (default) = scenario generation with cuts, exact on all scenarios (esCuts.ts);
    * 'lp' = the full Rockafellar–Uryasev LP, one row per scenario (reference; always used for integer lots).
    */
   esMethod?: 'cuts' | 'lp';
-  /** Relative optimality gap of the ES cutting planes (default 1e-9). */
+  /** Relative optimality gap of the ES scenario generation (default 1e-9). */
   tolerance?: number;
-  /** Iteration cap of the ES cutting planes (default 2,000). */
+  /** Iteration cap of the ES scenario generation (default 500). */
   maxIterations?: number;
-  /** Progress of long solves (ES cutting planes: per iteration). Not serialisable: local calls only. */
+  /** Scenario count above which a strided subsample warm-starts the ES solve (default 50,000). */
+  sampleAbove?: number;
+  /** Progress of long solves (ES scenario generation: per iteration). Not serialisable: local calls only. */
   onProgress?: (p: EsProgress) => void;
-  /** Cancels the ES cutting planes between iterations (AbortError). */
+  /** Cancels the ES scenario generation between iterations (AbortError). */
   signal?: AbortSignal;
 }
 
