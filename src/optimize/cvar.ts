@@ -180,7 +180,10 @@ export async function minimizeCvar(problem: CvarHedgeProblem, options: SolveOpti
     const buildMs = performance.now() - t0 - r.masterMs - r.pricingMs;
     const sol = extractSolution(model, r.values, null, options.bindingTolerance ?? 1e-7, 0, r.masterMs + r.pricingMs);
     const x = quantities(sol.values, v);
+    const te = performance.now();
     const after = metrics(x);
+    const before = metrics(new Float64Array(H));
+    const evaluateMs = performance.now() - te;
     const binding = sol.binding;
     const bindingCounts: Record<string, number> = { ...sol.bindingCounts, 'es-tail': oracle.kk };
     if (maxReturn && Math.abs(r.es - budget) <= 1e-7 * Math.max(1, Math.abs(budget))) {
@@ -191,11 +194,11 @@ export async function minimizeCvar(problem: CvarHedgeProblem, options: SolveOpti
       status: 'Optimal',
       objective: maxReturn ? sol.objective : r.es,
       trades: tradesOf(problem.instruments.map((h) => h.id), x),
-      before: metrics(new Float64Array(H)),
+      before,
       after,
       binding,
       bindingCounts,
-      timing: { buildMs, writeMs: 0, solveMs: r.masterMs + r.pricingMs },
+      timing: { buildMs, writeMs: 0, solveMs: r.masterMs + r.pricingMs, evaluateMs },
       quantities: x,
       esLp: r.es,
       zeta: after.var,
@@ -243,15 +246,19 @@ export async function minimizeCvar(problem: CvarHedgeProblem, options: SolveOpti
   const x = quantities(sol.values, v);
   let esLp = sol.values[zeta];
   for (let s = 0; s < S; s++) esLp += w * sol.values[u0 + s];
+  const te = performance.now();
+  const before = metrics(new Array<number>(H).fill(0));
+  const after = metrics(x);
+  const evaluateMs = performance.now() - te;
   return {
     status: 'Optimal',
     objective: sol.objective,
     trades: tradesOf(problem.instruments.map((h) => h.id), x),
-    before: metrics(new Array<number>(H).fill(0)),
-    after: metrics(x),
+    before,
+    after,
     binding: sol.binding,
     bindingCounts: sol.bindingCounts,
-    timing: { buildMs, writeMs: sol.writeMs, solveMs: sol.solveMs },
+    timing: { buildMs, writeMs: sol.writeMs, solveMs: sol.solveMs, evaluateMs },
     quantities: x,
     esLp,
     zeta: sol.values[zeta],

@@ -420,8 +420,8 @@ export async function solveEsCuts(p: EsCutProblem, o: EsCutOptions = {}): Promis
 }
 
 /** Scenario count above which {@link solveEsScaled} first solves on a strided subsample. */
-export const SAMPLE_ABOVE = 50_000;
-const SAMPLE_STRIDE = 8;
+export const SAMPLE_ABOVE = 4_000;
+const SAMPLE_STRIDE = 4;
 
 /**
  * {@link solveEsCuts} with a warm start for large S: first the same problem on every 8th scenario
