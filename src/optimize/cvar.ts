@@ -26,6 +26,7 @@
  *   doi:10.1016/S0378-4266(02)00283-2.
  */
 import { ValidationError, describeValue } from '../errors/index.js';
+import { LIMITS } from '../util/index.js';
 import { revalueGrid, type Market, type Position, type Scenario } from '../instruments/index.js';
 import { gridMargin, type GridMarginConfig } from '../margin/grid/index.js';
 import { levelsFromLosses, tailCount } from '../risk/index.js';
@@ -292,8 +293,10 @@ function validateProblem(problem: CvarHedgeProblem) {
   if (P === null || typeof P !== 'object' || P.length !== S * H) {
     throw new ValidationError('problem.hedgePnl', 'shape', `must hold scenarios × instruments = ${S} × ${H} = ${S * H} values; got ${describeValue(P)}`, P);
   }
-  for (let s = 0; s < S; s++) finite(`problem.basePnl[${s}]`, base[s]);
-  for (let j = 0; j < P.length; j++) finite(`problem.hedgePnl[${j}]`, P[j]);
+  // fast scan; the field name is built only for the entry that fails
+  const lim = LIMITS.pnl;
+  for (let s = 0; s < S; s++) { const x = base[s]; if (!(typeof x === 'number' && Math.abs(x) <= lim)) finite(`problem.basePnl[${s}]`, x); }
+  for (let j = 0; j < P.length; j++) { const x = P[j]; if (!(typeof x === 'number' && Math.abs(x) <= lim)) finite(`problem.hedgePnl[${j}]`, x); }
   const mode = problem.objective ?? 'min-es';
   if (mode !== 'min-es' && mode !== 'max-return') throw new ValidationError('problem.objective', 'enum', `must be 'min-es' or 'max-return'; got ${describeValue(mode)}`, mode);
   if (mode === 'max-return' && problem.esBudget === undefined) throw new ValidationError('problem.esBudget', 'required', `is required when objective is 'max-return'; got undefined`);
