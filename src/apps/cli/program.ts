@@ -200,6 +200,23 @@ const CLI: Record<string, CliEntry> = {
     fields: { dailyVol: ['options.dailyVol'] },
     examples: ['margin-engine liquidation --input account.json --daily-vol 0.035'],
   },
+  whatif: {
+    options: [
+      new Option('--models <list>', 'models to compare: tiered, scenario-grid, var-es (comma-separated)'),
+      new Option('--daily-vol <vol>', 'daily vol for the distance to liquidation in sigmas'),
+      new Option('--target-buffer <pct>', 'report the smallest deposit or cut restoring this distance to liquidation (%)'),
+    ],
+    apply(body, o) {
+      if (o.models !== undefined) obj(body, 'options').models = String(o.models).split(',').map((x) => x.trim());
+      if (o.dailyVol !== undefined) obj(body, 'options').dailyVol = num(o.dailyVol as string);
+      if (o.targetBuffer !== undefined) obj(body, 'options').targetBuffer = { percent: num(o.targetBuffer as string) };
+    },
+    fields: { models: ['options.models'], dailyVol: ['options.dailyVol'], targetBuffer: ['options.targetBuffer'] },
+    examples: [
+      'margin-engine whatif --input order.json --models tiered,scenario-grid --daily-vol 0.035',
+      'margin-engine whatif --input bybit-order.json --target-buffer 10 --format json',
+    ],
+  },
   stress: {
     options: [new Option('--type <type>', 'book | hypothetical | reverse-worst | reverse-uniform | default-fund | waterfall')],
     apply(body, o) {
