@@ -32,7 +32,7 @@ import { computeCovariance } from './covariance.js';
 import type { CovarianceOptions, CovarianceResult, Matrix } from './covariance.js';
 import type { EngineContext } from './context.js';
 import { BACKTEST_DEFAULTS, ENGINE_DEFAULTS } from './defaults.js';
-import { BACKTEST_TASK, LIQUIDATION_TASK, MARGIN_TASK, WHATIF_BATCH_TASK, WHATIF_TASK, OPTIMIZE_TASK, RECALIBRATE_TASK, STRESS_BOOK_TASK } from './tasks.js';
+import { BACKTEST_TASK, LIQUIDATION_TASK, MARGIN_TASK, WHATIF_BATCH_TASK, WHATIF_TASK, OPTIMIZE_TASK, PROGRESS_SLOTS, RECALIBRATE_TASK, STRESS_BOOK_TASK } from './tasks.js';
 import type { OptimizeRequest, OptimizeResult } from './tasks.js';
 import { BACKTEST_REQUEST_TASK, STRESS_REQUEST_TASK } from './requests.js';
 import { applyVenue } from '../venues/index.js';
@@ -126,6 +126,23 @@ export const ENGINE_TASK_MODULES: readonly string[] = [buildPath('src/kernels/ta
 export interface CallOptions {
   /** Cancels the call: its tasks are stopped and the promise rejects with AbortError. */
   signal?: AbortSignal;
+}
+
+/** Progress of an optimisation (ES solver): `done` of `total` = 100 is the bound gap on a log scale. */
+export interface OptimizeProgress {
+  done: number;
+  total: number;
+  iteration: number;
+  /** Relative gap between the bounds (min ES) or relative ES-budget violation (max return). */
+  gap: number;
+  lower: number | null;
+  upper: number | null;
+}
+
+/** Gap 1 (or more) → 0 %, 1e-9 → 100 %, log-linear between. */
+export function gapPercent(gap: number): number {
+  if (!(gap > 1e-9)) return 100;
+  return Math.max(0, Math.min(99, Math.round((100 * -Math.log10(Math.min(1, gap))) / 9)));
 }
 
 export class Engine implements AsyncDisposable {
@@ -264,14 +281,35 @@ export class Engine implements AsyncDisposable {
    * book and carries before/after metrics, binding constraints and the solver status.
    * @throws ValidationError for bad input; SolverError naming the constraint set when infeasible or unbounded.
    */
-  optimize(request: OptimizeRequest, solveOptions: SolveOptions = {}, call: CallOptions = {}): Promise<OptimizeResult> {
+  optimize(request: OptimizeRequest, solveOptions: SolveOptions = {}, call: CallOptions & { onProgress?: (p: OptimizeProgress) => void } = {}): Promise<OptimizeResult> {
     return this.track('optimize', async () => {
       const kind = (request as { kind?: unknown } | undefined)?.kind;
       if (kind !== 'cvar' && kind !== 'grid-hedge' && kind !== 'collateral' && kind !== 'deleverage' && kind !== 'kelly') {
         throw new ValidationError('request.kind', 'enum', `must be one of 'cvar', 'grid-hedge', 'collateral', 'deleverage', 'kelly'; got ${describeValue(kind)}`);
       }
       rejectUnknownProblemKeys(request);
-      return this.pool.run(OPTIMIZE_TASK, { request, solveOptions }, call);
+      // functions do not cross to the worker: progress comes back through a shared cell (local pool only)
+      const { onProgress: solverProgress, signal: _s, ...opts } = solveOptions;
+      const onProgress = call.onProgress ?? (solverProgress ? (p: OptimizeProgress) => solverProgress({ iteration: p.iteration, gap: p.gap, lower: p.lower, upper: p.upper, scenarios: 0 }) : undefined);
+      if (onProgress === undefined || !(this.pool instanceof WorkerPool)) return this.pool.run(OPTIMIZE_TASK, { request, solveOptions: opts }, call);
+      const progress = new SharedArrayBuffer(32);
+      const cell = new Float64Array(progress);
+      let seen = 0;
+      const poll = () => {
+        const it = cell[PROGRESS_SLOTS.iteration];
+        if (it === seen) return;
+        seen = it;
+        const gap = cell[PROGRESS_SLOTS.gap];
+        const fin = (x: number) => (Number.isFinite(x) ? x : null);
+        onProgress({ done: gapPercent(gap), total: 100, iteration: it, gap, lower: fin(cell[PROGRESS_SLOTS.lower]), upper: fin(cell[PROGRESS_SLOTS.upper]) });
+      };
+      const timer = setInterval(poll, 200);
+      try {
+        return await this.pool.run(OPTIMIZE_TASK, { request, solveOptions: opts, progress }, call);
+      } finally {
+        clearInterval(timer);
+        poll();
+      }
     });
   }
 

@@ -199,7 +199,12 @@ const optimizeOp: Operation<OptimizeBody> = {
     const nnz = countNumbers(req.problem);
     return { units: 50 * nnz * Math.sqrt(nnz + 1), field: 'problem' };
   },
-  run: (req, ctx) => rootedAsync('problem', () => need(ctx).optimize(req.problem as unknown as OptimizeRequest, req.options ?? {}, { signal: ctx.signal })),
+  // the ES problems report the bound gap as a percentage (Engine.optimize)
+  progressTotal: (req) => ((req.problem as { kind?: unknown }).kind === 'cvar' ? 100 : undefined),
+  run: (req, ctx) => rootedAsync('problem', () => need(ctx).optimize(req.problem as unknown as OptimizeRequest, req.options ?? {}, {
+    signal: ctx.signal,
+    ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
+  })),
 };
 
 // ---- covariance --------------------------------------------------------------------------------

@@ -175,8 +175,23 @@ export type OptimizeResult =
   | ({ kind: 'deleverage' } & DeleverageResult)
   | ({ kind: 'kelly' } & KellyResult);
 
-/** Solves one optimisation request (in a worker). */
-export async function solveRequest(request: OptimizeRequest, solveOptions: SolveOptions): Promise<OptimizeResult> {
+/** Slots of the shared progress cell of an optimisation task (Float64Array over a SharedArrayBuffer). */
+export const PROGRESS_SLOTS = { iteration: 0, gap: 1, lower: 2, upper: 3 } as const;
+
+/** Solves one optimisation request (in a worker); `progress` receives ES-solver progress when shared. */
+export async function solveRequest(request: OptimizeRequest, solveOptions: SolveOptions, progress?: SharedArrayBuffer): Promise<OptimizeResult> {
+  if (progress instanceof SharedArrayBuffer && progress.byteLength >= 32) {
+    const cell = new Float64Array(progress);
+    solveOptions = {
+      ...solveOptions,
+      onProgress: (p) => {
+        cell[PROGRESS_SLOTS.gap] = p.gap;
+        cell[PROGRESS_SLOTS.lower] = p.lower ?? NaN;
+        cell[PROGRESS_SLOTS.upper] = p.upper ?? NaN;
+        cell[PROGRESS_SLOTS.iteration] = p.iteration;
+      },
+    };
+  }
   switch (request.kind) {
     case 'cvar': return { kind: 'cvar', ...(await minimizeCvar(request, solveOptions)) };
     case 'grid-hedge': return { kind: 'grid-hedge', ...(await minimizeGridMargin(request, solveOptions)) };
@@ -189,8 +204,8 @@ export async function solveRequest(request: OptimizeRequest, solveOptions: Solve
   }
 }
 
-export const OPTIMIZE_TASK = defineTask<{ request: OptimizeRequest; solveOptions: SolveOptions }, OptimizeResult>(
-  'optimize', ({ request, solveOptions }) => solveRequest(request, solveOptions));
+export const OPTIMIZE_TASK = defineTask<{ request: OptimizeRequest; solveOptions: SolveOptions; progress?: SharedArrayBuffer }, OptimizeResult>(
+  'optimize', ({ request, solveOptions, progress }) => solveRequest(request, solveOptions, progress));
 
 /** Registry of the engine's operation task kinds (loaded by every worker). */
 export const TASKS: readonly AnyTaskDef[] = [

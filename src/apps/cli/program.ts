@@ -274,11 +274,11 @@ const CLI: Record<string, CliEntry> = {
 };
 
 /** Progress bar on stderr for long Monte Carlo runs (TTY, or forced with --progress). */
-function progressReporter(total: number | undefined, enabled: boolean, io: CliIo): { onProgress?: (p: Progress) => void; stop(): void } {
+function progressReporter(total: number | undefined, enabled: boolean, io: CliIo, label = 'scenarios'): { onProgress?: (p: Progress) => void; stop(): void } {
   if (!enabled || total === undefined) return { stop() {} };
   const bar = new cliProgress.SingleBar(
     {
-      format: 'scenarios {bar} {percentage}% | {value}/{total} | eta {eta_formatted}',
+      format: label === 'scenarios' ? 'scenarios {bar} {percentage}% | {value}/{total} | eta {eta_formatted}' : `${label} {bar} {percentage}% | iteration {iteration} | gap {gap}`,
       stream: process.stderr,
       noTTYOutput: !io.stderrIsTTY,
       notTTYSchedule: 1000,
@@ -286,11 +286,11 @@ function progressReporter(total: number | undefined, enabled: boolean, io: CliIo
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(total, 0);
+  bar.start(total, 0, { iteration: 0, gap: '-' });
   let stopped = false;
   return {
     onProgress(p) {
-      bar.update(p.done);
+      bar.update(p.done, p.iteration === undefined ? {} : { iteration: p.iteration, gap: p.gap === undefined ? '-' : p.gap.toExponential(1) });
     },
     stop() {
       if (!stopped) bar.stop();
@@ -371,7 +371,7 @@ async function runRequest(op: Operation, entry: CliEntry, body: Obj, o: Obj, io:
   let progress: ReturnType<typeof progressReporter> = { stop() {} };
   try {
     engine = await createEngine({ threads: positiveInt('--threads', o.threads), wasm: o.wasm === false ? false : 'auto' });
-    progress = progressReporter(op.progressTotal?.(req), o.progress === true || (o.progress !== false && io.stderrIsTTY), io);
+    progress = progressReporter(op.progressTotal?.(req), o.progress === true || (o.progress !== false && io.stderrIsTTY), io, op.name === 'optimize' ? 'ES bound gap' : 'scenarios');
     if (ctl.signal.aborted) throw new AbortError(ctl.signal.reason);
     const result = await op.run(req, { engine, signal: ctl.signal, onProgress: progress.onProgress });
     progress.stop();
