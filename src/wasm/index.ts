@@ -42,8 +42,13 @@ export interface CoreExports {
   revalue(
     tabp: number, n: number,
     movep: number, volAbsp: number, volRelp: number, dtp: number, ns: number, nu: number,
-    totp: number, posp: number,
+    totp: number, posp: number, scratchp: number,
   ): void;
+  revalScratchBytes(ns: number, nu: number): number;
+  // assembly/vmath.ts: op 0 exp, 1 log, 2 normal CDF of n values at p, in place
+  vmathApply(op: number, p: number, n: number): void;
+  // assembly/simd.ts
+  fusedMultiplyAdd(): number;
   // assembly/garch.ts
   garchNllGrad(yp: number, n: number, h0: number, omega: number, alpha: number, beta: number, outp: number, hp: number): void;
   garchVariances(yp: number, n: number, h0: number, omega: number, alpha: number, beta: number, hp: number): void;
@@ -60,7 +65,7 @@ export interface CoreExports {
 /** Every function export {@link CoreExports} declares; checked once when an instance is created. */
 const CORE_FUNCTIONS = [
   'heapBase', 'mcLossChunk', 'mcContribChunk', 'normals', 'selectTop', 'tailPush', 'cholesky',
-  'covColumnMeans', 'covSampleRows', 'covSample', 'revalue', 'garchNllGrad', 'garchVariances', 'gridMargins',
+  'covColumnMeans', 'covSampleRows', 'covSample', 'revalue', 'revalScratchBytes', 'vmathApply', 'fusedMultiplyAdd', 'garchNllGrad', 'garchVariances', 'gridMargins',
 ] as const satisfies ReadonlyArray<Exclude<keyof CoreExports, 'memory'>>;
 
 /** Narrows an instance's exports to {@link CoreExports}, checking each export exists with the right type. */
