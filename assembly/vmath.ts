@@ -127,8 +127,26 @@ const STRIDE: i32 = (TERMS + 1) * 8;
 const POLY: usize = memory.data(POINTS * STRIDE, 16);
 let polyReady = false;
 
-/** erfc by the all-positive series (z < 1) or Lentz's continued fraction (z ≥ 1); x carries the sign. */
-export function erfcDirect(x: f64, z: f64): f64 {
+const NEG_SQRT1_2_LO: f64 = 4.833646656726457e-17; // −1/√2 − NEG_SQRT1_2
+
+/** The rounding error of p = a·b (a·b = p + e exactly), by Veltkamp splitting (no FMA). */
+function prodErr(a: f64, b: f64, p: f64): f64 {
+  const ca = 134217729 * a;
+  const ah = ca - (ca - a);
+  const al = a - ah;
+  const cb = 134217729 * b;
+  const bh = cb - (cb - b);
+  const bl = b - bh;
+  return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+}
+
+/**
+ * erfc by the all-positive series (z < 1) or Lentz's continued fraction (z ≥ 1); x carries the
+ * sign, zl is the low part of z (z + zl the exact argument): e^{−(z+zl)²} is taken as
+ * e^{−z²↑}·e^{−(z² − z²↑ + 2·z·zl)} with z²↑ the rounded square, so the square's rounding (≈ z²·1e-16
+ * relative) does not reach the result.
+ */
+export function erfcDirect(x: f64, z: f64, zl: f64 = 0): f64 {
   let r: f64;
   if (z == Infinity) {
     r = 0;
@@ -158,9 +176,17 @@ export function erfcDirect(x: f64, z: f64): f64 {
       f *= delta;
       if (Math.abs(delta - 1) < 1e-16) break;
     }
-    r = expK(-z * z) / SQRT_PI / f;
+    const z2 = z * z;
+    r = (expK(-z2) * expK(-(prodErr(z, z, z2) + 2 * z * zl))) / SQRT_PI / f;
   }
   return x >= 0 ? r : 2 - r;
+}
+
+/** N(x) outside the table (|x|/√2 ≥ 6, NaN): x·(−1/√2) carried to double-double into erfcDirect. */
+function normalCdfTail(x: f64): f64 {
+  const y = x * NEG_SQRT1_2;
+  const yl = prodErr(x, NEG_SQRT1_2, y) + x * NEG_SQRT1_2_LO;
+  return 0.5 * erfcDirect(y, Math.abs(y), y >= 0 ? yl : -yl);
 }
 
 /** Builds the coefficient table on first use (every caller of normalCdf* calls this first). */
@@ -190,7 +216,7 @@ export function ensureCdfTable(): void {
 export function normalCdfK(x: f64): f64 {
   const y = x * NEG_SQRT1_2;
   const z = Math.abs(y);
-  if (!(z < ERFC_MAX)) return 0.5 * erfcDirect(y, z);
+  if (!(z < ERFC_MAX)) return normalCdfTail(x);
   const r = f64x2.extract_lane(erfcPoly(f64x2.splat(y), f64x2.splat(z)), 0);
   return 0.5 * r;
 }
@@ -230,10 +256,14 @@ export function normalCdfK(x: f64): f64 {
  */
 export function normalCdf8(p: usize): void {
   const c = f64x2.splat(NEG_SQRT1_2);
-  const ya = f64x2.mul(v128.load(p), c);
-  const yb = f64x2.mul(v128.load(p, 16), c);
-  const yc = f64x2.mul(v128.load(p, 32), c);
-  const yd = f64x2.mul(v128.load(p, 48), c);
+  const xa = v128.load(p);
+  const xb = v128.load(p, 16);
+  const xc = v128.load(p, 32);
+  const xd = v128.load(p, 48);
+  const ya = f64x2.mul(xa, c);
+  const yb = f64x2.mul(xb, c);
+  const yc = f64x2.mul(xc, c);
+  const yd = f64x2.mul(xd, c);
   const za = f64x2.abs(ya);
   const zb = f64x2.abs(yb);
   const zc = f64x2.abs(yc);
@@ -286,19 +316,17 @@ export function normalCdf8(p: usize): void {
   v128.store(p, f64x2.mul(half, v128.bitselect(accD, f64x2.sub(two, accD), f64x2.ge(yd, zero))), 48);
   const max = f64x2.splat(ERFC_MAX);
   if (!i64x2.all_true(v128.and(v128.and(f64x2.lt(za, max), f64x2.lt(zb, max)), v128.and(f64x2.lt(zc, max), f64x2.lt(zd, max))))) {
-    outside(p, ya, za);
-    outside(p + 16, yb, zb);
-    outside(p + 32, yc, zc);
-    outside(p + 48, yd, zd);
+    outside(p, xa, za);
+    outside(p + 16, xb, zb);
+    outside(p + 32, xc, zc);
+    outside(p + 48, xd, zd);
   }
 }
 
-/** Redoes the lanes (stored at p) whose z = |y| is outside the table by the series / fraction. */
-function outside(p: usize, y: v128, z: v128): void {
-  const z0 = f64x2.extract_lane(z, 0);
-  const z1 = f64x2.extract_lane(z, 1);
-  if (!(z0 < ERFC_MAX)) store<f64>(p, 0.5 * erfcDirect(f64x2.extract_lane(y, 0), z0));
-  if (!(z1 < ERFC_MAX)) store<f64>(p, 0.5 * erfcDirect(f64x2.extract_lane(y, 1), z1), 8);
+/** Redoes the lanes of x (stored at p) whose z = |x|/√2 is outside the table (normalCdfTail). */
+function outside(p: usize, x: v128, z: v128): void {
+  if (!(f64x2.extract_lane(z, 0) < ERFC_MAX)) store<f64>(p, normalCdfTail(f64x2.extract_lane(x, 0)));
+  if (!(f64x2.extract_lane(z, 1) < ERFC_MAX)) store<f64>(p, normalCdfTail(f64x2.extract_lane(x, 1)), 8);
 }
 
 // ------------------------------------------------------------------ array entry points (tests, tools)

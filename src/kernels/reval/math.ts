@@ -103,8 +103,24 @@ const POINTS = ERFC_MAX * ERFC_STEP + 1;
 const TERMS = 9;
 const STRIDE = TERMS + 1;
 
-/** erfc by the series (z < 1) or Lentz's continued fraction (z ≥ 1); x carries the sign. */
-export function erfcDirectK(x: number, z: number): number {
+const NEG_SQRT1_2_LO = 4.833646656726457e-17; // −1/√2 − NEG_SQRT1_2
+
+/** The rounding error of p = a·b (a·b = p + e exactly), by Veltkamp splitting (no FMA). */
+function prodErr(a: number, b: number, p: number): number {
+  const ca = 134217729 * a;
+  const ah = ca - (ca - a);
+  const al = a - ah;
+  const cb = 134217729 * b;
+  const bh = cb - (cb - b);
+  const bl = b - bh;
+  return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+}
+
+/**
+ * erfc by the series (z < 1) or Lentz's continued fraction (z ≥ 1); x carries the sign, zl is the
+ * low part of z: e^{−(z+zl)²} as e^{−z²↑}·e^{−(z² − z²↑ + 2·z·zl)} (z²↑ the rounded square).
+ */
+export function erfcDirectK(x: number, z: number, zl = 0): number {
   let r: number;
   if (z === Infinity) {
     r = 0;
@@ -134,7 +150,8 @@ export function erfcDirectK(x: number, z: number): number {
       f *= delta;
       if (Math.abs(delta - 1) < 1e-16) break;
     }
-    r = expK(-z * z) / SQRT_PI / f;
+    const z2 = z * z;
+    r = (expK(-z2) * expK(-(prodErr(z, z, z2) + 2 * z * zl))) / SQRT_PI / f;
   }
   return x >= 0 ? r : 2 - r;
 }
@@ -166,7 +183,11 @@ const POLY = (() => {
 export function normalCdfK(x: number): number {
   const y = x * NEG_SQRT1_2;
   const z = Math.abs(y);
-  if (!(z < ERFC_MAX)) return 0.5 * erfcDirectK(y, z);
+  if (!(z < ERFC_MAX)) {
+    // outside the table: x·(−1/√2) carried to double-double
+    const yl = prodErr(x, NEG_SQRT1_2, y) + x * NEG_SQRT1_2_LO;
+    return 0.5 * erfcDirectK(y, z, y >= 0 ? yl : -yl);
+  }
   const k = z * ERFC_STEP + SHIFT - SHIFT; // round half to even, as f64x2.nearest
   const h = z - k * (1 / ERFC_STEP);
   const o = k * STRIDE;
