@@ -114,7 +114,7 @@ function linearRows(i: i32, n: i32, q: f64, x0: f64, inverse: bool, gp: usize, n
 /** Options: full repricing, four scenarios per step (scratch rows of the underlying in gp … dtp). */
 function optionRows(
   tabp: usize, i: i32, n: i32, q: f64, x0: f64, inverse: bool,
-  gp: usize, lp: usize, vap: usize, vrp: usize, dtp: usize, ns: i32, totp: usize, posp: usize,
+  gp: usize, lp: usize, vap: usize, vrp: usize, dtp: usize, ns: i32, totp: usize, posp: usize, uniformDt: bool,
 ): void {
   const cpS = col(tabp, n, C_CALLPUT, i);
   const K = col(tabp, n, C_STRIKE, i);
@@ -140,10 +140,12 @@ function optionRows(
   const v02 = f64x2.splat(v0);
   const zero = f64x2.splat(0);
   // expiry-term cache, keyed by the T1 pair (NaN: empty)
-  let lastT = f64x2.splat(NaN);
-  let carry = zero;
-  let kdf = zero;
-  let sqrtT = zero;
+  let lastT = f64x2.max(zero, f64x2.sub(T02, v128.load(dtp)));
+  let carry = vexp(f64x2.mul(bmr, lastT));
+  let kdf = f64x2.mul(K2, vexp(f64x2.mul(mr, lastT)));
+  let sqrtT = f64x2.sqrt(lastT);
+  let TA = lastT;
+  let TB = lastT;
   const nsp = padded(ns);
   for (let k = 0; k < nsp; k += 4) {
     const o = <usize>k << 3;
@@ -151,8 +153,9 @@ function optionRows(
     const gA = v128.load(gp + o);
     const xA = f64x2.mul(x02, gA);
     const sA = f64x2.max(zero, madd2(madd2(v128.load(vrp + o), sig0, v128.load(vap + o)), vs, sig0));
-    const TA = f64x2.max(zero, f64x2.sub(T02, v128.load(dtp + o)));
-    if (!i64x2.all_true(f64x2.eq(TA, lastT))) {
+    // with one time step in the run (uniformDt) the terms computed before the loop hold throughout
+    if (!uniformDt) TA = f64x2.max(zero, f64x2.sub(T02, v128.load(dtp + o)));
+    if (!uniformDt && !i64x2.all_true(f64x2.eq(TA, lastT))) {
       lastT = TA;
       carry = vexp(f64x2.mul(bmr, TA));
       kdf = f64x2.mul(K2, vexp(f64x2.mul(mr, TA)));
@@ -166,8 +169,8 @@ function optionRows(
     const gB = v128.load(gp + o, 16);
     const xB = f64x2.mul(x02, gB);
     const sB = f64x2.max(zero, madd2(madd2(v128.load(vrp + o, 16), sig0, v128.load(vap + o, 16)), vs, sig0));
-    const TB = f64x2.max(zero, f64x2.sub(T02, v128.load(dtp + o, 16)));
-    if (!i64x2.all_true(f64x2.eq(TB, lastT))) {
+    if (!uniformDt) TB = f64x2.max(zero, f64x2.sub(T02, v128.load(dtp + o, 16)));
+    if (!uniformDt && !i64x2.all_true(f64x2.eq(TB, lastT))) {
       lastT = TB;
       carry = vexp(f64x2.mul(bmr, TB));
       kdf = f64x2.mul(K2, vexp(f64x2.mul(mr, TB)));
@@ -229,7 +232,14 @@ export function revalue(
       v128.store(lp + o, vlog(v128.load(gp + o)));
     }
   }
-  for (let k = 0; k < nsp; k++) store<f64>(dp + (<usize>k << 3), k < ns ? load<f64>(dtp + (<usize>k << 3)) : 0);
+  // pads repeat the last time step, so a run with one time step is uniform over the padded rows
+  const dtLast = load<f64>(dtp + (<usize>(ns - 1) << 3));
+  let uniformDt = true;
+  for (let k = 0; k < nsp; k++) {
+    const d = k < ns ? load<f64>(dtp + (<usize>k << 3)) : dtLast;
+    store<f64>(dp + (<usize>k << 3), d);
+    if (d != dtLast) uniformDt = false;
+  }
   memory.fill(tp, 0, row);
   for (let i = 0; i < n; i++) {
     const kind = col(tabp, n, C_KIND, i);
@@ -237,7 +247,7 @@ export function revalue(
     const q = col(tabp, n, C_QUANTITY, i) * col(tabp, n, C_SIZE, i);
     const x0 = col(tabp, n, C_PRICE, i);
     if (kind == K_OPTION_LINEAR || kind == K_OPTION_INVERSE) {
-      optionRows(tabp, i, n, q, x0, kind == K_OPTION_INVERSE, gp + ro, lp + ro, vap + ro, vrp + ro, dp, ns, tp, posp);
+      optionRows(tabp, i, n, q, x0, kind == K_OPTION_INVERSE, gp + ro, lp + ro, vap + ro, vrp + ro, dp, ns, tp, posp, uniformDt);
     } else {
       linearRows(i, n, q, x0, kind == K_INVERSE_FUTURE || kind == K_INVERSE_PERP, gp + ro, ns, tp, posp);
     }

@@ -225,17 +225,31 @@ export function normalCdfK(x: f64): f64 {
   return v128.load64_lane(rb + at, v128.load64_splat(ra + at), 1);
 }
 
-/** Table index round(64·min(z, 6)) of both lanes, in i32 lanes 0 and 1 (NaN gives 0). */
-@inline function index2(z: v128): v128 {
-  return i32x4.trunc_sat_f64x2_s_zero(f64x2.nearest(f64x2.mul(f64x2.min(z, f64x2.splat(ERFC_MAX)), f64x2.splat(ERFC_STEP))));
+/**
+ * t = 64·min(z, 6) + 1.5·2^52: its low mantissa bits hold k = round(64·z) (ties to even) and
+ * t − 1.5·2^52 = k exactly (the twin's `z * 64 + SHIFT - SHIFT`).
+ */
+@inline function shifted(z: v128): v128 {
+  return f64x2.add(f64x2.mul(f64x2.min(z, f64x2.splat(ERFC_MAX)), f64x2.splat(ERFC_STEP)), f64x2.splat(SHIFT));
+}
+
+/** Row address of lane `lane` of t (see shifted); k is clamped to the table so a NaN lane cannot read past it. */
+@inline function rowOf(t: v128, lane: u8): usize {
+  const k = <u32>(lane == 0 ? i32x4.extract_lane(t, 0) : i32x4.extract_lane(t, 2));
+  return POLY + <usize>(k < <u32>(POINTS - 1) ? k : <u32>(POINTS - 1)) * <usize>STRIDE;
+}
+
+/** h = z − k/64 of both lanes. */
+@inline function offset(z: v128, t: v128): v128 {
+  return f64x2.sub(z, f64x2.mul(f64x2.sub(t, f64x2.splat(SHIFT)), f64x2.splat(1 / ERFC_STEP)));
 }
 
 /** erfc(y) of both lanes for z = |y| < 6 (other lanes: garbage, the caller redoes them). */
 @inline function erfcPoly(y: v128, z: v128): v128 {
-  const k = index2(z);
-  const ra = POLY + <usize>i32x4.extract_lane(k, 0) * <usize>STRIDE;
-  const rb = POLY + <usize>i32x4.extract_lane(k, 1) * <usize>STRIDE;
-  const h = f64x2.sub(z, f64x2.mul(f64x2.convert_low_i32x4_s(k), f64x2.splat(1 / ERFC_STEP)));
+  const t = shifted(z);
+  const ra = rowOf(t, 0);
+  const rb = rowOf(t, 1);
+  const h = offset(z, t);
   let acc = pair(ra, rb, 72);
   acc = madd2(h, acc, pair(ra, rb, 64));
   acc = madd2(h, acc, pair(ra, rb, 56));
@@ -268,23 +282,22 @@ export function normalCdf8(p: usize): void {
   const zb = f64x2.abs(yb);
   const zc = f64x2.abs(yc);
   const zd = f64x2.abs(yd);
-  const ka = index2(za);
-  const kb = index2(zb);
-  const kc = index2(zc);
-  const kd = index2(zd);
-  const step = f64x2.splat(1 / ERFC_STEP);
-  const ha = f64x2.sub(za, f64x2.mul(f64x2.convert_low_i32x4_s(ka), step));
-  const hb = f64x2.sub(zb, f64x2.mul(f64x2.convert_low_i32x4_s(kb), step));
-  const hc = f64x2.sub(zc, f64x2.mul(f64x2.convert_low_i32x4_s(kc), step));
-  const hd = f64x2.sub(zd, f64x2.mul(f64x2.convert_low_i32x4_s(kd), step));
-  const a0 = POLY + <usize>i32x4.extract_lane(ka, 0) * <usize>STRIDE;
-  const a1 = POLY + <usize>i32x4.extract_lane(ka, 1) * <usize>STRIDE;
-  const b0 = POLY + <usize>i32x4.extract_lane(kb, 0) * <usize>STRIDE;
-  const b1 = POLY + <usize>i32x4.extract_lane(kb, 1) * <usize>STRIDE;
-  const c0 = POLY + <usize>i32x4.extract_lane(kc, 0) * <usize>STRIDE;
-  const c1 = POLY + <usize>i32x4.extract_lane(kc, 1) * <usize>STRIDE;
-  const d0 = POLY + <usize>i32x4.extract_lane(kd, 0) * <usize>STRIDE;
-  const d1 = POLY + <usize>i32x4.extract_lane(kd, 1) * <usize>STRIDE;
+  const ta = shifted(za);
+  const tb = shifted(zb);
+  const tc = shifted(zc);
+  const td = shifted(zd);
+  const ha = offset(za, ta);
+  const hb = offset(zb, tb);
+  const hc = offset(zc, tc);
+  const hd = offset(zd, td);
+  const a0 = rowOf(ta, 0);
+  const a1 = rowOf(ta, 1);
+  const b0 = rowOf(tb, 0);
+  const b1 = rowOf(tb, 1);
+  const c0 = rowOf(tc, 0);
+  const c1 = rowOf(tc, 1);
+  const d0 = rowOf(td, 0);
+  const d1 = rowOf(td, 1);
   let accA = pair(a0, a1, 72);
   let accB = pair(b0, b1, 72);
   let accC = pair(c0, c1, 72);
