@@ -38,9 +38,9 @@ const ARG: usize = memory.data(64, 16);
   return (ns + 3) & ~3;
 }
 
-/** Scratch bytes revalue needs for ns scenarios and nu underlyings. */
-export function revalScratchBytes(ns: i32, nu: i32): i32 {
-  return (4 * nu + 2) * padded(ns) * 8;
+/** Scratch bytes revalue needs for ns scenarios and nu underlyings (f64: no i32 overflow for large runs). */
+export function revalScratchBytes(ns: i32, nu: i32): f64 {
+  return <f64>(4 * nu + 2) * <f64>padded(ns) * 8;
 }
 
 /**
