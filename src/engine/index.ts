@@ -11,6 +11,7 @@ import { parseInput } from '../schemas/index.js';
 import type { MarketInput, PortfolioInput } from '../schemas/index.js';
 import { buildPath } from '../util/index.js';
 import { mainThreadCore } from '../wasm/index.js';
+import type { WasmBuild, WasmBuildChoice } from '../wasm/index.js';
 import { LiquidationRequestSchema, marginModel } from '../margin/index.js';
 import type { ParsedMarginRequest } from '../margin/index.js';
 import type { Account, LiquidationPriceResult, Marks, TierTables, TieredMarginResult, TieredOptions } from '../margin/tiered/index.js';
@@ -64,6 +65,13 @@ export interface EngineOptions {
    * the pure-TS twins, `'auto'` (default) uses WASM when it loads.
    */
   wasm?: boolean | 'auto';
+  /**
+   * Which WASM build the workers load: `'auto'` (default) the relaxed-SIMD build (fused multiply-add)
+   * when the runtime validates it (Node 24), else the strict build; `'strict'` forces build/core.wasm
+   * (bit-identical to the TS twins' revaluation); `'relaxed'` requires the relaxed build (throws
+   * WasmUnavailableError where the runtime rejects it, e.g. Node 20).
+   */
+  wasmBuild?: WasmBuildChoice;
 }
 
 
@@ -149,6 +157,8 @@ export class Engine implements AsyncDisposable {
   readonly threads: number;
   /** Whether the kernels run as WASM (true) or as the pure-TS twins (false). */
   readonly wasm: boolean;
+  /** Which WASM build the kernels run ('strict' or 'relaxed'); null for the TS twins or when the runner does not say. */
+  readonly wasmBuild: WasmBuild | null;
   private readonly pool: TaskRunner;
   private readonly ctx: EngineContext;
   private closing = false;
@@ -161,6 +171,7 @@ export class Engine implements AsyncDisposable {
     this.pool = runner;
     this.threads = runner.threads;
     this.wasm = runner.wasm;
+    this.wasmBuild = runner.wasm ? runner.wasmBuild ?? null : null;
     this.ctx = { pool: runner, wasm: runner.wasm };
   }
 
@@ -554,23 +565,28 @@ export class Engine implements AsyncDisposable {
  * @throws ValidationError for bad options; WasmUnavailableError with `wasm: true` when WASM cannot load.
  */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
-  const { threads, wasm = ENGINE_DEFAULTS.wasm } = options;
+  const { threads, wasm = ENGINE_DEFAULTS.wasm, wasmBuild = 'auto' } = options;
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 256)) {
     throw new ValidationError('options.threads', 'range', `must be an integer in [1, 256]; got ${describeValue(threads)}`);
   }
   if (wasm !== true && wasm !== false && wasm !== 'auto') {
     throw new ValidationError('options.wasm', 'type', `must be true, false or 'auto'; got ${describeValue(wasm)}`);
   }
+  if (wasmBuild !== 'auto' && wasmBuild !== 'strict' && wasmBuild !== 'relaxed') {
+    throw new ValidationError('options.wasmBuild', 'type', `must be 'auto', 'strict' or 'relaxed'; got ${describeValue(wasmBuild)}`);
+  }
   let useWasm = wasm !== false;
+  let build: WasmBuild = 'strict';
   if (useWasm) {
     try {
-      await mainThreadCore();
+      build = (await mainThreadCore(wasmBuild)).build;
     } catch (e) {
-      if (wasm === true) throw e instanceof WasmUnavailableError ? e : new WasmUnavailableError(String(e), e);
+      // a build forced by name that cannot load is an error even in 'auto' kernel mode
+      if (wasm === true || wasmBuild === 'relaxed') throw e instanceof WasmUnavailableError ? e : new WasmUnavailableError(String(e), e);
       useWasm = false;
     }
   }
-  const pool = new WorkerPool({ ...(threads === undefined ? {} : { threads }), wasm: useWasm, taskModules: ENGINE_TASK_MODULES });
+  const pool = new WorkerPool({ ...(threads === undefined ? {} : { threads }), wasm: useWasm, wasmBuild: build, taskModules: ENGINE_TASK_MODULES });
   try {
     await pool.warmUp();
   } catch (e) {
