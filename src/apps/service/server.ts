@@ -276,7 +276,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       const why = queueStatus === 'lost' ? 'Redis lost the queue state (jobs of running batches are gone)' : 'Redis is unreachable';
       return sendJson(reply, 503, httpError(503, 'E_QUEUE_UNAVAILABLE', `queue ${queueStatus}: ${why}`).body);
     }
-    const info = { status: 'ready', threads: engine.threads, wasm: engine.wasm, queue: queueEngine !== undefined };
+    const info = { status: 'ready', threads: engine.threads, wasm: engine.wasm, wasmBuild: engine.wasmBuild, queue: queueEngine !== undefined };
     if (performance.now() < readyUntil) return sendJson(reply, 200, info);
     try {
       await engine.var({ exposures: [1] }, { covariance: [[1e-4]] }, { method: 'mc-normal', scenarios: 16, seed: 1, signal: AbortSignal.timeout(5000) });

@@ -12,6 +12,7 @@ import type { Engine } from '../../../src/engine/index.js';
 import { BatchManager, QueueFullError, writeFileAtomic } from '../../../src/apps/service/batches.js';
 import type { BatchRunner } from '../../../src/apps/service/batches.js';
 import { operation } from '../../../src/engine/index.js';
+import { buildScalingProblem } from '../../../src/optimize/index.js';
 import { AUTH, makeServer, tmpDir, varBody, waitBatch, removeTmpDirs } from './fixtures.js';
 
 let engine: Engine;
@@ -51,6 +52,22 @@ describe('batches', () => {
       await app.close();
     }
   }, 30_000);
+
+  it('an ES optimisation batch reports its iteration and bound gap on the batch status', async () => {
+    const app = await makeServer(engine);
+    try {
+      const p = buildScalingProblem(6, 3000, 4);
+      const problem = { kind: 'cvar', ...p, basePnl: Array.from(p.basePnl), hedgePnl: Array.from(p.hedgePnl) };
+      const sub = await app.inject({ method: 'POST', url: '/v1/batches', headers: AUTH, payload: { operation: 'optimize', request: { problem } } });
+      expect(sub.statusCode).toBe(202);
+      const rec = await waitBatch(app, sub.json().id as string, 30_000);
+      expect(rec.status).toBe('succeeded');
+      expect(rec.progress).toMatchObject({ done: 100, total: 100, iteration: rec.result.solver.iterations });
+      expect(rec.progress.gap).toBeLessThanOrEqual(1e-9);
+    } finally {
+      await app.close();
+    }
+  }, 40_000);
 
   it('finished results survive a restart on the same resultsDir (written atomically)', async () => {
     const dir = tmpDir('me-restart-');
