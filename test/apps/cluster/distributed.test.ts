@@ -258,7 +258,8 @@ describe.skipIf(!hasRedis)('distributed Monte Carlo on BullMQ', () => {
     const queueName = 'kill';
     const workers = [spawnWorker(url, queueName), spawnWorker(url, queueName)];
     await Promise.all(workers.map((w) => w.waitFor((l) => l.msg === 'worker ready', 10_000)));
-    const options = { method: 'mc-normal' as const, scenarios: 4_000_000, seed: 5, confidence: 0.99 };
+    // 16M scenarios: the job is still running when the kill lands, even on a loaded machine
+    const options = { method: 'mc-normal' as const, scenarios: 16_000_000, seed: 5, confidence: 0.99 };
     const ref = await engine.var({ exposures }, market, options);
 
     const remote = await createClusterEngine({ url, queueName, parallelism: 1 });

@@ -93,8 +93,10 @@ describe('batches', () => {
   it('shutdown: waiting jobs and jobs past the deadline are requeued and finished by the next instance', async () => {
     const dir = tmpDir('me-requeue-');
     const a = await makeServer(engine, { resultsDir: dir, limits: { maxConcurrentBatches: 1, shutdownDeadlineMs: 1, maxSyncWork: 1e12 } });
-    // the first job is long enough to be running at close; the others wait behind it
-    const bodies = [5_000_000, 100_000, 100_000].map((scenarios, i) => varBody({ scenarios, seed: 100 + i, confidence: 0.99 }));
+    // the first job (40M scenarios) is still running at close even on a loaded machine, where
+    // 5M scenarios could finish before the later submissions returned; the 1 ms deadline cancels
+    // it; the others wait behind it
+    const bodies = [40_000_000, 100_000, 100_000].map((scenarios, i) => varBody({ scenarios, seed: 100 + i, confidence: 0.99 }));
     const submit = (body: unknown) => a.inject({ method: 'POST', url: '/v1/batches', headers: AUTH, payload: { operation: 'var', request: body } });
     const first = await submit(bodies[0]);
     const rest = await Promise.all(bodies.slice(1).map(submit));
