@@ -20,19 +20,18 @@
 // with the formulas of assembly/reval.ts. What the factored grid shares is computed once: per row,
 // the expiry terms and per vol state σ1, σ1√T1, 1/(σ1√T1) and (b + σ1²/2)T1; per price move, x1 and
 // the base value term; ln(x1/K) as ln(x0/K) + ln(1 + move), with ln(1 + move) once per call. An
-// option row's N(·) run four at a time as f64x2 lanes on the same Taylor expansion of erfc as the
-// reference, with its coefficients precomputed per table point (see normalCdf8). Delta-one rows
+// option row's N(·) run eight at a time as f64x2 lanes (normalCdf8 of assembly/vmath.ts: the
+// Taylor expansion of erfc with its coefficients tabulated per point, Horner steps by madd2). Delta-one rows
 // agree with the reference bit for bit; option rows round differently in the last bits (the log
 // split, d1 by a reciprocal, the Horner form of erfc, Math.exp / Math.log of AssemblyScript and
 // V8), a few ulp of each value, far inside the 1e-12 relative agreement the tests require.
-import { ERFC_TAB, ensureErfcTable, gbsPrice, normalCdf } from './reval';
+import { gbsPrice } from './reval';
+import { ensureCdfTable, expK, logK, normalCdf8, normalCdfK } from './vmath';
 
 import {
   C_KIND, C_UNDERLYING, C_QUANTITY, C_SIZE, C_PRICE, C_STRIKE, C_EXPIRY, C_VOL, C_RATE, C_CARRY, C_CALLPUT, C_VOLSCALE,
   K_INVERSE_FUTURE, K_INVERSE_PERP, K_OPTION_LINEAR, K_OPTION_INVERSE, MIN_TOTAL_VOL,
 } from './layout';
-const ERFC_STEP: f64 = 64; // of assembly/reval.ts
-const ERFC_MAX: f64 = 6;
 
 const P_DT: i32 = 0;
 const P_SHORT_OPTION: i32 = 1;
@@ -82,7 +81,7 @@ export function gridMargins(
   pairAp: usize, pairBp: usize, pairRatep: usize, nPairs: i32,
   scratchp: usize, outp: usize,
 ): void {
-  ensurePolyTable();
+  ensureCdfTable();
   const ns = nMoves * nVols;
   const dt = f64At(paramp, P_DT);
   // per-row vol-state cache: σ1√T1 at [v], (b + σ1²/2)·T1 at [nVols + v], 1/(σ1√T1) at [2·nVols + v]
@@ -92,7 +91,7 @@ export function gridMargins(
   const argp = volp + ((<usize>(3 * nVols)) << 3);
   // ln(1 + move) of each price move: ln(x1/K) = ln(x0/K) + ln(1 + move), one log per option row
   const lnp = argp + ((<usize>(2 * ns + 2)) << 3);
-  for (let p = 0; p < nMoves; p++) setF64(lnp, p, Math.log(1 + f64At(movep, p)));
+  for (let p = 0; p < nMoves; p++) setF64(lnp, p, logK(1 + f64At(movep, p)));
   const statp = lnp + ((<usize>nMoves) << 3);
   for (let a = 0; a < nAcc; a++) {
     const lo = i32At(offp, a);
@@ -153,28 +152,29 @@ function optionRow(
   const T1 = Math.max(0, T0 - dt);
   if (!(T1 > 0)) {
     const v0 = gbsPrice(cp, x0, K, T0, r, b, sig0);
+    const w0 = v0 / x0;
     // expired within the horizon: intrinsic value under every vol state
     for (let p = 0; p < nMoves; p++) {
       const x1 = x0 * (1 + f64At(movep, p));
       const v1 = Math.max(cp * (x1 - K), 0);
-      const pnl = inverse ? q * (v1 - (v0 * x1) / x0) : q * (v1 - v0);
+      const pnl = inverse ? q * (v1 - w0 * x1) : q * (v1 - v0);
       const k0 = p * nVols;
       for (let v = 0; v < nVols; v++) addF64(rowp, k0 + v, pnl);
     }
     return;
   }
-  const carry = Math.exp((b - r) * T1);
-  const kdf = K * Math.exp(-r * T1);
+  const carry = expK((b - r) * T1);
+  const kdf = K * expK(-r * T1);
   const sqrtT = Math.sqrt(T1);
-  const lx0 = Math.log(x0 / K);
+  const lx0 = logK(x0 / K);
   // the base value v0 = gbsPrice(cp, x0, K, T0, r, b, sig0), its terms shared with the scenarios'
   // when there is no time decay (T0 = T1) and its two N(·) computed with theirs (the last two slots)
   let carry0 = carry;
   let kdf0 = kdf;
   let sqrtT0 = sqrtT;
   if (T0 != T1) {
-    carry0 = Math.exp((b - r) * T0);
-    kdf0 = K * Math.exp(-r * T0);
+    carry0 = expK((b - r) * T0);
+    kdf0 = K * expK(-r * T0);
     sqrtT0 = Math.sqrt(T0);
   }
   const ns2 = 2 * nMoves * nVols;
@@ -215,7 +215,7 @@ function optionRow(
     : Math.max(cp * (x0 * carry0 - kdf0), 0);
   for (let p = 0; p < nMoves; p++) {
     const x1 = x0 * (1 + f64At(movep, p));
-    const base = inverse ? (v0 * x1) / x0 : v0;
+    const base = inverse ? (v0 / x0) * x1 : v0;
     const xc = x1 * carry;
     const k0 = p * nVols;
     for (let v = 0; v < nVols; v++) {
@@ -230,150 +230,13 @@ function optionRow(
   }
 }
 
-// N(x) = 0.5·erfc(−x/√2) with erfc from the same 9-term Taylor expansion around the table point
-// z0 = k/64 as normalCdf of assembly/reval.ts, but with the expansion's coefficients precomputed
-// per table point: erfc(z0 + h) = E(z0) + h·(c1 + h·(c2 + … + h·c9)), c_n = (2/√π)e^{−z0²}·(−1)^n·
-// H_{n−1}(z0)/n! (H the Hermite polynomials). Evaluating that polynomial by Horner costs 9 multiply-
-// adds instead of the recurrence's ~40 operations and 5 divisions. The rounding differs from the
-// scalar function in the last bits (a few ulp of N, far below the 1e-12 relative agreement with the
-// TS twin that the tests require). Lanes with |y| ≥ 6 or NaN take the scalar path (erfcDirect).
-const NEG_SQRT1_2: f64 = -0.7071067811865476; // −1/√2 (Math.SQRT1_2)
-const POLY_POINTS: i32 = 6 * 64 + 1; // ERFC_POINTS of assembly/reval.ts
-const POLY_TERMS: i32 = 9;
-/** Per table point k: E(z0), c1 … c9 (10 f64, 80 bytes). */
-const POLY_STRIDE: i32 = (POLY_TERMS + 1) * 8;
-const ERFC_POLY: usize = memory.data(POLY_POINTS * POLY_STRIDE, 16);
-let polyReady = false;
-
-/** Builds the coefficient table from the erfc table of assembly/reval.ts (on first use). */
-function ensurePolyTable(): void {
-  if (polyReady) return;
-  ensureErfcTable();
-  for (let k = 0; k < POLY_POINTS; k++) {
-    const z0 = <f64>k / ERFC_STEP;
-    const t = ERFC_TAB + (<usize>k << 4);
-    const row = ERFC_POLY + <usize>k * <usize>POLY_STRIDE;
-    const d = load<f64>(t, 8); // (2/√π)e^{−z0²}
-    store<f64>(row, load<f64>(t));
-    let hPrev: f64 = 1;
-    let hCur = 2 * z0;
-    let f: f64 = -1; // (−1)^n / n!
-    store<f64>(row + 8, d * f * hPrev);
-    for (let n = 2; n <= POLY_TERMS; n++) {
-      f = -f / <f64>n;
-      store<f64>(row + (<usize>n << 3), d * (f * hCur));
-      const next = 2 * z0 * hCur - 2 * <f64>(n - 1) * hPrev;
-      hPrev = hCur;
-      hCur = next;
-    }
-  }
-  polyReady = true;
-}
-
-@inline function polyPair(ra: usize, rb: usize, at: usize): v128 {
-  return f64x2.replace_lane(f64x2.splat(load<f64>(ra + at)), 1, load<f64>(rb + at));
-}
-
-/** erfc(y) of both lanes (|y| < 6), by the coefficient table. */
-@inline function erfcPoly2(y: v128, z: v128, k: v128): v128 {
-  const ra = ERFC_POLY + <usize>i32x4.extract_lane(k, 0) * <usize>POLY_STRIDE;
-  const rb = ERFC_POLY + <usize>i32x4.extract_lane(k, 1) * <usize>POLY_STRIDE;
-  const h = f64x2.sub(z, f64x2.mul(f64x2.convert_low_i32x4_s(k), f64x2.splat(1 / ERFC_STEP)));
-  let acc = polyPair(ra, rb, 72);
-  acc = f64x2.add(polyPair(ra, rb, 64), f64x2.mul(h, acc));
-  acc = f64x2.add(polyPair(ra, rb, 56), f64x2.mul(h, acc));
-  acc = f64x2.add(polyPair(ra, rb, 48), f64x2.mul(h, acc));
-  acc = f64x2.add(polyPair(ra, rb, 40), f64x2.mul(h, acc));
-  acc = f64x2.add(polyPair(ra, rb, 32), f64x2.mul(h, acc));
-  acc = f64x2.add(polyPair(ra, rb, 24), f64x2.mul(h, acc));
-  acc = f64x2.add(polyPair(ra, rb, 16), f64x2.mul(h, acc));
-  acc = f64x2.add(polyPair(ra, rb, 8), f64x2.mul(h, acc));
-  const r = f64x2.add(polyPair(ra, rb, 0), f64x2.mul(h, acc));
-  return v128.bitselect(r, f64x2.sub(f64x2.splat(2), r), f64x2.ge(y, f64x2.splat(0)));
-}
-
-/** Table index round(64·min(z, 6)) of both lanes (NaN gives 0; such lanes are redone by the caller). */
-@inline function polyIndex(z: v128): v128 {
-  return i32x4.trunc_sat_f64x2_s_zero(f64x2.nearest(f64x2.mul(f64x2.min(z, f64x2.splat(ERFC_MAX)), f64x2.splat(ERFC_STEP))));
-}
-
-/** N(·) of the 8 values at p, in place: four f64x2 Horner chains, interleaved step by step (each
- * chain is latency-bound, so the four run side by side). */
-function normalCdf8(p: usize): void {
-  const c = f64x2.splat(NEG_SQRT1_2);
-  const xa = v128.load(p);
-  const xb = v128.load(p, 16);
-  const xc = v128.load(p, 32);
-  const xd = v128.load(p, 48);
-  const ya = f64x2.mul(xa, c);
-  const yb = f64x2.mul(xb, c);
-  const yc = f64x2.mul(xc, c);
-  const yd = f64x2.mul(xd, c);
-  const za = f64x2.abs(ya);
-  const zb = f64x2.abs(yb);
-  const zc = f64x2.abs(yc);
-  const zd = f64x2.abs(yd);
-  const ka = polyIndex(za);
-  const kb = polyIndex(zb);
-  const kc = polyIndex(zc);
-  const kd = polyIndex(zd);
-  const step = f64x2.splat(1 / ERFC_STEP);
-  const ha = f64x2.sub(za, f64x2.mul(f64x2.convert_low_i32x4_s(ka), step));
-  const hb = f64x2.sub(zb, f64x2.mul(f64x2.convert_low_i32x4_s(kb), step));
-  const hc = f64x2.sub(zc, f64x2.mul(f64x2.convert_low_i32x4_s(kc), step));
-  const hd = f64x2.sub(zd, f64x2.mul(f64x2.convert_low_i32x4_s(kd), step));
-  const a0 = ERFC_POLY + <usize>i32x4.extract_lane(ka, 0) * <usize>POLY_STRIDE;
-  const a1 = ERFC_POLY + <usize>i32x4.extract_lane(ka, 1) * <usize>POLY_STRIDE;
-  const b0 = ERFC_POLY + <usize>i32x4.extract_lane(kb, 0) * <usize>POLY_STRIDE;
-  const b1 = ERFC_POLY + <usize>i32x4.extract_lane(kb, 1) * <usize>POLY_STRIDE;
-  const c0 = ERFC_POLY + <usize>i32x4.extract_lane(kc, 0) * <usize>POLY_STRIDE;
-  const c1 = ERFC_POLY + <usize>i32x4.extract_lane(kc, 1) * <usize>POLY_STRIDE;
-  const d0 = ERFC_POLY + <usize>i32x4.extract_lane(kd, 0) * <usize>POLY_STRIDE;
-  const d1 = ERFC_POLY + <usize>i32x4.extract_lane(kd, 1) * <usize>POLY_STRIDE;
-  let accA = polyPair(a0, a1, 72);
-  let accB = polyPair(b0, b1, 72);
-  let accC = polyPair(c0, c1, 72);
-  let accD = polyPair(d0, d1, 72);
-  for (let at: usize = 64; ; at -= 8) {
-    accA = f64x2.add(polyPair(a0, a1, at), f64x2.mul(ha, accA));
-    accB = f64x2.add(polyPair(b0, b1, at), f64x2.mul(hb, accB));
-    accC = f64x2.add(polyPair(c0, c1, at), f64x2.mul(hc, accC));
-    accD = f64x2.add(polyPair(d0, d1, at), f64x2.mul(hd, accD));
-    if (at == 0) break;
-  }
-  const two = f64x2.splat(2);
-  const zero = f64x2.splat(0);
-  const half = f64x2.splat(0.5);
-  v128.store(p, f64x2.mul(half, v128.bitselect(accA, f64x2.sub(two, accA), f64x2.ge(ya, zero))));
-  v128.store(p, f64x2.mul(half, v128.bitselect(accB, f64x2.sub(two, accB), f64x2.ge(yb, zero))), 16);
-  v128.store(p, f64x2.mul(half, v128.bitselect(accC, f64x2.sub(two, accC), f64x2.ge(yc, zero))), 32);
-  v128.store(p, f64x2.mul(half, v128.bitselect(accD, f64x2.sub(two, accD), f64x2.ge(yd, zero))), 48);
-  // lanes outside the table (|y| >= 6 or NaN): the scalar path
-  const max = f64x2.splat(ERFC_MAX);
-  if (!i64x2.all_true(v128.and(v128.and(f64x2.lt(za, max), f64x2.lt(zb, max)), v128.and(f64x2.lt(zc, max), f64x2.lt(zd, max))))) {
-    outside(p, xa, za);
-    outside(p + 16, xb, zb);
-    outside(p + 32, xc, zc);
-    outside(p + 48, xd, zd);
-  }
-}
-
-/** Redoes the lanes of x (stored at p) whose |y| = z is outside the table by the scalar path. */
-function outside(p: usize, x: v128, z: v128): void {
-  if (!(f64x2.extract_lane(z, 0) < ERFC_MAX)) store<f64>(p, normalCdf(f64x2.extract_lane(x, 0)));
-  if (!(f64x2.extract_lane(z, 1) < ERFC_MAX)) store<f64>(p, normalCdf(f64x2.extract_lane(x, 1)), 8);
-}
-
-/** N(·) of the `count` values at p, in place (the last count mod 8 one by one on the 2-lane path). */
+/** N(·) of the `count` values at p, in place (blocks of 8 on the f64x2 path, the rest one by one). */
 function normalCdfs(p: usize, count: i32): void {
   let j = 0;
   for (; j + 8 <= count; j += 8) normalCdf8(p + (<usize>j << 3));
   for (; j < count; j++) {
     const a = p + (<usize>j << 3);
-    const x = load<f64>(a);
-    const y = f64x2.splat(x * NEG_SQRT1_2);
-    const z = f64x2.abs(y);
-    store<f64>(a, Math.abs(x * NEG_SQRT1_2) < ERFC_MAX ? 0.5 * f64x2.extract_lane(erfcPoly2(y, z, polyIndex(z)), 0) : normalCdf(x));
+    store<f64>(a, normalCdfK(load<f64>(a)));
   }
 }
 

@@ -8,7 +8,8 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export * from './cov';
-export { revalue } from './reval';
+export { revalue, revalScratchBytes } from './reval';
+export { vmathApply } from './vmath';
 export { garchNllGrad, garchVariances } from './garch';
 export { gridMargins } from './grid';
 export { fusedMultiplyAdd } from './simd';

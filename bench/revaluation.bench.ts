@@ -13,15 +13,21 @@
 import os from 'node:os';
 import { createEngine } from '../src/index.js';
 import type { Engine } from '../src/index.js';
+import { buildInstrumentTable, toScenarioColumns } from '../src/instruments/index.js';
 import type { OptionPosition, Scenario } from '../src/instruments/index.js';
+import { revalueColumns, revalueColumnsWasm } from '../src/kernels/index.js';
+import { WasmCore, relaxedSimdSupported } from '../src/wasm/index.js';
+import type { WasmBuild } from '../src/wasm/index.js';
+import { PeerToolchain, runPeer } from './lib/peers.js';
 import { parseBenchFlags } from './lib/cli.js';
 import type { BenchFlags } from './lib/cli.js';
 import { PRICES, optionBook, revaluationScenarios } from './lib/fixtures.js';
-import { machineInfo } from './lib/machine.js';
+import { machineInfo, peersDir } from './lib/machine.js';
 import { fmtCount, fmtRate, fmtSeconds } from './lib/results.js';
 import {
   fmtInt, isMain, logger, maxAbsDiff, modeOf, okRow, printSuite, ratioOf, requireClose, timeChecked, timingPlan, using, writeSuite,
 } from './lib/suite.js';
+import { skippedRow } from './lib/suite.js';
 import type { Mode, RowCheck, SuiteReport, SuiteRow, TimingPlan } from './lib/suite.js';
 import { barChart, svgDocument } from './lib/svg.js';
 
@@ -34,15 +40,18 @@ export interface RevaluationConfig {
   scenarios: number;
   tsScenarios: number;
   peerScenarios: number;
+  /** Scenarios of the plain-C peer (reval_c.c, its own book of the same size) and its timed runs. */
+  cScenarios: number;
+  cRuns: number;
   plan: TimingPlan;
 }
 
 export function revaluationConfig(flags: Pick<BenchFlags, 'quick' | 'full'>): RevaluationConfig {
   const mode = modeOf(flags);
   const plan = timingPlan(mode);
-  if (mode === 'quick') return { mode, options: 1000, scenarios: 10_000, tsScenarios: 2_000, peerScenarios: 1_000, plan };
-  if (mode === 'full') return { mode, options: 1000, scenarios: 100_000, tsScenarios: 20_000, peerScenarios: 10_000, plan };
-  return { mode, options: 1000, scenarios: 20_000, tsScenarios: 5_000, peerScenarios: 2_000, plan };
+  if (mode === 'quick') return { mode, options: 1000, scenarios: 10_000, tsScenarios: 2_000, peerScenarios: 1_000, cScenarios: 10_000, cRuns: 2, plan };
+  if (mode === 'full') return { mode, options: 1000, scenarios: 100_000, tsScenarios: 20_000, peerScenarios: 10_000, cScenarios: 100_000, cRuns: 5, plan };
+  return { mode, options: 1000, scenarios: 20_000, tsScenarios: 5_000, peerScenarios: 2_000, cScenarios: 20_000, cRuns: 5, plan };
 }
 
 // ------------------------------------------------------------------ the JS peer (textbook)
@@ -140,7 +149,7 @@ export async function runRevaluation(cfg: RevaluationConfig): Promise<SuiteRepor
     reference ??= t.first;
     const row = okRow({
       id, label, impl: 'engine', threads: engine.threads,
-      computes: `engine.revalue, ${engine.wasm ? 'WASM kernel' : 'pure-TS twin kernel'} on ${engine.threads} thread(s): P&L per scenario of the whole book (USD)`,
+      computes: `engine.revalue, ${engine.wasm ? `WASM kernel (${engine.wasmBuild ?? '?'} build)` : 'pure-TS twin kernel'} on ${engine.threads} thread(s): P&L per scenario of the whole book (USD)`,
       size: `${fmtInt(cfg.options)} opt × ${fmtCount(n)} scen`, work: cfg.options * n, workUnit: 'option-reval',
       values: pnlValues(t.first, common), checks,
     }, t.timing);
@@ -170,11 +179,84 @@ export async function runRevaluation(cfg: RevaluationConfig): Promise<SuiteRepor
     rows.push(row);
   }
 
+  // ---- kernel rows: prepared columns, one thread (this one), no pool: the revaluation loop itself
+  const table = buildInstrumentTable(positions, market);
+  const cols = toScenarioColumns(scenarios, table.underlyings);
+  const tsCols = { ...cols, nScenarios: cfg.tsScenarios };
+  const relaxed = await relaxedSimdSupported();
+  const builds: WasmBuild[] = relaxed ? ['relaxed', 'strict'] : ['strict'];
+  let kernelRef: Float64Array | undefined;
+  for (const build of builds) {
+    const core = await WasmCore.create(build);
+    const label = `WASM kernel (${build} build), 1 thread`;
+    let checks: RowCheck[] = [];
+    const t = await timeChecked(`kernel-${build}`, async () => revalueColumnsWasm(core, table.columns, cols, false).total, (first) => {
+      checks = [requireClose(label, 'WASM 1 thread (engine)', 'max abs diff / gross notional', maxAbsDiff(first, reference!) / gross, 1e-9)];
+      if (kernelRef) checks.push(requireClose(label, `WASM kernel (${builds[0]} build)`, 'max abs diff / gross notional', maxAbsDiff(first, kernelRef) / gross, 1e-9));
+    }, same(label), cfg.plan);
+    kernelRef ??= t.first;
+    const row = okRow({
+      id: `kernel-${build}`, label, impl: 'engine', threads: 1,
+      computes: `revalueColumnsWasm on prepared instrument/scenario columns (build/${build === 'relaxed' ? 'core-relaxed' : 'core'}.wasm${build === 'relaxed' ? ', fused multiply-add' : ''}), calling thread: the kernel without pool or object conversion`,
+      size: `${fmtInt(cfg.options)} opt × ${fmtCount(cfg.scenarios)} scen`, work: cfg.options * cfg.scenarios, workUnit: 'option-reval',
+      values: pnlValues(t.first, common), checks,
+    }, t.timing);
+    log(`${label}: ${fmtSeconds(row.medianSeconds)} → ${fmtRate(row.throughput, ' option-reval/s')}`);
+    rows.push(row);
+  }
+  {
+    const label = `TS twin kernel, 1 thread (${fmtCount(cfg.tsScenarios)} scen.)`;
+    let checks: RowCheck[] = [];
+    const t = await timeChecked('kernel-ts', async () => revalueColumns(table.columns, tsCols, false).total, (first) => {
+      checks = [requireClose(label, 'WASM 1 thread (engine)', 'max abs diff / gross notional', maxAbsDiff(first, reference!, cfg.tsScenarios) / gross, 1e-9)];
+    }, same(label), cfg.plan);
+    const row = okRow({
+      id: 'kernel-ts', label, impl: 'engine', threads: 1,
+      computes: 'revalueColumns (pure-TS twin, same operation order as the strict WASM build) on the same prepared columns, calling thread',
+      size: `${fmtInt(cfg.options)} opt × ${fmtCount(cfg.tsScenarios)} scen`, work: cfg.options * cfg.tsScenarios, workUnit: 'option-reval',
+      values: pnlValues(t.first, common), checks,
+    }, t.timing);
+    log(`${label}: ${fmtSeconds(row.medianSeconds)} → ${fmtRate(row.throughput, ' option-reval/s')}`);
+    rows.push(row);
+  }
+  {
+    const tools = new PeerToolchain(peersDir());
+    const cmd = tools.compileC('reval_c.c');
+    const base = {
+      id: 'c-peer', label: `reval_c.c (gcc -O3 -march=native), 1 thread (${fmtCount(cfg.cScenarios)} scen.)`, impl: 'peer' as const, threads: 1,
+      computes: 'PEER ../shared/peers/reval_c.c: straightforward C loop, Black-76 with libm log/exp/erfc, its own synthetic book of the same size (1,000 options, 2 underlyings, half inverse); self-reported seconds of the revaluation loop, median of runs after 1 warm-up',
+      size: `${fmtInt(cfg.options)} opt × ${fmtCount(cfg.cScenarios)} scen`, work: cfg.options * cfg.cScenarios, workUnit: 'option-reval',
+    };
+    try {
+      if (!cmd.ok) {
+        rows.push(skippedRow(base, cmd.reason));
+      } else {
+        const runs = runPeer(cmd, ['--options', String(cfg.options), '--scenarios', String(cfg.cScenarios)], cfg.cRuns);
+        const s = [...runs.seconds].sort((a, b) => a - b);
+        const row: SuiteRow = {
+          ...base, status: 'ok', iterations: s.length, warmupIterations: 1, samplesSeconds: runs.seconds, medianSeconds: runs.medianSeconds,
+          spread: { min: s[0], p25: s[Math.floor((s.length - 1) / 4)], p75: s[Math.ceil((3 * (s.length - 1)) / 4)], max: s[s.length - 1] },
+          throughput: base.work / runs.medianSeconds,
+          values: { checksum: Number(runs.outputs[0].checksum), compiler: cmd.version },
+          note: 'different (but same-size) book and scenarios: compared by throughput only',
+        };
+        log(`${base.label}: ${fmtSeconds(row.medianSeconds)} → ${fmtRate(row.throughput, ' option-reval/s')}`);
+        rows.push(row);
+      }
+    } finally {
+      tools.cleanup();
+    }
+  }
+
   const ratios = {
     wasm1T_vs_ts1T: ratioOf(rows, 'wasm-1t', 'ts-1t'),
     wasmAllT_vs_wasm1T: ratioOf(rows, 'wasm-all', 'wasm-1t'),
     wasm1T_vs_jsPeer: ratioOf(rows, 'wasm-1t', 'js-peer'),
     wasmAllT_vs_jsPeer: ratioOf(rows, 'wasm-all', 'js-peer'),
+    wasmKernel1T_vs_cPeer: ratioOf(rows, `kernel-${builds[0]}`, 'c-peer'),
+    wasmKernel1T_vs_tsKernel: ratioOf(rows, `kernel-${builds[0]}`, 'kernel-ts'),
+    strictKernel1T_vs_cPeer: ratioOf(rows, 'kernel-strict', 'c-peer'),
+    wasm1T_vs_cPeer: ratioOf(rows, 'wasm-1t', 'c-peer'),
   };
   return {
     suite: SUITE,
@@ -184,6 +266,8 @@ export async function runRevaluation(cfg: RevaluationConfig): Promise<SuiteRepor
     config: { ...cfg, cores } as unknown as Record<string, unknown>,
     notes: [
       `Book (synthetic): ${cfg.options} European options on BTC/ETH, ${nInverse} inverse (Deribit style, coin-settled, P&L converted to USD at the shocked price) and ${cfg.options - nInverse} linear; ${nB76} Black-76, ${cfg.options - nB76} Black–Scholes (r 3 %, q 1 %); strikes 60–140 % of spot, expiries 7 d–1 y, vols 35–110 %.`,
+      `Node ${process.version}; WASM build chosen by the engine (auto): ${builds[0]}${relaxed ? ' (this runtime validates relaxed SIMD; the strict build is timed too)' : ' (this runtime rejects relaxed SIMD)'}.`,
+      'Kernel rows time the revaluation kernel alone on prepared columns (calling thread); engine rows time engine.revalue end to end (instrument table and scenario columns built from objects, pool fan-out, gather). reval_c.c reports its own loop seconds.',
       'Scenarios: one-day correlated price moves (4–7 % daily vol, 5 % stress days at 3×), a common implied-vol shift (±25 vol points max), 1 day of decay.',
       `Headline size in --full is 1,000 × 100k; the standard run uses ${fmtCount(cfg.scenarios)} scenarios to keep \`npm run bench\` to a few minutes. The TS twin and the JS peer run fewer scenarios and are compared by throughput (option revaluations per second).`,
       'Every P&L vector is compared with the WASM 1-thread one on the common scenarios (tolerance relative to the book\'s gross notional: 1e-9 for engine rows, 1e-6 for the peer, whose erfc approximation is good to ~1e-7).',
@@ -197,8 +281,12 @@ export async function runRevaluation(cfg: RevaluationConfig): Promise<SuiteRepor
       wasmAllT_vs_wasm1T: 'WASM all threads vs WASM 1 thread',
       wasm1T_vs_jsPeer: 'WASM 1 thread vs naive JS peer',
       wasmAllT_vs_jsPeer: 'WASM all threads vs naive JS peer',
+      wasmKernel1T_vs_cPeer: `WASM kernel (${builds[0]} build) 1 thread vs reval_c.c`,
+      wasmKernel1T_vs_tsKernel: `WASM kernel (${builds[0]} build) vs TS twin kernel, 1 thread`,
+      strictKernel1T_vs_cPeer: 'WASM kernel (strict build) 1 thread vs reval_c.c',
+      wasm1T_vs_cPeer: 'engine.revalue WASM 1 thread (end to end) vs reval_c.c',
     },
-    extra: { grossNotionalUsd: gross, inverseOptions: nInverse, black76Options: nB76 },
+    extra: { grossNotionalUsd: gross, inverseOptions: nInverse, black76Options: nB76, node: process.version, wasmBuild: builds[0], relaxedSimdValidated: relaxed },
   };
 }
 

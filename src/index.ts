@@ -10,6 +10,7 @@ export type {
   EngineOptions, CallOptions, VarOptions, VarResult, VarMethod, Progress, LevelResult,
   MarginOptions, MarginResult, TieredMarket, InstrumentBook, HistoryMarket, Contribution,
   Matrix, CovarianceOptions, CovarianceResult, BacktestOptions, OptimizeRequest, OptimizeResult,
+  VenuePathInput, VenueRunOptions, VenueSimConfig, VenueSizingOptions, VenueStreamItem, VenueStreamOptions,
 } from './engine/index.js';
 export {
   MarginEngineError, ValidationError, AbortError, WasmUnavailableError, WorkerError, QueueStateLostError, EngineClosedError, SolverError,
@@ -34,3 +35,4 @@ export * as backtest from './backtest/index.js';
 export * as stress from './stress/index.js';
 export * as stats from './stats/index.js';
 export * as risk from './risk/index.js';
+export * as solvency from './solvency/index.js';

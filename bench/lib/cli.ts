@@ -19,7 +19,7 @@ export interface BenchFlags {
 export const USAGE = `usage: node build/bench/run.js [--quick] [--full] [--out DIR] [--suite NAME ...]
   --quick   smoke run (small sizes, 2-3 iterations, < 1 min); writes bench/results/raw/quick/
   --full    headline sizes and sweeps (scenarios 1e4..1e7, threads 1..cores, 1,000 options x 100k
-            scenarios, CVaR LP 100 x 20,000); takes much longer
+            scenarios, ES minimisation 100 x 1,000,000); takes much longer
   --out     results directory (default bench/results)
   --suite   run only the named suite(s): mc-var, mc-scaling, kernels, revaluation, grid-margin,
             covariance, optimize (repeatable)

@@ -91,6 +91,18 @@ export const BASES: Readonly<Record<string, readonly Json[]>> = {
     { returns: returns(40, 3), options: { method: 'ewma', lambda: 0.94 } },
     { returns: returns(40, 3), options: { method: 'ledoit-wolf', target: 'constant-correlation' } },
   ],
+  // last, so the seeded samples of the endpoints above stay as they were
+  whatif: [
+    { portfolio: account, order: { symbol: 'BTCUSDT', side: 'buy', qty: 0.5 }, market: { marks }, options: { models: ['tiered', 'scenario-grid'], dailyVol: 0.03, targetBuffer: { percent: 20 } } },
+    {
+      portfolio: account, order: { symbol: 'ETHUSDT', side: 'buy', qty: 15, price: 2_900 },
+      market: { marks, venue: 'bybit', tiers: { retCode: 0, retMsg: 'OK', result: { category: 'linear', list: [
+        { id: 1, symbol: 'BTCUSDT', riskLimitValue: '2000000', maintenanceMargin: '0.005', initialMargin: '0.01', isLowestRisk: 1, maxLeverage: '100.00', mmDeduction: '' },
+        { id: 2, symbol: 'ETHUSDT', riskLimitValue: '1000000', maintenanceMargin: '0.005', initialMargin: '0.01', isLowestRisk: 1, maxLeverage: '100.00', mmDeduction: '' },
+      ] } } },
+      options: { dailyVol: { BTCUSDT: 0.03, ETHUSDT: 0.04 } },
+    },
+  ],
 };
 
 /** Endpoints fuzzed: every operation, and batches of every operation. */

@@ -2,7 +2,7 @@
  * The engine: one reusable worker pool behind the public API. Create it once, run many jobs,
  * close it when done (`await using engine = await createEngine()` works too).
  */
-import { EngineClosedError, ValidationError, WasmUnavailableError, describeValue, requireFiniteResult } from '../errors/index.js';
+import { EngineClosedError, ValidationError, WasmUnavailableError, describeValue, renamingFields, requireFiniteResult } from '../errors/index.js';
 import { GRID_BATCH_TASK, REVAL_TASK, shareRevaluation } from '../kernels/index.js';
 import type { GridKernelGrid } from '../kernels/index.js';
 import { WorkerPool } from '../pool/index.js';
@@ -11,6 +11,7 @@ import { parseInput } from '../schemas/index.js';
 import type { MarketInput, PortfolioInput } from '../schemas/index.js';
 import { buildPath } from '../util/index.js';
 import { mainThreadCore } from '../wasm/index.js';
+import type { WasmBuild, WasmBuildChoice } from '../wasm/index.js';
 import { LiquidationRequestSchema, marginModel } from '../margin/index.js';
 import type { ParsedMarginRequest } from '../margin/index.js';
 import type { Account, LiquidationPriceResult, Marks, TierTables, TieredMarginResult, TieredOptions } from '../margin/tiered/index.js';
@@ -32,12 +33,20 @@ import { computeCovariance } from './covariance.js';
 import type { CovarianceOptions, CovarianceResult, Matrix } from './covariance.js';
 import type { EngineContext } from './context.js';
 import { BACKTEST_DEFAULTS, ENGINE_DEFAULTS } from './defaults.js';
-import { BACKTEST_TASK, LIQUIDATION_TASK, MARGIN_TASK, OPTIMIZE_TASK, RECALIBRATE_TASK, STRESS_BOOK_TASK } from './tasks.js';
+import { BACKTEST_TASK, LIQUIDATION_TASK, MARGIN_TASK, WHATIF_BATCH_TASK, WHATIF_TASK, OPTIMIZE_TASK, PROGRESS_SLOTS, RECALIBRATE_TASK, STRESS_BOOK_TASK } from './tasks.js';
 import type { OptimizeRequest, OptimizeResult } from './tasks.js';
 import { BACKTEST_REQUEST_TASK, STRESS_REQUEST_TASK } from './requests.js';
+import { applyVenue } from '../venues/index.js';
+import { WhatIfRequestSchema } from '../whatif/index.js';
+import type { Order, WhatIfOptions, WhatIfRequest, WhatIfResult, ModelDelta } from '../whatif/index.js';
+import type { VenueMarket } from '../venues/index.js';
 import type { BacktestRequest, StressRequest } from '../schemas/index.js';
+import { runVenue, sizeVenue, streamVenueRun } from './venue.js';
+import type { VenuePathInput, VenueRunOptions, VenueSimConfig, VenueSizingOptions, VenueStreamItem, VenueStreamOptions } from './venue.js';
+import type { ScenarioSpec, SizingResult, VenueResult } from '../solvency/index.js';
 
 export type { OptimizeRequest, OptimizeResult } from './tasks.js';
+export type { VenuePathInput, VenueRunOptions, VenueSimConfig, VenueSizingOptions, VenueStreamItem, VenueStreamOptions } from './venue.js';
 export { BACKTEST_DEFAULTS, COVARIANCE_DEFAULTS, ENGINE_DEFAULTS } from './defaults.js';
 export type { VarOptions, VarResult, VarMethod } from './var-types.js';
 export { VAR_METHOD_TABLE, varMethod } from './var-methods.js';
@@ -45,6 +54,9 @@ export type { VarMethodDef, VarJob } from './var-methods.js';
 export { OPERATIONS, checkWork, operation, parseBody } from './operations.js';
 export type { Operation, RunContext, WorkEstimate, StressRequest, BacktestRequest } from './operations.js';
 export type { CovarianceOptions, CovarianceResult, Matrix } from './covariance.js';
+export type { VenueMarket } from '../venues/index.js';
+export type { Order, WhatIfOptions, WhatIfRequest, WhatIfResult, ModelDelta } from '../whatif/index.js';
+export { applyVenue } from '../venues/index.js';
 export type { Progress } from '../risk/index.js';
 export type { LevelResult } from '../risk/index.js';
 export type { Contribution } from '../risk/index.js';
@@ -57,6 +69,13 @@ export interface EngineOptions {
    * the pure-TS twins, `'auto'` (default) uses WASM when it loads.
    */
   wasm?: boolean | 'auto';
+  /**
+   * Which WASM build the workers load: `'auto'` (default) the relaxed-SIMD build (fused multiply-add)
+   * when the runtime validates it (Node 24), else the strict build; `'strict'` forces build/core.wasm
+   * (bit-identical to the TS twins' revaluation); `'relaxed'` requires the relaxed build (throws
+   * WasmUnavailableError where the runtime rejects it, e.g. Node 20).
+   */
+  wasmBuild?: WasmBuildChoice;
 }
 
 
@@ -80,6 +99,9 @@ export interface TieredMarket {
   /** Tier tables by symbol (default: the shipped samples in data/tiers). */
   tables?: TierTables;
 }
+
+/** Market of a what-if: marks and tables (or `{ venue, tiers }`), underlying prices and history for grid / var-es. */
+export type WhatIfMarketInput = (TieredMarket | VenueMarket) & { prices?: Record<string, number>; history?: PriceSeries; valuationDate?: string };
 
 /** A book of instrument positions (spot, futures, perps, options). */
 export interface InstrumentBook {
@@ -118,10 +140,29 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** Progress of an optimisation (ES solver): `done` of `total` = 100 is the bound gap on a log scale. */
+export interface OptimizeProgress {
+  done: number;
+  total: number;
+  iteration: number;
+  /** Relative gap between the bounds (min ES) or relative ES-budget violation (max return). */
+  gap: number;
+  lower: number | null;
+  upper: number | null;
+}
+
+/** Gap 1 (or more) → 0 %, 1e-9 → 100 %, log-linear between. */
+export function gapPercent(gap: number): number {
+  if (!(gap > 1e-9)) return 100;
+  return Math.max(0, Math.min(99, Math.round((100 * -Math.log10(Math.min(1, gap))) / 9)));
+}
+
 export class Engine implements AsyncDisposable {
   readonly threads: number;
   /** Whether the kernels run as WASM (true) or as the pure-TS twins (false). */
   readonly wasm: boolean;
+  /** Which WASM build the kernels run ('strict' or 'relaxed'); null for the TS twins or when the runner does not say. */
+  readonly wasmBuild: WasmBuild | null;
   private readonly pool: TaskRunner;
   private readonly ctx: EngineContext;
   private closing = false;
@@ -134,6 +175,7 @@ export class Engine implements AsyncDisposable {
     this.pool = runner;
     this.threads = runner.threads;
     this.wasm = runner.wasm;
+    this.wasmBuild = runner.wasm ? runner.wasmBuild ?? null : null;
     this.ctx = { pool: runner, wasm: runner.wasm };
   }
 
@@ -254,14 +296,35 @@ export class Engine implements AsyncDisposable {
    * book and carries before/after metrics, binding constraints and the solver status.
    * @throws ValidationError for bad input; SolverError naming the constraint set when infeasible or unbounded.
    */
-  optimize(request: OptimizeRequest, solveOptions: SolveOptions = {}, call: CallOptions = {}): Promise<OptimizeResult> {
+  optimize(request: OptimizeRequest, solveOptions: SolveOptions = {}, call: CallOptions & { onProgress?: (p: OptimizeProgress) => void } = {}): Promise<OptimizeResult> {
     return this.track('optimize', async () => {
       const kind = (request as { kind?: unknown } | undefined)?.kind;
       if (kind !== 'cvar' && kind !== 'grid-hedge' && kind !== 'collateral' && kind !== 'deleverage' && kind !== 'kelly') {
         throw new ValidationError('request.kind', 'enum', `must be one of 'cvar', 'grid-hedge', 'collateral', 'deleverage', 'kelly'; got ${describeValue(kind)}`);
       }
       rejectUnknownProblemKeys(request);
-      return this.pool.run(OPTIMIZE_TASK, { request, solveOptions }, call);
+      // functions do not cross to the worker: progress comes back through a shared cell (local pool only)
+      const { onProgress: solverProgress, signal: _s, ...opts } = solveOptions;
+      const onProgress = call.onProgress ?? (solverProgress ? (p: OptimizeProgress) => solverProgress({ iteration: p.iteration, gap: p.gap, lower: p.lower, upper: p.upper, scenarios: 0 }) : undefined);
+      if (onProgress === undefined || !(this.pool instanceof WorkerPool)) return this.pool.run(OPTIMIZE_TASK, { request, solveOptions: opts }, call);
+      const progress = new SharedArrayBuffer(32);
+      const cell = new Float64Array(progress);
+      let seen = 0;
+      const poll = () => {
+        const it = cell[PROGRESS_SLOTS.iteration];
+        if (it === seen) return;
+        seen = it;
+        const gap = cell[PROGRESS_SLOTS.gap];
+        const fin = (x: number) => (Number.isFinite(x) ? x : null);
+        onProgress({ done: gapPercent(gap), total: 100, iteration: it, gap, lower: fin(cell[PROGRESS_SLOTS.lower]), upper: fin(cell[PROGRESS_SLOTS.upper]) });
+      };
+      const timer = setInterval(poll, 200);
+      try {
+        return await this.pool.run(OPTIMIZE_TASK, { request, solveOptions: opts, progress }, call);
+      } finally {
+        clearInterval(timer);
+        poll();
+      }
     });
   }
 
@@ -311,10 +374,10 @@ export class Engine implements AsyncDisposable {
    *   ES, a liquidity add-on and an anti-procyclicality option; per-position component ES.
    * @throws ValidationError naming the field.
    */
-  margin(account: Account, market: TieredMarket, options: { model: 'tiered' } & TieredOptions, call?: CallOptions): Promise<{ model: 'tiered' } & TieredMarginResult>;
+  margin(account: Account, market: TieredMarket | VenueMarket, options: { model: 'tiered' } & TieredOptions, call?: CallOptions): Promise<{ model: 'tiered' } & TieredMarginResult>;
   margin(book: InstrumentBook, market: Market, options: { model: 'scenario-grid'; config?: GridMarginConfig }, call?: CallOptions): Promise<{ model: 'scenario-grid' } & GridMarginResult>;
   margin(book: InstrumentBook, market: HistoryMarket, options: { model: 'var-es'; config?: VarEsMarginConfig }, call?: CallOptions): Promise<{ model: 'var-es' } & VarEsMarginResult>;
-  margin(portfolio: Account | InstrumentBook, market: TieredMarket | Market | HistoryMarket, options: MarginOptions, call: CallOptions = {}): Promise<MarginResult> {
+  margin(portfolio: Account | InstrumentBook, market: TieredMarket | VenueMarket | Market | HistoryMarket, options: MarginOptions, call: CallOptions = {}): Promise<MarginResult> {
     // each model's schema types its request and result; the overloads above give callers the right one
     return this.marginOf({ portfolio, market, options }, call) as Promise<MarginResult>;
   }
@@ -328,7 +391,7 @@ export class Engine implements AsyncDisposable {
   marginOf(request: { portfolio: unknown; market: unknown; options: { model: string } }, call: CallOptions = {}): Promise<{ model: string } & object> {
     return this.track('margin', async () => {
       const model = marginModel((request as { options?: { model?: unknown } } | undefined)?.options?.model, 'options.model');
-      return this.marginRequest(model.parse(request), call);
+      return this.marginRequest(model.parse(model.name === 'tiered' ? applyVenue(request) : request), call);
     });
   }
 
@@ -406,10 +469,108 @@ export class Engine implements AsyncDisposable {
    * to liquidation in price, percent and (given daily vols) volatility units. In cross mode the
    * other positions and their unrealised P&L count; a price landing in another tier is re-solved.
    */
-  liquidation(account: Account, market: TieredMarket, options: TieredOptions = {}, call: CallOptions = {}): Promise<LiquidationPriceResult[]> {
+  liquidation(account: Account, market: TieredMarket | VenueMarket, options: TieredOptions = {}, call: CallOptions = {}): Promise<LiquidationPriceResult[]> {
     return this.track('liquidation', async () => {
-      const request = parseInput(LiquidationRequestSchema, { portfolio: account, market, options }, '');
+      const request = parseInput(LiquidationRequestSchema, applyVenue({ portfolio: account, market, options }), '');
       return this.pool.run(LIQUIDATION_TASK, request, call);
+    });
+  }
+
+  /**
+   * Simulates a venue over one price path: every account re-margined on each mark tick,
+   * liquidations (partial by tier step-down, or full) taken over at the bankruptcy price and
+   * executed with market impact (cascades), the insurance fund, and ADL or socialised loss when
+   * the fund is exhausted. Accounts use the tiered model (isolated or cross, linear or inverse).
+   * The accounts are validated and packed here; the run is one task in a worker.
+   * See src/solvency/sim.ts for the model and README "Venue risk" for its assumptions.
+   * @param path - marks `{ symbols, times, marks }`, a feed `{ csv }` (timestamp,symbol,mark), or `{ scenario, index }`
+   * @throws ValidationError naming the field (`accounts[3].positions[0].symbol`, `config.impact.BTCUSDT.depth`, `path.csv[12].mark`).
+   */
+  simulateVenue(accounts: Account[], path: VenuePathInput, config: VenueSimConfig = {}, options: VenueRunOptions = {}): Promise<VenueResult> {
+    return this.track('simulateVenue', () => runVenue(this.pool, accounts, path, config, options));
+  }
+
+  /**
+   * The same run as `simulateVenue`, streamed: events as they happen, a progress item after each
+   * chunk of ticks (marks, fund, liquidations) and a last `summary` item carrying the full result.
+   * Each chunk is one task; the state moves between tasks, so the events equal one run's.
+   */
+  streamVenue(accounts: Account[], path: VenuePathInput, config: VenueSimConfig = {}, options: VenueStreamOptions = {}): AsyncGenerator<VenueStreamItem> {
+    if (this.closing) throw new EngineClosedError();
+    return streamVenueRun(this.pool, accounts, path, config, options);
+  }
+
+  /**
+   * Solvency-buffer sizing: the book over `options.paths` stressed paths of a scenario spec
+   * (Monte Carlo with fat tails and jumps, or historical episodes at a scale), fanned out over
+   * the pool (or the cluster). Returns per currency the fund covering the requirement at
+   * `confidence` (default 99.9 %), its mean, max and tail mean, Cover-2 (the two largest
+   * uncollateralised losses) and the ADL probability and volume under the venue's own fund.
+   * Same numbers for any thread count or split.
+   */
+  venueSizing(accounts: Account[], scenario: ScenarioSpec, config: VenueSimConfig = {}, options: VenueSizingOptions): Promise<SizingResult> {
+    return this.track('venueSizing', () => sizeVenue(this.pool, accounts, scenario, config, options));
+  }
+
+  /**
+   * Pre-trade what-if of one order on an exchange account: initial and maintenance margin before,
+   * after and the change under each model asked (`tiered` with the venue's conventions,
+   * `scenario-grid`, `var-es`), the order symbol's new liquidation and bankruptcy prices and distance
+   * (% and σ), margin-call / reject flags with the rule that fired, and with `options.targetBuffer`
+   * the smallest deposit or cut restoring it. The account is prepared and the order applied in one
+   * pool task; var-es margins the before/after books as two more tasks. For many orders on one
+   * account in-process, `prepareWhatIf` (src/whatif) keeps the prepared state and answers each order
+   * incrementally on the caller's thread.
+   * @throws ValidationError naming the field (`order.qty`, `market.tiers.result.list[2].maintenanceMargin`…)
+   */
+  whatIf(account: Account, order: Order, market: WhatIfMarketInput, options: WhatIfOptions = {}, call: CallOptions = {}): Promise<WhatIfResult> {
+    return this.track('whatif', async () => {
+      const request = parseInput(WhatIfRequestSchema, applyVenue({ portfolio: account, order, market, options }), '');
+      return this.whatIfRequest(request, call);
+    });
+  }
+
+  /**
+   * What-if of many candidate orders on one account (each order alone, not one after another):
+   * one pool task prepares the account once and answers every order incrementally. Tiered and
+   * scenario-grid models (var-es per order: use `whatIf`).
+   * @throws ValidationError naming the field (`orders[3].qty`…)
+   */
+  whatIfBatch(account: Account, orders: Order[], market: WhatIfMarketInput, options: WhatIfOptions = {}, call: CallOptions = {}): Promise<WhatIfResult[]> {
+    return this.track('whatif', async () => {
+      if (!Array.isArray(orders) || orders.length === 0) throw new ValidationError('orders', 'type', `must be a non-empty array of orders; got ${describeValue(orders)}`, orders);
+      if (orders.length > 100_000) throw new ValidationError('orders', 'max', `must hold at most 100000 orders; got ${orders.length}`, orders.length);
+      if ((options.models ?? []).includes('var-es')) throw new ValidationError('options.models', 'batch', "must not include 'var-es' in a batch (use whatIf per order)", options.models);
+      // the first order stands in for the schema's order; each order is validated in the task (errors name orders[i])
+      const { order: _o, ...request } = renamingFields((f) => (f.startsWith('order') ? `orders[0]${f.slice('order'.length)}` : f),
+        () => parseInput(WhatIfRequestSchema, applyVenue({ portfolio: account, order: orders[0], market, options }), ''));
+      return this.pool.run(WHATIF_BATCH_TASK, { request, orders }, call);
+    });
+  }
+
+  /** A what-if request already validated by `WhatIfRequestSchema` (the service and CLI parse it once). */
+  whatIfRequest(request: WhatIfRequest, call: CallOptions = {}): Promise<WhatIfResult> {
+    return this.track('whatif', async () => {
+      const models = request.options?.models ?? ['tiered'];
+      const varEs = models.includes('var-es');
+      if (varEs && request.market.history === undefined) {
+        throw new ValidationError('market.history', 'required', 'is required by the var-es model (price history of the underlyings); got undefined');
+      }
+      const out = await this.pool.run(WHATIF_TASK, { request, books: varEs }, call);
+      if (!varEs || !out.books) return out.result;
+      const model = marginModel('var-es');
+      const spot = { prices: out.books.prices, history: request.market.history, ...(request.market.valuationDate ? { valuationDate: request.market.valuationDate } : {}) };
+      const opts = { model: 'var-es', ...(request.options?.varEs ? { config: request.options.varEs } : {}) };
+      const run = (positions: unknown[]) => this.pool.run(MARGIN_TASK, { model: 'var-es', request: model.parse({ portfolio: { positions }, market: spot, options: opts }).request }, call) as Promise<{ initial: number; maintenance: number }>;
+      const [before, after] = await Promise.all([run(out.books.before), out.books.after ? run(out.books.after) : Promise.resolve(null)]);
+      if (!after) return out.result;
+      const d: ModelDelta = {
+        currency: 'USD',
+        before: { initial: before.initial, maintenance: before.maintenance },
+        after: { initial: after.initial, maintenance: after.maintenance },
+        delta: { initial: after.initial - before.initial, maintenance: after.maintenance - before.maintenance },
+      };
+      return { ...out.result, models: { ...out.result.models, 'var-es': d } };
     });
   }
 
@@ -444,23 +605,28 @@ export class Engine implements AsyncDisposable {
  * @throws ValidationError for bad options; WasmUnavailableError with `wasm: true` when WASM cannot load.
  */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
-  const { threads, wasm = ENGINE_DEFAULTS.wasm } = options;
+  const { threads, wasm = ENGINE_DEFAULTS.wasm, wasmBuild = 'auto' } = options;
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 256)) {
     throw new ValidationError('options.threads', 'range', `must be an integer in [1, 256]; got ${describeValue(threads)}`);
   }
   if (wasm !== true && wasm !== false && wasm !== 'auto') {
     throw new ValidationError('options.wasm', 'type', `must be true, false or 'auto'; got ${describeValue(wasm)}`);
   }
+  if (wasmBuild !== 'auto' && wasmBuild !== 'strict' && wasmBuild !== 'relaxed') {
+    throw new ValidationError('options.wasmBuild', 'type', `must be 'auto', 'strict' or 'relaxed'; got ${describeValue(wasmBuild)}`);
+  }
   let useWasm = wasm !== false;
+  let build: WasmBuild = 'strict';
   if (useWasm) {
     try {
-      await mainThreadCore();
+      build = (await mainThreadCore(wasmBuild)).build;
     } catch (e) {
-      if (wasm === true) throw e instanceof WasmUnavailableError ? e : new WasmUnavailableError(String(e), e);
+      // a build forced by name that cannot load is an error even in 'auto' kernel mode
+      if (wasm === true || wasmBuild === 'relaxed') throw e instanceof WasmUnavailableError ? e : new WasmUnavailableError(String(e), e);
       useWasm = false;
     }
   }
-  const pool = new WorkerPool({ ...(threads === undefined ? {} : { threads }), wasm: useWasm, taskModules: ENGINE_TASK_MODULES });
+  const pool = new WorkerPool({ ...(threads === undefined ? {} : { threads }), wasm: useWasm, wasmBuild: build, taskModules: ENGINE_TASK_MODULES });
   try {
     await pool.warmUp();
   } catch (e) {

@@ -16,6 +16,9 @@ import { LiquidationRequestSchema, MARGIN_MODELS, MARGIN_MODEL_NAMES, marginMode
 import type { LiquidationRequest, ParsedMarginRequest } from '../margin/index.js';
 import type { OptimizeRequest } from './tasks.js';
 import { VAR_METHOD_TABLE, varMethod } from './var-methods.js';
+import { applyVenue } from '../venues/index.js';
+import { WhatIfRequestSchema } from '../whatif/index.js';
+import type { WhatIfRequest } from '../whatif/index.js';
 
 export type { WorkEstimate } from '../schemas/index.js';
 export type { BacktestRequest, CovarianceRequest, OptimizeBody, StressRequest, VarRequest } from '../schemas/index.js';
@@ -83,7 +86,8 @@ const marginOp: Operation<ParsedMarginRequest> = {
   parse(body) {
     // the model picks the schema, so errors name fields of the chosen model, not a union
     const { options } = parseBody(ModelEnvelope, body);
-    return renamingFields(withoutPrefix('body.'), () => marginModel(options.model, 'options.model').parse(body, 'body'));
+    const model = marginModel(options.model, 'options.model');
+    return renamingFields(withoutPrefix('body.'), () => model.parse(model.name === 'tiered' ? applyVenue(body as object, 'body.') : body, 'body'));
   },
   work: (req) => req.work,
   run: (req, ctx) => need(ctx).marginRequest(req, { signal: ctx.signal }),
@@ -95,11 +99,27 @@ const liquidationOp: Operation<LiquidationRequest> = {
   name: 'liquidation',
   summary: 'Liquidation and bankruptcy prices and distance to liquidation of an exchange account',
   schema: LiquidationRequestSchema,
-  parse: (body) => parseBody(LiquidationRequestSchema, body),
+  parse: (body) => renamingFields(withoutPrefix('body.'), () => parseBody(LiquidationRequestSchema, applyVenue((body ?? {}) as object, 'body.'))),
   work: (req) => ({ units: 1000 * (req.portfolio.positions.length + 1), field: 'portfolio.positions' }),
   run: (req, ctx) => need(ctx).liquidation(req.portfolio, req.market, req.options ?? {}, { signal: ctx.signal }),
 };
 
+
+// ---- what-if -----------------------------------------------------------------------------------
+
+const whatifOp: Operation<WhatIfRequest> = {
+  name: 'whatif',
+  summary: 'Pre-trade what-if of one order: margin before/after per model (tiered, scenario-grid, var-es), new liquidation price, margin-call and reject flags',
+  schema: WhatIfRequestSchema,
+  parse: (body) => renamingFields(withoutPrefix('body.'), () => parseBody(WhatIfRequestSchema, applyVenue((body ?? {}) as object, 'body.'))),
+  work: (req) => {
+    const n = req.portfolio.positions.length + 1;
+    const models = req.options?.models ?? ['tiered'];
+    const history = models.includes('var-es') ? (req.market.history?.prices.length ?? 0) : 0;
+    return { units: 1000 * n + (models.includes('scenario-grid') ? 100 * n : 0) + 200 * history * n, field: 'portfolio.positions' };
+  },
+  run: (req, ctx) => need(ctx).whatIfRequest(req, { signal: ctx.signal }),
+};
 
 // ---- stress ------------------------------------------------------------------------------------
 
@@ -179,7 +199,12 @@ const optimizeOp: Operation<OptimizeBody> = {
     const nnz = countNumbers(req.problem);
     return { units: 50 * nnz * Math.sqrt(nnz + 1), field: 'problem' };
   },
-  run: (req, ctx) => rootedAsync('problem', () => need(ctx).optimize(req.problem as unknown as OptimizeRequest, req.options ?? {}, { signal: ctx.signal })),
+  // the ES problems report the bound gap as a percentage (Engine.optimize)
+  progressTotal: (req) => ((req.problem as { kind?: unknown }).kind === 'cvar' ? 100 : undefined),
+  run: (req, ctx) => rootedAsync('problem', () => need(ctx).optimize(req.problem as unknown as OptimizeRequest, req.options ?? {}, {
+    signal: ctx.signal,
+    ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
+  })),
 };
 
 // ---- covariance --------------------------------------------------------------------------------
@@ -207,6 +232,7 @@ export const OPERATIONS: Readonly<Record<string, Operation<any>>> = {
   var: varOp,
   margin: marginOp,
   liquidation: liquidationOp,
+  whatif: whatifOp,
   stress: stressOp,
   backtest: backtestOp,
   optimize: optimizeOp,

@@ -16,7 +16,10 @@ import type {
   CollateralProblem, CollateralResult, CvarHedgeProblem, CvarHedgeResult, DeleverageProblem, DeleverageResult,
   GridHedgeProblem, GridHedgeResult, KellyOptions, KellyResult, SolveOptions,
 } from '../optimize/index.js';
-import { ValidationError } from '../errors/index.js';
+import { ValidationError, renamingFields } from '../errors/index.js';
+import { prepareWhatIf } from '../whatif/index.js';
+import type { Order, WhatIfRequest, WhatIfResult } from '../whatif/index.js';
+import type { Position as InstrumentPosition } from '../instruments/index.js';
 import { defineTask } from '../pool/index.js';
 import type { WasmCore } from '../wasm/index.js';
 import type { AnyTaskDef } from '../pool/index.js';
@@ -24,6 +27,7 @@ import { estimateCovariance } from '../risk/index.js';
 import { stressBook } from '../stress/index.js';
 import type { BookStressOptions, StressResult } from '../stress/index.js';
 import { BACKTEST_REQUEST_TASK, STRESS_REQUEST_TASK } from './requests.js';
+import { VENUE_CHUNK_TASK, VENUE_SIZING_TASK } from './venue.js';
 import { VAR_HISTORY_TASK } from './var-history.js';
 import type { PackedMatrix, VolPath } from './var-history.js';
 
@@ -92,6 +96,37 @@ export const MARGIN_TASK = defineTask<{ model: string; request: unknown }, objec
 export const LIQUIDATION_TASK = defineTask<unknown, LiquidationPriceResult[]>(
   'liquidation', (request) => liquidationOf(parseInput(LiquidationRequestSchema, request, 'request')));
 
+/** Output of the what-if task: the result, and the instrument books the engine margins under var-es. */
+export interface WhatIfTaskOutput {
+  result: WhatIfResult;
+  books: { before: InstrumentPosition[]; after: InstrumentPosition[] | null; prices: Record<string, number> } | null;
+}
+
+/**
+ * Pool task: one what-if (prepare the account — validation, the grid's unit revaluations — and
+ * apply the order). `books` asks for the before/after instrument books for the var-es model.
+ */
+export const WHATIF_TASK = defineTask<{ request: WhatIfRequest; books: boolean }, WhatIfTaskOutput>('whatif', ({ request, books }) => {
+  const session = prepareWhatIf(request.portfolio, request.market, request.options ?? {});
+  const result = session.order(request.order);
+  if (!books) return { result, books: null };
+  const b = session.books(request.order);
+  const prices: Record<string, number> = { ...(request.market.prices ?? {}) };
+  for (const pos of b.before.concat(b.after ?? [])) {
+    if (!Object.hasOwn(prices, pos.underlying)) prices[pos.underlying] = (pos as { markPrice?: number }).markPrice ?? NaN;
+  }
+  return { result, books: { ...b, prices } };
+});
+
+/**
+ * Pool task: many orders against one account, each answered alone (not cumulatively) from one
+ * prepared session — the account is validated and the grid revalued once.
+ */
+export const WHATIF_BATCH_TASK = defineTask<{ request: Omit<WhatIfRequest, 'order'>; orders: unknown[] }, WhatIfResult[]>('whatif-batch', ({ request, orders }) => {
+  const session = prepareWhatIf(request.portfolio, request.market, request.options ?? {});
+  return orders.map((o, i) => renamingFields((f) => (f.startsWith('order') ? `orders[${i}]${f.slice('order'.length)}` : f), () => session.order(o as Order)));
+});
+
 // ---- stress, backtest ----------------------------------------------------------------------
 
 export const STRESS_BOOK_TASK = defineTask<{ positions: Position[]; market: Market; options: BookStressOptions }, StressResult[]>(
@@ -137,8 +172,23 @@ export type OptimizeResult =
   | ({ kind: 'deleverage' } & DeleverageResult)
   | ({ kind: 'kelly' } & KellyResult);
 
-/** Solves one optimisation request (in a worker). */
-export async function solveRequest(request: OptimizeRequest, solveOptions: SolveOptions): Promise<OptimizeResult> {
+/** Slots of the shared progress cell of an optimisation task (Float64Array over a SharedArrayBuffer). */
+export const PROGRESS_SLOTS = { iteration: 0, gap: 1, lower: 2, upper: 3 } as const;
+
+/** Solves one optimisation request (in a worker); `progress` receives ES-solver progress when shared. */
+export async function solveRequest(request: OptimizeRequest, solveOptions: SolveOptions, progress?: SharedArrayBuffer): Promise<OptimizeResult> {
+  if (progress instanceof SharedArrayBuffer && progress.byteLength >= 32) {
+    const cell = new Float64Array(progress);
+    solveOptions = {
+      ...solveOptions,
+      onProgress: (p) => {
+        cell[PROGRESS_SLOTS.gap] = p.gap;
+        cell[PROGRESS_SLOTS.lower] = p.lower ?? NaN;
+        cell[PROGRESS_SLOTS.upper] = p.upper ?? NaN;
+        cell[PROGRESS_SLOTS.iteration] = p.iteration;
+      },
+    };
+  }
   switch (request.kind) {
     case 'cvar': return { kind: 'cvar', ...(await minimizeCvar(request, solveOptions)) };
     case 'grid-hedge': return { kind: 'grid-hedge', ...(await minimizeGridMargin(request, solveOptions)) };
@@ -151,12 +201,13 @@ export async function solveRequest(request: OptimizeRequest, solveOptions: Solve
   }
 }
 
-export const OPTIMIZE_TASK = defineTask<{ request: OptimizeRequest; solveOptions: SolveOptions }, OptimizeResult>(
-  'optimize', ({ request, solveOptions }) => solveRequest(request, solveOptions));
+export const OPTIMIZE_TASK = defineTask<{ request: OptimizeRequest; solveOptions: SolveOptions; progress?: SharedArrayBuffer }, OptimizeResult>(
+  'optimize', ({ request, solveOptions, progress }) => solveRequest(request, solveOptions, progress));
 
 /** Registry of the engine's operation task kinds (loaded by every worker). */
 export const TASKS: readonly AnyTaskDef[] = [
   VOL_PATH_TASK, COVARIANCE_ESTIMATE_TASK, LEDOIT_WOLF_TASK,
-  MARGIN_TASK, LIQUIDATION_TASK,
+  MARGIN_TASK, LIQUIDATION_TASK, WHATIF_TASK, WHATIF_BATCH_TASK,
   VAR_HISTORY_TASK, STRESS_BOOK_TASK, BACKTEST_TASK, RECALIBRATE_TASK, OPTIMIZE_TASK, STRESS_REQUEST_TASK, BACKTEST_REQUEST_TASK,
+  VENUE_CHUNK_TASK, VENUE_SIZING_TASK,
 ];

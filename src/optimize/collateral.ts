@@ -123,15 +123,19 @@ export async function allocateCollateral(problem: CollateralProblem, options: So
       cost: al.reduce((s, x) => s + x.cost, 0),
     };
   };
+  const te = performance.now();
+  const before = metrics([]);
+  const after = metrics(allocations);
+  const evaluateMs = performance.now() - te;
   return {
     status: 'Optimal',
     objective: sol.objective,
     trades: allocations.map((x) => ({ id: `${x.asset}->${x.venue}`, index: assets.findIndex((a) => a.id === x.asset), quantity: x.amount })),
-    before: metrics([]),
-    after: metrics(allocations),
+    before,
+    after,
     binding: sol.binding,
     bindingCounts: sol.bindingCounts,
-    timing: { buildMs, writeMs: sol.writeMs, solveMs: sol.solveMs },
+    timing: { buildMs, writeMs: sol.writeMs, solveMs: sol.solveMs, evaluateMs },
     allocations,
     remaining,
   };

@@ -26,12 +26,15 @@
  *   doi:10.1016/S0378-4266(02)00283-2.
  */
 import { ValidationError, describeValue } from '../errors/index.js';
+import { LIMITS } from '../util/index.js';
 import { revalueGrid, type Market, type Position, type Scenario } from '../instruments/index.js';
 import { gridMargin, type GridMarginConfig } from '../margin/grid/index.js';
 import { levelsFromLosses, tailCount } from '../risk/index.js';
 import { addExposureRows, addHedgeVariables, confidenceLevel, deltaUnderlyings, finite, netDelta, positionDeltas, quantities, bookDelta } from './exposure.js';
 import { LpModel } from './lp.js';
-import { solveModel, type SolveOptions } from './solve.js';
+import { extractSolution, solveModel, type SolveOptions } from './solve.js';
+import { EsOracle } from './esOracle.js';
+import { solveEsScaled } from './esCuts.js';
 import type { ExposureConstraints, HedgeInstrument, OptimizationResult } from './types.js';
 
 /** Instrument positions behind a matrix problem, to report grid margin before and after. */
@@ -86,6 +89,25 @@ export interface CvarHedgeResult extends OptimizationResult<HedgeMetrics> {
   esLp: number;
   /** ζ at the solution (the VaR for 'discrete' weighting when the tail is not degenerate). */
   zeta: number;
+  /** How the answer was found: scenario generation (default) or the full Rockafellar–Uryasev LP. */
+  solver: CvarSolverInfo;
+}
+
+/** Solver statistics of {@link minimizeCvar}. */
+export interface CvarSolverInfo {
+  method: 'cuts' | 'lp';
+  /** Master solves (1 for the full LP). */
+  iterations: number;
+  /** Scenarios with their own row in the final master (all S for the full LP). */
+  scenarios: number;
+  /** Passes over all scenarios (ES and cut at a point). */
+  evaluations: number;
+  /** Final bounds on the objective (equal for the full LP). */
+  lowerBound: number;
+  upperBound: number;
+  /** Milliseconds in HiGHS and in scenario pricing. */
+  masterMs: number;
+  pricingMs: number;
 }
 
 /**
@@ -117,10 +139,80 @@ export async function minimizeCvar(problem: CvarHedgeProblem, options: SolveOpti
   baseMean /= S;
   for (let i = 0; i < H; i++) mean[i] /= S;
 
+  const unders = deltaUnderlyings(problem.instruments, problem);
+  const metrics = (q: ArrayLike<number>): HedgeMetrics => {
+    const losses = new Float64Array(S);
+    let m = 0;
+    for (let s = 0; s < S; s++) {
+      let pnl = base[s];
+      for (let i = 0; i < H; i++) pnl += P[s * H + i] * q[i];
+      losses[s] = -pnl;
+      m += pnl;
+    }
+    const lv = levelsFromLosses(losses, [a])[0];
+    return {
+      es: lv.es, var: lv.var, k: lv.k, expectedPnl: m / S,
+      delta: netDelta(problem.instruments, q, problem.baseDelta ?? {}, unders),
+      gridMargin: problem.book ? bookGridMargin(problem.book, Array.from(q)) : null,
+    };
+  };
+  const maxReturn = mode === 'max-return';
+  const budget = maxReturn ? finite('problem.esBudget', problem.esBudget) : 0;
+  const integer = problem.instruments.some((h) => h?.integer === true || h?.lotSize !== undefined);
+  const method = options.esMethod ?? 'cuts';
+  if (method !== 'cuts' && method !== 'lp') throw new ValidationError('options.esMethod', 'enum', `must be 'cuts' or 'lp'; got ${describeValue(method)}`, method);
+
+  if (method === 'cuts' && !integer) {
+    // cutting planes: the master holds the exposure rows and one row per cut (esCuts.ts)
+    const model = new LpModel();
+    model.sense = maxReturn ? 'maximize' : 'minimize';
+    if (maxReturn) model.objectiveConstant = baseMean;
+    const v = addHedgeVariables(model, problem.instruments, maxReturn ? (i) => mean[i] : undefined);
+    if (problem.minExpectedPnl !== undefined) {
+      const target = finite('problem.minExpectedPnl', problem.minExpectedPnl);
+      model.addRow('expected_pnl', 'expected-return', v.index, v.index.map((_, i) => mean[i] * v.lot[i]), '>=', target - baseMean);
+    }
+    addExposureRows(model, problem.instruments, v, problem, 'problem');
+    const oracle = new EsOracle({ S, H, base, P, W: 1 / w });
+    const r = await solveEsScaled({ model, hedgeIndex: v.index, lot: v.lot, oracle, mode, budget }, {
+      tolerance: options.tolerance, maxIterations: options.maxIterations, timeLimit: options.timeLimit, sampleAbove: options.sampleAbove,
+      onProgress: options.onProgress, signal: options.signal,
+    });
+    const buildMs = performance.now() - t0 - r.masterMs - r.pricingMs;
+    const sol = extractSolution(model, r.values, null, options.bindingTolerance ?? 1e-7, 0, r.masterMs + r.pricingMs);
+    const x = quantities(sol.values, v);
+    const te = performance.now();
+    const after = metrics(x);
+    const before = metrics(new Float64Array(H));
+    const evaluateMs = performance.now() - te;
+    const binding = sol.binding;
+    const bindingCounts: Record<string, number> = { ...sol.bindingCounts, 'es-tail': oracle.kk };
+    if (maxReturn && Math.abs(r.es - budget) <= 1e-7 * Math.max(1, Math.abs(budget))) {
+      binding.push({ name: 'es_budget', set: 'es-budget', kind: 'row', side: 'upper', value: r.es, bound: budget, dual: null });
+      bindingCounts['es-budget'] = 1;
+    }
+    return {
+      status: 'Optimal',
+      objective: maxReturn ? sol.objective : r.es,
+      trades: tradesOf(problem.instruments.map((h) => h.id), x),
+      before,
+      after,
+      binding,
+      bindingCounts,
+      timing: { buildMs, writeMs: 0, solveMs: r.masterMs + r.pricingMs, evaluateMs },
+      quantities: x,
+      esLp: r.es,
+      zeta: after.var,
+      solver: {
+        method: 'cuts', iterations: r.iterations, scenarios: r.scenarios, evaluations: r.evaluations,
+        lowerBound: r.lower, upperBound: r.upper, masterMs: r.masterMs, pricingMs: r.pricingMs,
+      },
+    };
+  }
+
   const model = new LpModel();
   model.quietSets.add('es-tail');
   model.structuralSets.add('es-tail');
-  const maxReturn = mode === 'max-return';
   model.sense = maxReturn ? 'maximize' : 'minimize';
   if (maxReturn) model.objectiveConstant = baseMean;
   const v = addHedgeVariables(model, problem.instruments, maxReturn ? (i) => mean[i] : undefined);
@@ -139,7 +231,6 @@ export async function minimizeCvar(problem: CvarHedgeProblem, options: SolveOpti
     model.addRow(`tail${s}`, 'es-tail', vars, coefs, '>=', -base[s]);
   }
   if (maxReturn) {
-    const budget = finite('problem.esBudget', problem.esBudget);
     const vars = [zeta];
     const coefs = [1];
     for (let s = 0; s < S; s++) { vars.push(u0 + s); coefs.push(w); }
@@ -156,36 +247,23 @@ export async function minimizeCvar(problem: CvarHedgeProblem, options: SolveOpti
   const x = quantities(sol.values, v);
   let esLp = sol.values[zeta];
   for (let s = 0; s < S; s++) esLp += w * sol.values[u0 + s];
-
-  const unders = deltaUnderlyings(problem.instruments, problem);
-  const metrics = (q: number[]): HedgeMetrics => {
-    const losses = new Float64Array(S);
-    let m = 0;
-    for (let s = 0; s < S; s++) {
-      let pnl = base[s];
-      for (let i = 0; i < H; i++) pnl += P[s * H + i] * q[i];
-      losses[s] = -pnl;
-      m += pnl;
-    }
-    const lv = levelsFromLosses(losses, [a])[0];
-    return {
-      es: lv.es, var: lv.var, k: lv.k, expectedPnl: m / S,
-      delta: netDelta(problem.instruments, q, problem.baseDelta ?? {}, unders),
-      gridMargin: problem.book ? bookGridMargin(problem.book, q) : null,
-    };
-  };
+  const te = performance.now();
+  const before = metrics(new Array<number>(H).fill(0));
+  const after = metrics(x);
+  const evaluateMs = performance.now() - te;
   return {
     status: 'Optimal',
     objective: sol.objective,
     trades: tradesOf(problem.instruments.map((h) => h.id), x),
-    before: metrics(new Array<number>(H).fill(0)),
-    after: metrics(x),
+    before,
+    after,
     binding: sol.binding,
     bindingCounts: sol.bindingCounts,
-    timing: { buildMs, writeMs: sol.writeMs, solveMs: sol.solveMs },
+    timing: { buildMs, writeMs: sol.writeMs, solveMs: sol.solveMs, evaluateMs },
     quantities: x,
     esLp,
     zeta: sol.values[zeta],
+    solver: { method: 'lp', iterations: 1, scenarios: S, evaluations: 0, lowerBound: sol.objective, upperBound: sol.objective, masterMs: sol.solveMs, pricingMs: 0 },
   };
 }
 
@@ -215,8 +293,10 @@ function validateProblem(problem: CvarHedgeProblem) {
   if (P === null || typeof P !== 'object' || P.length !== S * H) {
     throw new ValidationError('problem.hedgePnl', 'shape', `must hold scenarios × instruments = ${S} × ${H} = ${S * H} values; got ${describeValue(P)}`, P);
   }
-  for (let s = 0; s < S; s++) finite(`problem.basePnl[${s}]`, base[s]);
-  for (let j = 0; j < P.length; j++) finite(`problem.hedgePnl[${j}]`, P[j]);
+  // fast scan; the field name is built only for the entry that fails
+  const lim = LIMITS.pnl;
+  for (let s = 0; s < S; s++) { const x = base[s]; if (!(typeof x === 'number' && Math.abs(x) <= lim)) finite(`problem.basePnl[${s}]`, x); }
+  for (let j = 0; j < P.length; j++) { const x = P[j]; if (!(typeof x === 'number' && Math.abs(x) <= lim)) finite(`problem.hedgePnl[${j}]`, x); }
   const mode = problem.objective ?? 'min-es';
   if (mode !== 'min-es' && mode !== 'max-return') throw new ValidationError('problem.objective', 'enum', `must be 'min-es' or 'max-return'; got ${describeValue(mode)}`, mode);
   if (mode === 'max-return' && problem.esBudget === undefined) throw new ValidationError('problem.esBudget', 'required', `is required when objective is 'max-return'; got undefined`);

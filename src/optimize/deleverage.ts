@@ -150,6 +150,7 @@ export async function deleverage(problem: DeleverageProblem, options: SolveOptio
     current = metrics(r);
   }
 
+  const te = performance.now();
   const trades: DeleverageTrade[] = [];
   r.forEach((ri, i) => {
     if (!(ri > 1e-12)) return;
@@ -159,6 +160,7 @@ export async function deleverage(problem: DeleverageProblem, options: SolveOptio
     trades.push({ id: positions[i].id, index: i, quantity: -sign[i] * ri, reduceBy: ri, reliefPerUnit, weight: w[i] });
   });
   trades.sort((a, b) => b.reliefPerUnit / b.weight - a.reliefPerUnit / a.weight);
+  const evaluateMs = performance.now() - te;
   return {
     status: 'Optimal',
     objective,
@@ -167,7 +169,7 @@ export async function deleverage(problem: DeleverageProblem, options: SolveOptio
     after: current,
     binding: last?.binding ?? [],
     bindingCounts: last?.bindingCounts ?? {},
-    timing: { buildMs, writeMs, solveMs },
+    timing: { buildMs, writeMs, solveMs, evaluateMs },
     reductions: r,
     rounds,
   };

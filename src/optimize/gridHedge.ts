@@ -136,15 +136,19 @@ export async function minimizeGridMargin(problem: GridHedgeProblem, options: Sol
   };
   const worstLoss: Record<string, number> = {};
   for (const [u, j] of tVar) worstLoss[u] = sol.values[j];
+  const te = performance.now();
+  const before = metrics(new Array<number>(templates.length).fill(0));
+  const after = metrics(x);
+  const evaluateMs = performance.now() - te;
   return {
     status: 'Optimal',
     objective: sol.objective,
     trades: tradesOf(instruments.map((h) => h.id), x),
-    before: metrics(new Array<number>(templates.length).fill(0)),
-    after: metrics(x),
+    before,
+    after,
     binding: sol.binding,
     bindingCounts: sol.bindingCounts,
-    timing: { buildMs, writeMs: sol.writeMs, solveMs: sol.solveMs },
+    timing: { buildMs, writeMs: sol.writeMs, solveMs: sol.solveMs, evaluateMs },
     quantities: x,
     worstLoss,
   };

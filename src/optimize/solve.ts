@@ -4,8 +4,10 @@
  */
 import { SolverError } from '../errors/index.js';
 import type { LpModel } from './lp.js';
+import { toLpArrays, type LpArrays } from './modelData.js';
+import type { EsProgress } from './esCuts.js';
 
-import type { Highs, LegacyHighsSolution as HighsSolution } from 'highs';
+import type { Highs, Model } from 'highs';
 
 // highs ships CommonJS-typed declarations: under NodeNext the ESM default export (the loader) is typed as
 // the module namespace, so the loader is typed here explicitly.
@@ -56,6 +58,21 @@ export interface SolveOptions {
    * faster than simplex at 50 × 5,000), else 'choose'. Ignored for MIPs.
    */
   solver?: 'choose' | 'simplex' | 'ipm';
+  /**
+   * ES problems (minimizeCvar): 'cuts' (default) = scenario generation with cuts, exact on all scenarios (esCuts.ts);
+   * 'lp' = the full Rockafellar–Uryasev LP, one row per scenario (reference; always used for integer lots).
+   */
+  esMethod?: 'cuts' | 'lp';
+  /** Relative optimality gap of the ES scenario generation (default 1e-9). */
+  tolerance?: number;
+  /** Iteration cap of the ES scenario generation (default 500). */
+  maxIterations?: number;
+  /** Scenario count above which a strided subsample warm-starts the ES solve (default 50,000). */
+  sampleAbove?: number;
+  /** Progress of long solves (ES scenario generation: per iteration). Not serialisable: local calls only. */
+  onProgress?: (p: EsProgress) => void;
+  /** Cancels the ES scenario generation between iterations (AbortError). */
+  signal?: AbortSignal;
 }
 
 export interface ModelSolution {
@@ -70,7 +87,7 @@ export interface ModelSolution {
   binding: BindingConstraint[];
   /** Binding row count per set, quiet sets included. */
   bindingCounts: Record<string, number>;
-  /** Milliseconds writing the LP text and in `highs.solve` (parse + presolve + solve). */
+  /** Milliseconds building the numeric arrays handed to HiGHS, and inside HiGHS (presolve + solve). */
   writeMs: number;
   solveMs: number;
   mip: boolean;
@@ -79,7 +96,8 @@ export interface ModelSolution {
 const HIGHS_OPTIONS = { output_flag: false } as const;
 
 /**
- * Writes, solves and checks a model.
+ * Hands a model to HiGHS as numeric arrays (its model interface: no LP text to write and parse), solves
+ * and checks it.
  *
  * Status mapping: `Optimal` → the solution; `Infeasible` → {@link SolverError} whose `constraintSet` names
  * the conflicting sets (joined with '+', found by a deletion filter: drop each set in turn and keep it
@@ -91,21 +109,15 @@ const HIGHS_OPTIONS = { output_flag: false } as const;
  */
 export async function solveModel(model: LpModel, options: SolveOptions = {}): Promise<ModelSolution> {
   const highs = await loadHighs();
-  const opts: Record<string, number | boolean | string> = { ...HIGHS_OPTIONS };
-  if (options.timeLimit !== undefined) opts.time_limit = options.timeLimit;
-  if (model.isMip) opts.mip_rel_gap = options.mipRelGap ?? 1e-6;
-  else {
-    const solver = options.solver ?? (model.nonZeros() > 100_000 ? 'ipm' : 'choose');
-    if (solver !== 'choose') opts.solver = solver;
-  }
+  const opts = highsOptions(model, options);
 
   const t0 = performance.now();
-  const text = model.toCplexLp();
+  const arrays = toLpArrays(model);
   const t1 = performance.now();
-  const sol = highs.solve(text, opts);
+  const run = runArrays(highs, arrays, opts);
   const t2 = performance.now();
 
-  let status: string = sol.Status;
+  let status: string = run.status;
   if (status === 'Primal infeasible or unbounded') {
     status = isFeasible(highs, model, new Set(), opts) ? 'Unbounded' : 'Infeasible';
   }
@@ -119,12 +131,84 @@ export async function solveModel(model: LpModel, options: SolveOptions = {}): Pr
   if (status !== 'Optimal') {
     throw new SolverError(status, 'solver', `HiGHS stopped without a proven optimum`);
   }
-  return extract(model, sol, options.bindingTolerance ?? 1e-7, t1 - t0, t2 - t1);
+  return extractSolution(model, run.values, model.isMip ? null : run.rowDual, options.bindingTolerance ?? 1e-7, t1 - t0, t2 - t1);
+}
+
+/** HiGHS options of a solve of `model` (see {@link SolveOptions}). */
+export function highsOptions(model: LpModel, options: SolveOptions): Record<string, number | boolean | string> {
+  const opts: Record<string, number | boolean | string> = { ...HIGHS_OPTIONS };
+  if (options.timeLimit !== undefined) opts.time_limit = options.timeLimit;
+  if (model.isMip) opts.mip_rel_gap = options.mipRelGap ?? 1e-6;
+  else {
+    const solver = options.solver ?? (model.nonZeros() > 100_000 ? 'ipm' : 'choose');
+    if (solver !== 'choose') opts.solver = solver;
+  }
+  return opts;
+}
+
+/** HiGHS model status codes by name (the strings the LP-text API reports). */
+const STATUS_NAMES: Record<number, string> = {
+  0: 'Not set', 1: 'Load error', 2: 'Model error', 3: 'Presolve error', 4: 'Solve error', 5: 'Postsolve error', 6: 'Empty',
+  7: 'Optimal', 8: 'Infeasible', 9: 'Primal infeasible or unbounded', 10: 'Unbounded', 11: 'Bound on objective reached',
+  12: 'Target for objective reached', 13: 'Time limit reached', 14: 'Iteration limit reached', 15: 'Unknown', 16: 'Solution limit reached', 17: 'Interrupted',
+};
+
+/** Name of a HiGHS model status code. */
+export function statusName(code: number): string {
+  return STATUS_NAMES[code] ?? `Status ${code}`;
+}
+
+/** A persistent HiGHS model loaded from arrays, with options set (the caller disposes it). */
+export function createHighsModel(highs: Highs, a: LpArrays, opts: Record<string, number | boolean | string>): Model & { dispose(): void } {
+  const m = highs.createModel({
+    numCols: a.numCols, numRows: a.numRows,
+    sense: a.maximize ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize,
+    offset: a.offset, colCost: a.colCost, colLower: a.colLower, colUpper: a.colUpper, rowLower: a.rowLower, rowUpper: a.rowUpper,
+    matrix: { format: 'csr', numRows: a.numRows, numCols: a.numCols, starts: a.starts, indices: a.indices, values: a.values },
+    ...(a.integrality ? { integrality: a.integrality } : {}),
+  });
+  try {
+    m.options.set(opts);
+  } catch (e) {
+    m.dispose();
+    throw e;
+  }
+  return m;
+}
+
+interface ArraysRun {
+  status: string;
+  values: Float64Array;
+  rowDual: Float64Array;
+}
+
+/** Solves numeric arrays on a fresh HiGHS instance (disposed before returning). */
+function runArrays(highs: Highs, a: LpArrays, opts: Record<string, number | boolean | string>): ArraysRun {
+  const m = createHighsModel(highs, a, opts);
+  try {
+    const r = m.run();
+    const status = statusName(r.modelStatus);
+    if (status !== 'Optimal') return { status, values: new Float64Array(0), rowDual: new Float64Array(0) };
+    const sol = m.getSolution();
+    return { status, values: Float64Array.from(sol.colValue), rowDual: Float64Array.from(sol.rowDual) };
+  } finally {
+    m.dispose();
+  }
+}
+
+/**
+ * Whether `model`'s constraints (objective ignored) admit a point; null if so, else the conflicting
+ * constraint sets (deletion filter, as {@link solveModel} reports them).
+ */
+export async function conflictOf(model: LpModel, options: SolveOptions = {}): Promise<string[] | null> {
+  const highs = await loadHighs();
+  const opts = highsOptions(model, options);
+  if (isFeasible(highs, model, new Set(), opts)) return null;
+  return conflictingSets(highs, model, opts);
 }
 
 function isFeasible(highs: Highs, model: LpModel, drop: ReadonlySet<string>, opts: Record<string, number | boolean | string>): boolean {
-  const s = highs.solve(model.toCplexLp({ dropSets: drop, zeroObjective: true }), opts).Status;
-  return s === 'Optimal';
+  return runArrays(highs, toLpArrays(model, { dropSets: drop, zeroObjective: true }), opts).status === 'Optimal';
 }
 
 /** Deletion filter over constraint sets: an irreducible collection of sets that cannot hold together. */
@@ -139,12 +223,16 @@ function conflictingSets(highs: Highs, model: LpModel, opts: Record<string, numb
   return conflict.length > 0 ? conflict : ['structural'];
 }
 
-function extract(model: LpModel, sol: HighsSolution, tol: number, writeMs: number, solveMs: number): ModelSolution {
+/**
+ * Solution of `model` from primal values (integer variables rounded): activities recomputed from the
+ * values, binding rows and labelled bounds, objective with the model's constant.
+ * @param rowDual row duals by row index (null for MIP).
+ */
+export function extractSolution(model: LpModel, raw: ArrayLike<number>, rowDual: ArrayLike<number> | null, tol: number, writeMs: number, solveMs: number): ModelSolution {
   const mip = model.isMip;
   const values = new Float64Array(model.variables.length);
   model.variables.forEach((v, j) => {
-    const c = sol.Columns[v.name] as { Primal?: number } | undefined;
-    let x = c?.Primal ?? 0;
+    let x = raw[j] ?? 0;
     if (v.integer) x = Math.round(x);
     values[j] = x;
   });
@@ -160,11 +248,11 @@ function extract(model: LpModel, sol: HighsSolution, tol: number, writeMs: numbe
     if (!near(a, r.rhs)) return;
     bindingCounts[r.set] = (bindingCounts[r.set] ?? 0) + 1;
     if (model.quietSets.has(r.set)) return;
-    const row = sol.Rows[i] as { Dual?: number } | undefined;
+    const d = rowDual === null ? null : rowDual[i];
     binding.push({
       name: r.label, set: r.set, kind: 'row',
       side: r.sense === '=' ? 'equality' : r.sense === '<=' ? 'upper' : 'lower',
-      value: a, bound: r.rhs, dual: !mip && typeof row?.Dual === 'number' ? row.Dual : null,
+      value: a, bound: r.rhs, dual: !mip && typeof d === 'number' ? d : null,
     });
   });
   model.variables.forEach((v, j) => {

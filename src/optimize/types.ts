@@ -57,10 +57,12 @@ export interface Trade {
 export interface Timing {
   /** Building the model (matrices, revaluation for metrics excluded). */
   buildMs: number;
-  /** Writing the CPLEX LP text. */
+  /** Handing the model to HiGHS (numeric arrays for its model interface). */
   writeMs: number;
-  /** Inside `highs.solve` (parse, presolve, solve), summed over rounds. */
+  /** Inside HiGHS (presolve, solve) and, for ES problems, pricing the scenarios; summed over rounds. */
   solveMs: number;
+  /** Re-evaluating the answer (before/after metrics on the real models: ES on all scenarios, grid margin…). */
+  evaluateMs: number;
 }
 
 /** What every optimisation result carries. */

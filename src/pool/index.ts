@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { AbortError, EngineClosedError, WorkerError, fromErrorRecord } from '../errors/index.js';
 import { buildPath } from '../util/index.js';
+import type { WasmBuild } from '../wasm/index.js';
 import { taskSignal } from './signal.js';
 import { PING } from './task.js';
 import type { RunOptions, TaskDef, TaskEnvelope, TaskReply, TaskRunner } from './task.js';
@@ -25,6 +26,8 @@ export interface PoolOptions {
   threads?: number;
   /** Run tasks on the WASM kernels (default true). */
   wasm?: boolean;
+  /** Which WASM build the workers load (default 'strict'; resolve 'auto' with resolveWasmBuild first). */
+  wasmBuild?: WasmBuild;
   /** Absolute paths or file URLs of the modules whose `TASKS` the workers register. */
   taskModules: readonly string[];
 }
@@ -44,12 +47,14 @@ export function unwrapReply<O>(reply: unknown, context: string): O {
 export class WorkerPool implements TaskRunner {
   readonly threads: number;
   readonly wasm: boolean;
+  readonly wasmBuild: WasmBuild | null;
   private readonly piscina: Piscina;
   private closed = false;
 
   constructor(opts: PoolOptions) {
     this.threads = opts.threads ?? Math.max(1, availableParallelism());
     this.wasm = opts.wasm ?? true;
+    this.wasmBuild = this.wasm ? opts.wasmBuild ?? 'strict' : null;
     const taskModules = opts.taskModules.map((m) => (m.startsWith('file:') ? m : new URL(`file://${m}`).href));
     this.piscina = new Piscina({
       filename: buildPath('src/pool/worker.js'),
@@ -63,13 +68,18 @@ export class WorkerPool implements TaskRunner {
     this.piscina.on('error', () => {});
   }
 
+  /** The envelope fields naming the kernels: TS twins, or WASM of this pool's build. */
+  private kernel(): { wasm: boolean; build?: WasmBuild } {
+    return this.wasmBuild === null ? { wasm: false } : { wasm: true, build: this.wasmBuild };
+  }
+
   /** Starts every thread (registries and WASM loaded) before the first task. */
   async warmUp(): Promise<void> {
-    await Promise.all(Array.from({ length: this.threads }, () => this.runEnvelope({ kind: PING, input: null, wasm: this.wasm })));
+    await Promise.all(Array.from({ length: this.threads }, () => this.runEnvelope({ kind: PING, input: null, ...this.kernel() })));
   }
 
   run<I, O>(def: TaskDef<I, O>, input: I, options: RunOptions = {}): Promise<O> {
-    return this.runEnvelope<O>({ kind: def.kind, input, wasm: this.wasm }, options.signal);
+    return this.runEnvelope<O>({ kind: def.kind, input, ...this.kernel() }, options.signal);
   }
 
   /**

@@ -6,7 +6,7 @@
  * same result for the same input, since both end in the same registered function.
  */
 import type { ErrorRecord } from '../errors/index.js';
-import type { WasmCore } from '../wasm/index.js';
+import type { WasmBuild, WasmCore } from '../wasm/index.js';
 
 /** What a task gets besides its input. */
 export interface TaskEnv {
@@ -42,6 +42,8 @@ export interface TaskEnvelope {
   input: unknown;
   /** Run on the WASM kernels (true) or the TS twins (false). */
   wasm: boolean;
+  /** Which WASM build (absent: the worker's own 'auto' choice, as for the cluster's envelopes). */
+  build?: WasmBuild;
 }
 
 export interface RunOptions {
@@ -57,6 +59,8 @@ export interface TaskRunner {
   readonly threads: number;
   /** Whether tasks run on the WASM kernels. */
   readonly wasm: boolean;
+  /** Which WASM build the tasks run on (null: TS twins, or not known to the runner). */
+  readonly wasmBuild?: WasmBuild | null;
   /** Fraction of time the workers were busy (0..1; 0 when unknown). */
   readonly utilization: number;
   /** Tasks waiting. */

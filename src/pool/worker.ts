@@ -7,16 +7,20 @@
 import { threadId, workerData } from 'node:worker_threads';
 import { toErrorRecord } from '../errors/index.js';
 import { WasmCore } from '../wasm/index.js';
+import type { WasmBuildChoice } from '../wasm/index.js';
 import { PING } from './task.js';
 import type { AnyTaskDef, TaskDef, TaskEnvelope, TaskReply } from './task.js';
 
-let core: Promise<WasmCore> | undefined;
+const cores = new Map<WasmBuildChoice, Promise<WasmCore>>();
 
-function getCore(): Promise<WasmCore> {
-  core ??= WasmCore.create();
-  core.catch(() => {
-    core = undefined;
-  });
+/** This thread's instance of a build (one per build; 'auto' for envelopes that name none). */
+function getCore(choice: WasmBuildChoice): Promise<WasmCore> {
+  let core = cores.get(choice);
+  if (!core) {
+    core = WasmCore.create(choice);
+    core.catch(() => cores.delete(choice));
+    cores.set(choice, core);
+  }
   return core;
 }
 
@@ -42,12 +46,12 @@ export default async function run(env: TaskEnvelope): Promise<TaskReply> {
   try {
     if (env.kind === PING) {
       await registry;
-      if (env.wasm) await getCore();
-      return { ok: true, value: { threadId, wasm: env.wasm } };
+      const c = env.wasm ? await getCore(env.build ?? 'auto') : null;
+      return { ok: true, value: { threadId, wasm: env.wasm, build: c?.build ?? null } };
     }
     const def = (await registry).get(env.kind);
     if (!def) throw new TypeError(`unknown task kind '${env.kind}'`);
-    const c = env.wasm ? await getCore() : null;
+    const c = env.wasm ? await getCore(env.build ?? 'auto') : null;
     // The registry holds definitions of many input types; the envelope's input is the one its kind expects.
     const value = await (def as TaskDef<unknown, unknown>).run(env.input, { core: c });
     return { ok: true, value };

@@ -26,9 +26,12 @@ export interface McJob {
 }
 
 export interface Progress {
-  /** Scenarios finished so far. */
+  /** Scenarios finished so far (Monte Carlo), or percent of the bound gap closed (optimisation). */
   done: number;
   total: number;
+  /** Optimisation: solver iteration and relative bound gap. */
+  iteration?: number;
+  gap?: number;
 }
 
 export interface McOutcome {

@@ -28,7 +28,8 @@ export function normalPdf(x: number): number {
  * for |x| < 1, 1 − erf with the all-positive series erf(z) = (2/√π) e^{−z²} Σ (2z²)ⁿ z / (2n+1)!!;
  * for |x| ≥ 1, Lentz's continued fraction erfc(z) = e^{−z²}/√π · 1/(z + ½/(z + 1/(z + 3⁄2/(z + …)))).
  * Checked against an independent erfc at 20,000 points in [−6.5, 6.5]: relative error < 1e-14.
- * The WASM revaluation kernel (assembly/reval.ts) uses the same algorithm and table.
+ * The revaluation kernels use the same expansion with tabulated coefficients and their own exp
+ * (assembly/vmath.ts, src/kernels/reval/math.ts).
  */
 export function erfc(x: number): number {
   const z = Math.abs(x);
@@ -46,7 +47,7 @@ let erfcTab: Float64Array | undefined;
  * erfc from a table of erfc(z₀) and (2/√π)e^{−z₀²} at z₀ = k/64, by the Taylor series
  * erfc(z₀ + h) = erfc(z₀) + (2/√π)e^{−z₀²} Σ_{n=1..9} (−1)ⁿ H_{n−1}(z₀) hⁿ/n!, |h| ≤ 1/128
  * (H the physicists' Hermite polynomials); truncation below 1e-18 relative. ~40 flops, no loop
- * to convergence. The WASM revaluation kernel builds and uses the same table.
+ * to convergence.
  */
 function erfcTable(x: number, z: number): number {
   const t = (erfcTab ??= buildErfcTable());

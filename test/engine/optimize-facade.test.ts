@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SolverError, ValidationError, createEngine } from '../../src/index.js';
 import type { Engine } from '../../src/index.js';
+import { buildScalingProblem } from '../../src/optimize/index.js';
+import { levelsFromLosses } from '../../src/risk/tail.js';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -31,6 +33,33 @@ describe('engine.optimize', () => {
     if (r.kind !== 'kelly') throw new Error('wrong kind');
     expect(r.fullKelly).toBeCloseTo(0.2, 6);
     expect(r.scaledKelly).toBeCloseTo(0.1, 6);
+  });
+
+  it('cvar: ES progress (iteration, gap) comes back from the worker; the ES is the engine ES of the book', async () => {
+    const p = buildScalingProblem(6, 2000, 3);
+    const seen: { done: number; total: number; iteration: number; gap: number }[] = [];
+    const r = await engine.optimize({ kind: 'cvar', ...p }, {}, { onProgress: (x) => seen.push(x) });
+    if (r.kind !== 'cvar') throw new Error('wrong kind');
+    expect(seen.length).toBeGreaterThan(0);
+    const last = seen[seen.length - 1];
+    expect(last.iteration).toBe(r.solver.iterations);
+    expect(last.gap).toBeLessThanOrEqual(1e-9);
+    expect(last).toMatchObject({ done: 100, total: 100 });
+    const losses = Array.from({ length: 2000 }, (_, s) => {
+      let pnl = p.basePnl[s];
+      for (let i = 0; i < 6; i++) pnl += p.hedgePnl[s * 6 + i] * r.quantities[i];
+      return -pnl;
+    });
+    expect(r.objective).toBeCloseTo(levelsFromLosses(losses, [0.975])[0].es, 9);
+  });
+
+  it('cvar: a P&L of 1e308 is a ValidationError naming the entry (never a solver failure)', async () => {
+    const p = buildScalingProblem(3, 200, 1);
+    const base = Float64Array.from(p.basePnl);
+    base[17] = 1e308;
+    const err = await engine.optimize({ kind: 'cvar', ...p, basePnl: base }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err).toMatchObject({ field: 'problem.basePnl[17]' });
   });
 
   it('infeasible problems name the constraint set', async () => {

@@ -39,7 +39,7 @@ function byRanges(n: number, ranges: Array<[number, number]>, rows: (from: numbe
 
 let core: WasmCore;
 beforeAll(async () => {
-  core = await WasmCore.create();
+  core = await WasmCore.create('strict');
 });
 
 describe('packed sample-covariance kernel (panels of 8, 2-row register tiles)', () => {
@@ -184,7 +184,9 @@ describe('relaxed-SIMD build (fused multiply-add) of the covariance kernels', ()
 describe('EWMA covariance on the engine', () => {
   const engines: Engine[] = [];
   beforeAll(async () => {
-    engines.push(await createEngine({ threads: 1 }), await createEngine({ threads: 2 }), await createEngine({ threads: 3, wasm: false }));
+    // strict build: the bit-identity checks below compare with the TS twins (the relaxed build fuses
+  // multiply-adds and agrees only within rounding)
+  engines.push(await createEngine({ threads: 1, wasmBuild: 'strict' }), await createEngine({ threads: 2, wasmBuild: 'strict' }), await createEngine({ threads: 3, wasm: false }));
   });
   afterAll(async () => {
     await Promise.all(engines.map((e) => e.close()));

@@ -115,7 +115,7 @@ describe('covariance kernel inside the full core build', () => {
   it('runs from a module built from assembly/index.ts when that build exists (build/core.wasm)', async () => {
     const path = join(ROOT, 'build/core.wasm');
     if (!existsSync(path)) return; // the lead's build is optional for this test
-    const core = await WasmCore.create();
+    const core = await WasmCore.create('strict');
     const x = randomMatrix(400, 7, 9);
     expect(Array.from(covSampleWasm(core, x, 400, 7))).toEqual(Array.from(twin(x, 400, 7)));
   });

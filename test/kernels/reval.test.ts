@@ -5,7 +5,19 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildInstrumentTable, revalueKernel, type Position } from '../../src/instruments/index.js';
 import type { InstrumentColumns, ScenarioColumns } from '../../src/kernels/index.js';
 import { revalueColumnsWasm, revalueScenarioRangeWasm } from '../../src/kernels/index.js';
-import { WasmCore } from '../../src/wasm/index.js';
+import { WasmCore, relaxedSimdSupported } from '../../src/wasm/index.js';
+
+const RELAXED = await relaxedSimdSupported();
+const RELAXED_NOTE = RELAXED ? '' : ` (skipped: Node ${process.versions.node} does not validate build/core-relaxed.wasm, relaxed SIMD)`;
+let relaxedCore: WasmCore | undefined;
+
+/** Entries whose bits differ (a length mismatch counts as all). */
+function bitDiffs(a: Float64Array, b: Float64Array): number {
+  if (a.length !== b.length) return Math.max(a.length, b.length);
+  let d = 0;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) d++;
+  return d;
+}
 import { mulberry32 } from '../helpers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -134,8 +146,32 @@ const scen = randomScenarios(3001, nu, 42);
 
 beforeAll(async () => {
   await ensureWasm();
-  core = await WasmCore.create();
+  core = await WasmCore.create('strict');
+  if (RELAXED) relaxedCore = await WasmCore.create('relaxed');
 }, 120_000);
+
+describe('builds and the TS twin (determinism contract)', () => {
+  it('the strict build equals the TS twin bit for bit (totals and per position) on the mixed book × 3001 scenarios', () => {
+    expect(core.build).toBe('strict');
+    expect(core.x.fusedMultiplyAdd()).toBe(0);
+    const w = revalueColumnsWasm(core, table, scen, true);
+    const t = tsRun(table, scen, true);
+    expect(bitDiffs(w.total, t.total)).toBe(0);
+    expect(bitDiffs(w.byPosition as Float64Array, t.byPosition as Float64Array)).toBe(0);
+  });
+
+  it.skipIf(!RELAXED)(`the relaxed (FMA) build agrees with the strict one within 1e-12 of the gross (totals) and 1e-10 relative (positions)${RELAXED_NOTE}`, () => {
+    const rc = relaxedCore as WasmCore;
+    expect(rc.build).toBe('relaxed');
+    expect(rc.x.fusedMultiplyAdd()).toBe(1);
+    const r = revalueColumnsWasm(rc, table, scen, true);
+    const s = revalueColumnsWasm(core, table, scen, true);
+    expect(maxTotalDiff(r.total, s.total, s.byPosition as Float64Array, table.n)).toBeLessThanOrEqual(1e-12);
+    expect(maxRelDiff(r.byPosition as Float64Array, s.byPosition as Float64Array)).toBeLessThanOrEqual(1e-10);
+    // fusing changes roundings: the builds are not bitwise equal (else the relaxed build would not fuse)
+    expect(bitDiffs(r.byPosition as Float64Array, s.byPosition as Float64Array)).toBeGreaterThan(0);
+  });
+});
 
 describe('revalueColumnsWasm', () => {
   it('agrees with the TS kernel within 1e-12 relative (totals: of the gross) on a mixed book × 3001 random scenarios', () => {

@@ -7,7 +7,9 @@ import { balancedRowRanges } from '../../src/kernels/index.js';
 
 const engines: Engine[] = [];
 beforeAll(async () => {
-  engines.push(await createEngine({ threads: 1 }), await createEngine({ threads: 2 }), await createEngine({ threads: 3, wasm: false }));
+  // strict build: the bit-identity checks below compare with the TS twins (the relaxed build fuses
+  // multiply-adds and agrees only within rounding)
+  engines.push(await createEngine({ threads: 1, wasmBuild: 'strict' }), await createEngine({ threads: 2, wasmBuild: 'strict' }), await createEngine({ threads: 3, wasm: false }));
 });
 afterAll(async () => {
   await Promise.all(engines.map((e) => e.close()));

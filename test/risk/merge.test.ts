@@ -68,7 +68,7 @@ describe('sorted tails (workers sort, the main thread merges)', () => {
     new Float64Array(shared, 48, n).set([1e6, -5e5, 2e6]);
     const task = { shared, n, nu: 0, seed: 9, scenarios: 20_000, chunkFrom: 1, chunkTo: 5, k: 300 };
     const ts = runMcTaskTs(task);
-    const wasm = runMcTaskWasm(await WasmCore.create(), task);
+    const wasm = runMcTaskWasm(await WasmCore.create('strict'), task);
     expect(isSortedTail(ts.tail, ts.index, ts.tail.length)).toBe(true);
     expect(ts.tail.length).toBe(300);
     expect(Array.from(wasm.tail)).toEqual(Array.from(ts.tail));

@@ -25,6 +25,7 @@ import { deltaExposures, historicalPnl, stressBook, type StressReport } from './
 import { formatSummary } from './summary.js';
 import { toReportInput } from './report-input.js';
 import { suggestGridHedge, type HedgeSuggestion } from './optimizer.js';
+import { venueReplay, type VenueReplay } from './venue.js';
 
 export interface BatchOptions {
   /** Monte Carlo scenarios per run (default 1,000,000). */
@@ -152,6 +153,8 @@ export interface BatchResult {
   engine: { threads: number; kernel: 'wasm' | 'ts'; startMs: number };
   accounts: AccountResult[];
   optimizer: { available: boolean; message: string; suggestion: HedgeSuggestion | null };
+  /** The venue crash replay of the shipped demo (data/venue). */
+  venue: VenueReplay | null;
   timings: Record<string, number>;
   reportPath: string | null;
   html: string;
@@ -294,6 +297,7 @@ export async function runBatch(options: BatchOptions = {}): Promise<BatchResult>
   const tables: Record<string, TierTable | TierTableInput> = { ...sampleTierTables(), SOLUSDT: SOLUSDT_TABLE };
   const accounts: AccountResult[] = [];
   const tAccounts = performance.now();
+  let venue: VenueReplay | null = null;
   try {
     for (const acc of sampleAccounts(marks)) {
       const t: Record<string, number> = {};
@@ -376,6 +380,8 @@ export async function runBatch(options: BatchOptions = {}): Promise<BatchResult>
       });
       progress(`${acc.name}: ${Object.values(t).reduce((a, b) => a + b, 0).toFixed(0)} ms`);
     }
+    venue = await timed(timings, 'venue replay', () => venueReplay(engine));
+    progress(`venue crash replay: ${venue.summary.liquidations} liquidations, ${venue.summary.adlFills} ADL fills`);
   } finally {
     await engine.close();
   }
@@ -391,6 +397,7 @@ export async function runBatch(options: BatchOptions = {}): Promise<BatchResult>
     engine: engineInfo,
     accounts,
     optimizer,
+    venue,
     timings,
     reportPath: o.reportPath,
     html: '',

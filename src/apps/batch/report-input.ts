@@ -1,7 +1,7 @@
 /**
  * Turns a batch result into the words, tables and chart inputs of the HTML report.
  */
-import type { AccountSection, Cell, ReportInput, Table } from '../report/index.js';
+import type { AccountSection, CascadeChart, Cell, ReportInput, Table } from '../report/index.js';
 import type { LadderRow } from '../report/index.js';
 import type { AccountResult, BatchResult } from './batch.js';
 
@@ -205,7 +205,23 @@ export function toReportInput(r: BatchResult): ReportInput {
     }
   }
   const marks = Object.entries(r.data.marks).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ');
+  const v = r.venue;
+  const cascade: CascadeChart | undefined = v
+    ? {
+        title: 'Venue crash replay',
+        description: `The shipped SYNTHETIC venue demo (data/venue): ${v.accounts} accounts re-margined on each of ${v.ticks} one-minute marks of a crash feed; liquidations are taken over at the bankruptcy price and sold with square-root impact, so they push the mark below the feed (cascade); the insurance fund pays losses beyond bankruptcy and ADL closes profitable opposite positions when it is empty.`,
+        labels: v.labels, symbol: v.symbol, mark: v.mark, feed: v.feed, liquidatedNotional: v.liquidatedNotional, fund: v.fund, currency: v.currency, adl: v.adl,
+        table: {
+          caption: 'Replay totals',
+          columns: ['accounts liquidated', 'liquidations', 'partial', 'bankruptcies', 'ADL fills', 'fund start', 'fund min', 'fund end', 'fees'],
+          rows: v.summary.currencies.filter((c) => c.currency === v.currency).map((c) => [
+            v.summary.accountsLiquidated, v.summary.liquidations, v.summary.partialLiquidations, v.summary.bankruptcies, v.summary.adlFills, c.fundStart, c.fundMin, c.fundEnd, c.fees,
+          ]),
+        },
+      }
+    : undefined;
   return {
+    ...(cascade ? { cascade } : {}),
     title: 'margin-engine — margin and risk report',
     generatedAt: `Generated ${new Date().toISOString()} · data ${r.data.first} … ${r.data.last} (${r.data.days.toLocaleString('en-US')} days) · marks ${marks} · ${r.engine.threads} worker thread(s), ${r.engine.kernel} kernels`,
     notices: [

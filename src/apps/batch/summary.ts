@@ -98,6 +98,13 @@ export function formatSummary(r: BatchResult): string {
     for (const t of sug.trades) out.push(`  ${t.quantity > 0 ? 'buy ' : 'sell'} ${Math.abs(t.quantity).toFixed(2).padStart(10)}  ${t.id}`);
     out.push(`  grid initial ${n0(sug.before.initial)} → ${n0(sug.after.initial)} USD · premium ${n0(sug.premiumUsd)} USD · ${ms(sug.elapsedMs)} ms (HiGHS solve ${ms(sug.solveMs)} ms)`);
   } else out.push(r.optimizer.message);
+  if (r.venue) {
+    const v = r.venue;
+    const c = v.summary.currencies.find((x) => x.currency === v.currency);
+    out.push('');
+    out.push(`venue   crash replay (data/venue, SYNTHETIC): ${v.accounts} accounts × ${v.ticks} ticks in ${ms(v.ms)} ms — ${v.summary.accountsLiquidated} accounts liquidated (${v.summary.liquidations} liquidations, ${v.summary.bankruptcies} past bankruptcy), ${v.summary.adlFills} ADL fills` +
+      (c ? `; fund ${n0(c.fundStart)} → ${n0(c.fundEnd)} ${c.currency} (min ${n0(c.fundMin)})` : ''));
+  }
   out.push(r.reportPath === null ? 'report: not written (reportPath: null)' : `report: ${r.reportPath}`);
   return out.join('\n');
 }

@@ -20,6 +20,7 @@ import type { Operation } from '../../engine/index.js';
 import type { ServiceLimits } from '../service/index.js';
 import { DEFAULT_QUEUE_NAME } from '../cluster/index.js';
 import { formatOutput } from './format.js';
+import { addVenueCommand } from './venue.js';
 import type { OutputFormat } from './format.js';
 
 // serve and worker load Fastify / BullMQ / pino only when they run: the other commands start faster
@@ -200,6 +201,23 @@ const CLI: Record<string, CliEntry> = {
     fields: { dailyVol: ['options.dailyVol'] },
     examples: ['margin-engine liquidation --input account.json --daily-vol 0.035'],
   },
+  whatif: {
+    options: [
+      new Option('--models <list>', 'models to compare: tiered, scenario-grid, var-es (comma-separated)'),
+      new Option('--daily-vol <vol>', 'daily vol for the distance to liquidation in sigmas'),
+      new Option('--target-buffer <pct>', 'report the smallest deposit or cut restoring this distance to liquidation (%)'),
+    ],
+    apply(body, o) {
+      if (o.models !== undefined) obj(body, 'options').models = String(o.models).split(',').map((x) => x.trim());
+      if (o.dailyVol !== undefined) obj(body, 'options').dailyVol = num(o.dailyVol as string);
+      if (o.targetBuffer !== undefined) obj(body, 'options').targetBuffer = { percent: num(o.targetBuffer as string) };
+    },
+    fields: { models: ['options.models'], dailyVol: ['options.dailyVol'], targetBuffer: ['options.targetBuffer'] },
+    examples: [
+      'margin-engine whatif --input order.json --models tiered,scenario-grid --daily-vol 0.035',
+      'margin-engine whatif --input bybit-order.json --target-buffer 10 --format json',
+    ],
+  },
   stress: {
     options: [new Option('--type <type>', 'book | hypothetical | reverse-worst | reverse-uniform | default-fund | waterfall')],
     apply(body, o) {
@@ -257,11 +275,11 @@ const CLI: Record<string, CliEntry> = {
 };
 
 /** Progress bar on stderr for long Monte Carlo runs (TTY, or forced with --progress). */
-function progressReporter(total: number | undefined, enabled: boolean, io: CliIo): { onProgress?: (p: Progress) => void; stop(): void } {
+function progressReporter(total: number | undefined, enabled: boolean, io: CliIo, label = 'scenarios'): { onProgress?: (p: Progress) => void; stop(): void } {
   if (!enabled || total === undefined) return { stop() {} };
   const bar = new cliProgress.SingleBar(
     {
-      format: 'scenarios {bar} {percentage}% | {value}/{total} | eta {eta_formatted}',
+      format: label === 'scenarios' ? 'scenarios {bar} {percentage}% | {value}/{total} | eta {eta_formatted}' : `${label} {bar} {percentage}% | iteration {iteration} | gap {gap}`,
       stream: process.stderr,
       noTTYOutput: !io.stderrIsTTY,
       notTTYSchedule: 1000,
@@ -269,11 +287,11 @@ function progressReporter(total: number | undefined, enabled: boolean, io: CliIo
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(total, 0);
+  bar.start(total, 0, { iteration: 0, gap: '-' });
   let stopped = false;
   return {
     onProgress(p) {
-      bar.update(p.done);
+      bar.update(p.done, p.iteration === undefined ? {} : { iteration: p.iteration, gap: p.gap === undefined ? '-' : p.gap.toExponential(1) });
     },
     stop() {
       if (!stopped) bar.stop();
@@ -354,7 +372,7 @@ async function runRequest(op: Operation, entry: CliEntry, body: Obj, o: Obj, io:
   let progress: ReturnType<typeof progressReporter> = { stop() {} };
   try {
     engine = await createEngine({ threads: positiveInt('--threads', o.threads), wasm: o.wasm === false ? false : 'auto' });
-    progress = progressReporter(op.progressTotal?.(req), o.progress === true || (o.progress !== false && io.stderrIsTTY), io);
+    progress = progressReporter(op.progressTotal?.(req), o.progress === true || (o.progress !== false && io.stderrIsTTY), io, op.name === 'optimize' ? 'ES bound gap' : 'scenarios');
     if (ctl.signal.aborted) throw new AbortError(ctl.signal.reason);
     const result = await op.run(req, { engine, signal: ctl.signal, onProgress: progress.onProgress });
     progress.stop();
@@ -517,6 +535,8 @@ Examples:
       if (r.reportPath) io.stderr(`report: ${r.reportPath}\n`);
     });
 
+  addVenueCommand(program, io);
+
   program.addHelpText('after', `
 Exit codes: 0 ok, 2 usage or validation error (the field is named) or an infeasible optimisation (the constraint set is named), 3 runtime failure, 130 interrupted.
 
@@ -526,6 +546,7 @@ Examples:
   $ margin-engine margin --input account.json --model tiered --format table
   $ margin-engine optimize --input hedge.json --kind grid-hedge
   $ margin-engine report --out reports/risk.html
+  $ margin-engine venue --accounts data/venue/demo-accounts.json --feed data/venue/crash-feed.csv --config data/venue/demo-config.json
   $ margin-engine serve --port 8080 --api-keys-file keys.txt
   $ margin-engine worker --queue redis://127.0.0.1:6379
 `);

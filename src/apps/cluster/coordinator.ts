@@ -17,6 +17,7 @@ import { fromErrorRecord } from '../../errors/index.js';
 import { taskSignal } from '../../pool/index.js';
 import type { RunOptions, TaskDef, TaskEnvelope, TaskRunner } from '../../pool/index.js';
 import { mainThreadCore } from '../../wasm/index.js';
+import type { WasmBuild, WasmBuildChoice } from '../../wasm/index.js';
 import { decodeValue, envelopeToJobData } from './protocol.js';
 import type { TaskJobData, TaskJobResult } from './protocol.js';
 import { DEFAULT_QUEUE_NAME, closeBounded, isUp, redisConnection } from './redis.js';
@@ -37,6 +38,13 @@ export interface ClusterOptions {
   jobTimeoutMs?: number;
   /** Kernel of the Cholesky factor and of the workers: as createEngine (default 'auto'). */
   wasm?: boolean | 'auto';
+  /**
+   * WASM build of the workers: 'auto' (default) lets each worker take the relaxed-SIMD build when
+   * its runtime validates it; 'strict' / 'relaxed' pin one build on every worker (bit-identical
+   * results across workers on different Node lines need 'strict'; 'relaxed' fails on a worker
+   * that rejects it).
+   */
+  wasmBuild?: WasmBuildChoice;
   /**
    * How often the coordinator checks its Redis connections and that the jobs it waits for still
    * exist (default 2,000 ms). A lost job is failed at the first check that misses it.
@@ -77,6 +85,8 @@ interface Waiting {
 export class RemotePool implements TaskRunner {
   readonly threads: number;
   readonly wasm: boolean;
+  /** The pinned WASM build (null: each worker chooses, or TS twins). */
+  readonly wasmBuild: WasmBuild | null;
   private readonly queue: Queue<TaskJobData, TaskJobResult>;
   private readonly events: QueueEvents;
   private readonly clients: readonly RedisClient[];
@@ -103,6 +113,7 @@ export class RemotePool implements TaskRunner {
   private constructor(queue: Queue<TaskJobData, TaskJobResult>, events: QueueEvents, clients: readonly RedisClient[], o: ClusterOptions, wasm: boolean) {
     this.queue = queue;
     this.wasm = wasm;
+    this.wasmBuild = wasm && (o.wasmBuild === 'strict' || o.wasmBuild === 'relaxed') ? o.wasmBuild : null;
     this.events = events;
     this.clients = clients;
     const { host, port } = redisConnection(o.url);
@@ -179,7 +190,8 @@ export class RemotePool implements TaskRunner {
   }
 
   run<I, O>(def: TaskDef<I, O>, input: I, options: RunOptions = {}): Promise<O> {
-    return this.runEnvelope<O>({ kind: def.kind, input, wasm: this.wasm }, options.signal);
+    const build = this.wasm && this.wasmBuild !== null ? { build: this.wasmBuild } : {};
+    return this.runEnvelope<O>({ kind: def.kind, input, wasm: this.wasm, ...build }, options.signal);
   }
 
   /**
@@ -365,6 +377,9 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
  * await remote.close();
  */
 export async function createClusterEngine(o: ClusterOptions): Promise<Engine> {
+  if (o.wasmBuild !== undefined && o.wasmBuild !== 'auto' && o.wasmBuild !== 'strict' && o.wasmBuild !== 'relaxed') {
+    throw new ValidationError('wasmBuild', 'type', `must be 'auto', 'strict' or 'relaxed'; got ${describeValue(o.wasmBuild)}`, o.wasmBuild);
+  }
   const want = o.wasm ?? 'auto';
   let wasm = want !== false;
   if (wasm) {

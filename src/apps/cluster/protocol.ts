@@ -19,6 +19,8 @@ export interface TaskJobData {
   kind: string;
   /** Kernel the coordinator runs on; workers use the same one when they can (bit-identical results). */
   wasm: boolean;
+  /** WASM build the coordinator pins (createClusterEngine's `wasmBuild`); absent: each worker's 'auto' choice. */
+  build?: 'strict' | 'relaxed';
   /** The input, V8-serialised (see {@link encodeValue}). */
   input: WireValue;
 }
@@ -152,7 +154,7 @@ export function decodeValue(w: unknown, field: string): unknown {
 
 /** Job data of a task envelope (what the coordinator puts on the queue). */
 export function envelopeToJobData(env: TaskEnvelope): TaskJobData {
-  return { v: PROTOCOL_VERSION, kind: env.kind, wasm: env.wasm, input: encodeValue(env.input) };
+  return { v: PROTOCOL_VERSION, kind: env.kind, wasm: env.wasm, ...(env.build ? { build: env.build } : {}), input: encodeValue(env.input) };
 }
 
 /**
@@ -163,5 +165,6 @@ export function jobDataToEnvelope(d: unknown): TaskEnvelope {
   const o = d as Partial<TaskJobData> | null;
   if (o?.v !== PROTOCOL_VERSION) throw new ValidationError('job.v', 'version', `must be ${PROTOCOL_VERSION}; got ${describeValue(o?.v)}`);
   if (typeof o.kind !== 'string' || o.kind === '') throw new ValidationError('job.kind', 'type', `must be a task kind; got ${describeValue(o.kind)}`);
-  return { kind: o.kind, wasm: o.wasm === true, input: decodeValue(o.input, 'job.input') };
+  const build = o.build === 'strict' || o.build === 'relaxed' ? { build: o.build } : {};
+  return { kind: o.kind, wasm: o.wasm === true, ...build, input: decodeValue(o.input, 'job.input') };
 }

@@ -49,6 +49,25 @@ export interface AccountSection {
   notes?: string[];
 }
 
+/** A venue crash replay: price, liquidated size, fund balance and ADL events per tick. */
+export interface CascadeChart {
+  title: string;
+  description: string;
+  /** Tick labels (e.g. times). */
+  labels: string[];
+  symbol: string;
+  /** Mark after each tick's cascade (impact included) and the feed's mark. */
+  mark: number[];
+  feed: number[];
+  /** Size taken over per tick (all symbols, in the chosen symbol's quote currency notional). */
+  liquidatedNotional: number[];
+  fund: number[];
+  currency: string;
+  /** Ticks with ADL fills and their count. */
+  adl: { index: number; fills: number }[];
+  table: Table;
+}
+
 export interface ReportInput {
   title: string;
   /** ISO timestamp or any text shown under the title. */
@@ -63,6 +82,8 @@ export interface ReportInput {
   accounts: AccountSection[];
   /** Sections shown after the ladder, before the accounts (e.g. an optimizer suggestion). */
   sections?: AccountSection[];
+  /** Venue crash replay (cascade chart), shown after the other sections. */
+  cascade?: CascadeChart;
   /** Extra tables after the accounts (timings, run parameters…). */
   appendix?: Table[];
   footer?: string[];
@@ -201,6 +222,22 @@ function section(a: AccountSection): string {
   return parts.join('\n');
 }
 
+/** The cascade chart: mark vs feed with ADL ticks marked, liquidated notional per tick, fund balance. */
+function cascadeSection(c: CascadeChart): string {
+  const price = lineChart({
+    title: `${c.symbol}: mark after liquidation impact vs the feed`, yLabel: 'price',
+    series: [{ name: 'feed mark', values: c.feed, color: '#94a3b8', dash: true }, { name: 'mark (with impact)', values: c.mark, color: '#1d4ed8' }],
+    points: { name: 'ADL fills', color: '#dc2626', items: c.adl.map((a) => ({ index: a.index, value: c.mark[a.index]!, label: `${a.fills} ADL fill(s) at ${c.labels[a.index] ?? a.index}` })) },
+    xLabels: c.labels, height: 260,
+  });
+  const volume = lineChart({
+    title: 'Liquidated notional per tick', yLabel: c.currency,
+    series: [{ name: 'taken over by the liquidation engine', values: c.liquidatedNotional, color: '#b45309', step: true }], xLabels: c.labels, height: 200, clampMin: 0,
+  });
+  const fund = lineChart({ title: 'Insurance fund balance', yLabel: c.currency, series: [{ name: 'fund', values: c.fund, color: '#047857', step: true }], xLabels: c.labels, height: 200 });
+  return `<section id="cascade"><h2>${esc(c.title)}</h2><div class="card"><p>${esc(c.description)}</p>${chart(price)}${chart(volume)}${chart(fund)}${renderTable(c.table)}</div></section>`;
+}
+
 /**
  * Builds the full HTML document.
  * @example buildReport(input).startsWith('<!DOCTYPE html>') // returns true
@@ -219,6 +256,7 @@ export function buildReport(input: ReportInput): string {
   parts.push(
     `<nav class="toc"><a href="#overview">Overview</a><a href="#margin">Margin by model</a><a href="#ladder">Liquidation ladder</a>` +
       [...(input.sections ?? []), ...input.accounts].map((a) => `<a href="#${esc(a.id)}">${esc(a.title)}</a>`).join('') +
+      (input.cascade ? '<a href="#cascade">Venue crash replay</a>' : '') +
       '</nav>',
   );
 
@@ -231,6 +269,7 @@ export function buildReport(input: ReportInput): string {
   parts.push(`<section id="ladder"><h2>Liquidation ladder</h2><div class="card">${chart(ladderChart({ title: input.ladder.title, rows: input.ladder.rows }))}</div></section>`);
 
   for (const a of [...(input.sections ?? []), ...input.accounts]) parts.push(section(a));
+  if (input.cascade) parts.push(cascadeSection(input.cascade));
 
   if (input.appendix && input.appendix.length > 0) {
     parts.push(`<section id="appendix"><h2>Run details</h2>${input.appendix.map((t) => `<div class="card">${renderTable(t)}</div>`).join('')}</section>`);

@@ -239,6 +239,8 @@ export class BatchManager {
         signal: job.ctl.signal,
         onProgress: (p) => {
           r.progress = { done: p.done, total: p.total };
+          if (p.iteration !== undefined) r.progress.iteration = p.iteration;
+          if (p.gap !== undefined) r.progress.gap = p.gap;
         },
       });
       fin = { ...r, status: 'succeeded', finishedAt: new Date().toISOString(), result: toPlain(result) };

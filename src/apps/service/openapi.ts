@@ -96,6 +96,30 @@ export function openApiDocument(version: string): object {
       responses: { 200: { description: 'The job', content: { 'application/json': { schema: { $ref: '#/components/schemas/BatchRecord' } } } }, ...errors([401, 404]) },
     },
   };
+  paths['/v1/venue/stream'] = {
+    post: {
+      operationId: 'streamVenue',
+      summary: 'Venue simulation of a posted feed or generated path, streamed as server-sent events (event: margin-call, liquidation, bankruptcy, execution, fund, adl, socialised, progress, summary)',
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['accounts', 'path'],
+              properties: {
+                accounts: { type: 'array', items: { type: 'object' }, description: 'accounts of the tiered model (isolated or cross)' },
+                path: { type: 'object', description: '{ csv } (timestamp,symbol,mark), { symbols, times, marks }, or { scenario, index }' },
+                config: { type: 'object', description: 'venue rules (fund, waterfall, impact, maxLiquidationPerTick, takerFee, marginCallBuffer, partialLiquidation, maxRoundsPerTick, impactHalfLifeTicks, tables)' },
+                chunkTicks: { type: 'integer', minimum: 1 },
+              },
+            },
+          },
+        },
+      },
+      responses: { 200: { description: 'Event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors([400, 401, 413, 415]) },
+    },
+  };
   for (const [p, summary] of [['/healthz', 'Process alive'], ['/readyz', 'Engine pool usable (and, with a queue, Redis reachable with its state intact)'], ['/metrics', 'Prometheus metrics']] as const) {
     paths[p] = { get: { summary, ...(p === '/metrics' ? {} : { security: [] }), responses: { 200: { description: 'OK' }, ...(p === '/readyz' ? errors([503]) : {}) } } };
   }

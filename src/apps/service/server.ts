@@ -18,7 +18,8 @@ import { toJson } from '../../util/index.js';
 import { createMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 import { OPERATIONS, checkWork, operation } from '../../engine/index.js';
-import type { Operation } from '../../engine/index.js';
+import type { Operation, VenuePathInput, VenueSimConfig, VenueStreamItem } from '../../engine/index.js';
+import type { Account } from '../../margin/tiered/index.js';
 
 export interface ServiceLimits {
   /** Largest request body in bytes (default 8 MiB); larger gets 413. */
@@ -224,6 +225,37 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     return sendJson(reply, 202, record);
   });
 
+  // ---- venue simulation streamed as server-sent events (one event per simulator event)
+  app.post('/v1/venue/stream', async (request, reply) => {
+    const body = request.body as { accounts?: unknown; path?: unknown; config?: unknown; chunkTicks?: unknown } | null;
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new ValidationError('body', 'type', `must be an object { accounts, path, config?, chunkTicks? }; got ${describeValue(body)}`, body);
+    }
+    const ctl = new AbortController();
+    const it = engine.streamVenue(body.accounts as Account[], body.path as VenuePathInput, (body.config ?? {}) as VenueSimConfig, {
+      chunkTicks: body.chunkTicks === undefined ? 20 : (body.chunkTicks as number), signal: ctl.signal,
+    });
+    // the first item validates the request: a bad one is a 400 before the stream starts
+    let first = await it.next();
+    reply.hijack();
+    const res = reply.raw;
+    request.raw.on('close', () => ctl.abort(new Error('client closed the stream')));
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const send = (item: VenueStreamItem): void => {
+      const data = item.type === 'summary' ? { type: 'summary', summary: item.summary } : item;
+      res.write(`event: ${item.type}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    try {
+      for (; !first.done; first = await it.next()) send(first.value);
+    } catch (e) {
+      const err = toHttpError(e, limits.bodyBytes);
+      res.write(`event: error\ndata: ${JSON.stringify(err.body)}\n\n`);
+    } finally {
+      res.end();
+    }
+    return reply;
+  });
+
   app.get<{ Params: { id: string } }>('/v1/batches/:id', async (request, reply) => {
     const rec = await batches.get(request.params.id);
     if (!rec) return sendJson(reply, 404, httpError(404, 'E_NOT_FOUND', `no batch ${describeValue(request.params.id)}`).body);
@@ -244,7 +276,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       const why = queueStatus === 'lost' ? 'Redis lost the queue state (jobs of running batches are gone)' : 'Redis is unreachable';
       return sendJson(reply, 503, httpError(503, 'E_QUEUE_UNAVAILABLE', `queue ${queueStatus}: ${why}`).body);
     }
-    const info = { status: 'ready', threads: engine.threads, wasm: engine.wasm, queue: queueEngine !== undefined };
+    const info = { status: 'ready', threads: engine.threads, wasm: engine.wasm, wasmBuild: engine.wasmBuild, queue: queueEngine !== undefined };
     if (performance.now() < readyUntil) return sendJson(reply, 200, info);
     try {
       await engine.var({ exposures: [1] }, { covariance: [[1e-4]] }, { method: 'mc-normal', scenarios: 16, seed: 1, signal: AbortSignal.timeout(5000) });

@@ -3,3 +3,4 @@ export {
   generateSynthetic, toWideCsv, toLongCsv, writeSyntheticData, DEFAULT_SYNTHETIC, LONG_SAMPLE_DAYS, SYNTHETIC_FILES,
 } from './synthetic.js';
 export type { SyntheticParams, SyntheticSeries } from './synthetic.js';
+export { venueDemo, writeVenueDemo, VENUE_DEMO_FILES } from './venue.js';

@@ -17,9 +17,9 @@
  *    maxCreditFraction · worst loss of both sides; initial = max(0, Σ worst + Σ add-ons − Σ credits),
  *    maintenance = maintenanceFraction · initial.
  */
-import { normalCdf } from '../../stats/index.js';
-import { MIN_TOTAL_VOL, gbsPrice } from '../reval/black.js';
-import { KIND } from '../reval/ts.js';
+import { MIN_TOTAL_VOL } from '../reval/black.js';
+import { expK, logK, normalCdfK } from '../reval/math.js';
+import { KIND, gbsPriceK } from '../reval/ts.js';
 import { TABLE_COLUMNS } from '../reval/wasm.js';
 
 /**
@@ -163,32 +163,35 @@ function optionRow(
   const b = t[C_CARRY * n + i];
   const sig0 = t[C_VOL * n + i];
   const vs = t[C_VOLSCALE * n + i];
-  const v0 = gbsPrice(cp, x0, K, T0, r, b, sig0);
+  const v0 = gbsPriceK(cp, x0, K, T0, r, b, sig0);
+  // inverse options: V0·X1/X0 as (V0/X0)·X1, as the revaluation kernel
+  const w0 = v0 / x0;
   const T1 = Math.max(0, T0 - g.dt);
   if (!(T1 > 0)) {
     // expired within the horizon: intrinsic value under every vol state
     for (let p = 0; p < nMoves; p++) {
       const x1 = x0 * (1 + g.moves[p]);
       const v1 = Math.max(cp * (x1 - K), 0);
-      const pnl = inverse ? q * (v1 - (v0 * x1) / x0) : q * (v1 - v0);
+      const pnl = inverse ? q * (v1 - w0 * x1) : q * (v1 - v0);
       const k0 = row + p * nVols;
       for (let v = 0; v < nVols; v++) out[k0 + v] += pnl;
     }
     return;
   }
-  const carry = Math.exp((b - r) * T1);
-  const kdf = K * Math.exp(-r * T1);
+  const carry = expK((b - r) * T1);
+  const kdf = K * expK(-r * T1);
   const sqrtT = Math.sqrt(T1);
+  const lx0 = logK(x0 / K);
   for (let v = 0; v < nVols; v++) {
-    const sig1 = Math.max(0, sig0 + (g.volAbs[v] + g.volRel[v] * sig0) * vs);
+    const sig1 = Math.max(0, (g.volRel[v] * sig0 + g.volAbs[v]) * vs + sig0);
     vol[v] = sig1 * sqrtT;
-    vol[nVols + v] = (b + 0.5 * sig1 * sig1) * T1;
+    vol[nVols + v] = (0.5 * sig1 * sig1 + b) * T1;
   }
   for (let p = 0; p < nMoves; p++) {
     const x1 = x0 * (1 + g.moves[p]);
-    const base = inverse ? (v0 * x1) / x0 : v0;
+    const base = inverse ? w0 * x1 : v0;
     const xc = x1 * carry;
-    const lx = Math.log(x1 / K);
+    const lx = lx0 + logK(1 + g.moves[p]);
     const k0 = row + p * nVols;
     for (let v = 0; v < nVols; v++) {
       const sv = vol[v];
@@ -196,9 +199,9 @@ function optionRow(
       if (!(sv >= MIN_TOTAL_VOL)) {
         v1 = Math.max(cp * (xc - kdf), 0);
       } else {
-        const d1 = (lx + vol[nVols + v]) / sv;
+        const d1 = (vol[nVols + v] + lx) / sv;
         const d2 = d1 - sv;
-        v1 = cp * (xc * normalCdf(cp * d1) - kdf * normalCdf(cp * d2));
+        v1 = cp * (xc * normalCdfK(cp * d1) - kdf * normalCdfK(cp * d2));
       }
       out[k0 + v] += q * (v1 - base);
     }

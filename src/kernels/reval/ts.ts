@@ -15,8 +15,8 @@
  * - inverse option: coin Q·(V1/X1 − V0/X0), USD at X1: Q·(V1 − V0·X1/X0)
  *   with σ1 = max(0, σ0 + (volAbs + volRel·σ0)·volScale[i]) and T1 = max(0, T0 − dt).
  */
-import { MIN_TOTAL_VOL, gbsPrice } from './black.js';
-import { normalCdf } from '../../stats/index.js';
+import { MIN_TOTAL_VOL } from './black.js';
+import { expK, logK, normalCdfK } from './math.js';
 
 /** Kind codes of the instrument table (stable: shared with the WASM kernel). */
 export const KIND = {
@@ -84,9 +84,38 @@ export function allocateColumns(n: number): InstrumentColumns {
 }
 
 /**
+ * Generalized Black–Scholes value by the kernel's formula (own exp / log / N of ./math.ts, the
+ * expiry clamped at 0): the WASM kernel's gbsPrice lane for lane. Agrees with gbsPrice
+ * of ./black.ts to ~1e-15 relative.
+ */
+export function gbsPriceK(cp: number, S: number, K: number, T: number, r: number, b: number, sigma: number): number {
+  const T1 = Math.max(0, T);
+  const carry = expK((b - r) * T1);
+  const kdf = K * expK(-r * T1);
+  const sqrtT = Math.sqrt(T1);
+  return optionValue(cp, S, logK(S / K), sigma, T1, sqrtT, b, carry, kdf);
+}
+
+/** One option value at one point (the lane formula of optionArgs / optionValue, assembly/reval.ts). */
+function optionValue(cp: number, x: number, lx: number, sig: number, T: number, sqrtT: number, b: number, carry: number, kdf: number): number {
+  const v = sig * sqrtT;
+  const xc = x * carry;
+  if (!(v >= MIN_TOTAL_VOL)) return Math.max(cp * (xc - kdf), 0);
+  const w = 0.5 * sig * sig + b;
+  const d1 = (w * T + lx) / v;
+  const d2 = d1 - v;
+  return cp * (xc * normalCdfK(cp * d1) - kdf * normalCdfK(cp * d2));
+}
+
+/**
  * Full revaluation of every instrument under every scenario (see module notes for formulas).
  * Writes `outTotal` (length nScenarios) and, when given, `outPositions` (length nScenarios·n).
  * Does not validate; a move ≤ −1 gives a meaningless (but finite for non-inverse) result.
+ *
+ * Method (the WASM kernel, assembly/reval.ts, performs the same operations in the same order):
+ * ln(1 + move) once per (scenario, underlying), ln(X1/K) = ln(X0/K) + ln(1 + move); the expiry
+ * terms e^{(b−r)T1}, K·e^{−rT1}, √T1 cached while consecutive scenarios share the decayed expiry;
+ * V0 by the same formula at the unshocked point; inverse options' V0·X1/X0 as (V0/X0)·X1.
  */
 export function revalueKernel(
   t: InstrumentColumns,
@@ -98,64 +127,57 @@ export function revalueKernel(
   const ns = s.nScenarios;
   const nu = s.nUnderlyings;
   outTotal.fill(0, 0, ns);
+  // per (scenario, underlying): ln(1 + move)
+  const lnG = new Float64Array(ns * nu);
+  for (let j = 0; j < ns * nu; j++) lnG[j] = logK(1 + s.move[j]);
   for (let i = 0; i < n; i++) {
     const kind = t.kind[i];
     const u = t.underlying[i];
     const q = t.quantity[i] * t.size[i];
     const x0 = t.price[i];
-    const isOption = kind === KIND['option-linear'] || kind === KIND['option-inverse'];
-    const inverseOption = kind === KIND['option-inverse'];
-    const inverseFuture = kind === KIND['inverse-future'] || kind === KIND['inverse-perp'];
-    const cp = t.callPut[i];
-    const K = t.strike[i];
-    const T0 = t.expiry[i];
-    const r = t.rate[i];
-    const b = t.carry[i];
-    const sig0 = t.vol[i];
-    const vs = t.volScale[i];
-    const v0 = isOption ? gbsPrice(cp, x0, K, T0, r, b, sig0) : 0;
-    // gbsPrice inlined with its expiry-only terms cached while consecutive scenarios share the
-    // decayed expiry (same operations, same bits; the WASM kernel caches the same way)
-    const bmr = b - r;
-    const mr = -r;
-    let lastT = Number.NaN;
-    let carry = 0;
-    let kdf = 0;
-    let sqrtT = 0;
-    for (let k = 0; k < ns; k++) {
-      const j = k * nu + u;
-      const x1 = x0 * (1 + s.move[j]);
-      let pnl: number;
-      if (isOption) {
-        const sig1 = Math.max(0, sig0 + (s.volAbs[j] + s.volRel[j] * sig0) * vs);
+    if (kind === KIND['option-linear'] || kind === KIND['option-inverse']) {
+      const inverse = kind === KIND['option-inverse'];
+      const cp = t.callPut[i];
+      const K = t.strike[i];
+      const T0 = t.expiry[i];
+      const r = t.rate[i];
+      const b = t.carry[i];
+      const sig0 = t.vol[i];
+      const vs = t.volScale[i];
+      const lx0 = logK(x0 / K);
+      const v0 = gbsPriceK(cp, x0, K, T0, r, b, sig0);
+      const w0 = v0 / x0;
+      const bmr = b - r;
+      const mr = -r;
+      let lastT = Number.NaN;
+      let carry = 0;
+      let kdf = 0;
+      let sqrtT = 0;
+      for (let k = 0; k < ns; k++) {
+        const j = k * nu + u;
+        const x1 = x0 * (1 + s.move[j]);
+        const sig1 = Math.max(0, (s.volRel[j] * sig0 + s.volAbs[j]) * vs + sig0);
         const T1 = Math.max(0, T0 - s.dt[k]);
-        let v1: number;
-        if (!(T1 > 0)) {
-          v1 = Math.max(cp * (x1 - K), 0);
-        } else {
-          if (T1 !== lastT) {
-            lastT = T1;
-            carry = Math.exp(bmr * T1);
-            kdf = K * Math.exp(mr * T1);
-            sqrtT = Math.sqrt(T1);
-          }
-          const v = sig1 * sqrtT;
-          if (!(v >= MIN_TOTAL_VOL)) {
-            v1 = Math.max(cp * (x1 * carry - kdf), 0);
-          } else {
-            const d1 = (Math.log(x1 / K) + (b + 0.5 * sig1 * sig1) * T1) / v;
-            const d2 = d1 - v;
-            v1 = cp * (x1 * carry * normalCdf(cp * d1) - kdf * normalCdf(cp * d2));
-          }
+        if (T1 !== lastT) {
+          lastT = T1;
+          carry = expK(bmr * T1);
+          kdf = K * expK(mr * T1);
+          sqrtT = Math.sqrt(T1);
         }
-        pnl = inverseOption ? q * (v1 - (v0 * x1) / x0) : q * (v1 - v0);
-      } else if (inverseFuture) {
-        pnl = (q * (x1 - x0)) / x0;
-      } else {
-        pnl = q * (x1 - x0);
+        const v1 = optionValue(cp, x1, lx0 + lnG[j], sig1, T1, sqrtT, b, carry, kdf);
+        const pnl = inverse ? q * (v1 - w0 * x1) : q * (v1 - v0);
+        outTotal[k] += pnl;
+        if (outPositions !== null) outPositions[k * n + i] = pnl;
       }
-      outTotal[k] += pnl;
-      if (outPositions !== null) outPositions[k * n + i] = pnl;
+    } else {
+      const inverse = kind === KIND['inverse-future'] || kind === KIND['inverse-perp'];
+      for (let k = 0; k < ns; k++) {
+        const j = k * nu + u;
+        const x1 = x0 * (1 + s.move[j]);
+        const pnl = inverse ? (q * (x1 - x0)) / x0 : q * (x1 - x0);
+        outTotal[k] += pnl;
+        if (outPositions !== null) outPositions[k * n + i] = pnl;
+      }
     }
   }
 }

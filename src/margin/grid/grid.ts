@@ -172,18 +172,83 @@ export function gridMarginOfTable(c: InstrumentColumns, underlyings: readonly st
   const byPos = prep.scratch.byPos;
   revalueKernel(c, sc, prep.scratch.total, byPos);
 
-  const byUnderlying: UnderlyingRisk[] = [];
-  const addOns: UnderlyingAddOn[] = [];
-  const pnl = new Float64Array(ns);
+  const parts: UnderlyingSums[] = [];
   for (let u = 0; u < nu; u++) {
     const rows: number[] = [];
     for (let i = 0; i < n; i++) if (c.underlying[i] === u) rows.push(i);
     // the underlying's P&L, summed in position order (as a kernel run on its positions alone would)
+    const pnl = new Float64Array(ns);
     for (let k = 0; k < ns; k++) {
       let acc = 0;
       for (const i of rows) acc += byPos[k * n + i];
       pnl[k] = acc;
     }
+    const underlying = underlyings[u];
+    parts.push({ underlying, price: market.prices[underlying], pnl, ...exposureSums(c, rows) });
+  }
+  return gridMarginFromSums(parts, prep);
+}
+
+/**
+ * P&L per grid scenario of each position (USD, gain positive), one vector per position, all
+ * underlyings moved alike (as `gridMarginOfTable`). For futures and perps the vector is linear in
+ * the quantity, so a what-if can scale a unit position's vector.
+ */
+export function gridPositionPnl(positions: readonly Position[], market: Market, prep: PreparedGrid): { vectors: Float64Array[]; underlyings: string[]; table: InstrumentColumns } {
+  const table = buildInstrumentTable(positions, market);
+  const c = table.columns;
+  setVolScales(c, prep);
+  const ns = prep.scenarios.length;
+  const nu = table.underlyings.length;
+  let sc = prep.columns.get(nu);
+  if (!sc) prep.columns.set(nu, (sc = scenarioColumns(prep.scenarios, prep.profile, nu)));
+  const byPos = new Float64Array(ns * c.n);
+  revalueKernel(c, sc, new Float64Array(ns), byPos);
+  const vectors = Array.from({ length: c.n }, (_, i) => {
+    const v = new Float64Array(ns);
+    for (let k = 0; k < ns; k++) v[k] = byPos[k * c.n + i];
+    return v;
+  });
+  return { vectors, underlyings: table.underlyings, table: c };
+}
+
+/**
+ * What the grid margin of one underlying needs from its positions: the P&L per grid scenario
+ * (summed over its positions; P&L positive) and the sums of the add-ons.
+ */
+export interface UnderlyingSums {
+  underlying: string;
+  price: number;
+  /** P&L per scenario of `prep.scenarios` (USD, gain positive), summed over the underlying's positions. */
+  pnl: Float64Array;
+  /** Net call and put option units (signed: short < 0). */
+  calls: number;
+  puts: number;
+  /** Long and short delta-one USD notional (both ≥ 0). */
+  long: number;
+  short: number;
+}
+
+/**
+ * The grid margin from per-underlying sums (risk arrays, worst losses, add-ons, credits). Positions
+ * enter only through their sums, so a what-if that changes one position updates its underlying's
+ * sums (P&L of a future is linear in its quantity) and calls this again. With `cache`, a part object
+ * seen before reuses its risk array and add-on (results then share those objects: treat them as read-only).
+ */
+export function gridMarginFromSums(parts: readonly UnderlyingSums[], prep: PreparedGrid, cache?: WeakMap<UnderlyingSums, [UnderlyingRisk, UnderlyingAddOn]>): GridMarginResult {
+  const { profile, scenarios, upIdx, downIdx } = prep;
+  const ns = scenarios.length;
+  const byUnderlying: UnderlyingRisk[] = [];
+  const addOns: UnderlyingAddOn[] = [];
+  for (const part of parts) {
+    // an unchanged part (same object) reuses its risk array and add-on (a what-if touches one underlying)
+    const hit = cache?.get(part);
+    if (hit) {
+      byUnderlying.push(hit[0]);
+      addOns.push(hit[1]);
+      continue;
+    }
+    const pnl = part.pnl;
     const riskArray = new Float64Array(ns);
     let worst = 0;
     for (let k = 0; k < ns; k++) {
@@ -193,14 +258,21 @@ export function gridMarginOfTable(c: InstrumentColumns, underlyings: readonly st
     const swing = pnl[upIdx] - pnl[downIdx];
     const scale = Math.abs(pnl[upIdx]) + Math.abs(pnl[downIdx]);
     const direction = Math.abs(swing) <= 1e-12 * scale ? 0 : swing > 0 ? 1 : -1;
-    const underlying = underlyings[u];
-    const price = market.prices[underlying];
     byUnderlying.push({
-      underlying, price, direction, riskArray,
+      underlying: part.underlying, price: part.price, direction, riskArray,
       worstLoss: Math.max(0, riskArray[worst]),
       worstScenario: scenarios[worst],
     });
-    addOns.push(underlyingAddOn(c, rows, underlying, price, profile));
+    const netShortOptionUnits = Math.max(0, -part.calls, -part.puts);
+    const offsettingNotional = Math.min(part.long, part.short);
+    addOns.push({
+      underlying: part.underlying,
+      netShortOptionUnits,
+      shortOption: profile.shortOptionRate * part.price * netShortOptionUnits,
+      offsettingNotional,
+      spread: profile.spreadRate * offsettingNotional,
+    });
+    cache?.set(part, [byUnderlying[byUnderlying.length - 1]!, addOns[addOns.length - 1]!]);
   }
 
   const credits = interUnderlyingCredits(byUnderlying, profile);
@@ -239,7 +311,8 @@ function scenarioColumns(scenarios: GridScenario[], p: GridMarginProfile, nu: nu
   return cols;
 }
 
-function underlyingAddOn(c: InstrumentColumns, rows: number[], underlying: string, price: number, p: GridMarginProfile): UnderlyingAddOn {
+/** Option units and delta-one notionals of an underlying's rows (the add-on inputs). */
+export function exposureSums(c: InstrumentColumns, rows: readonly number[]): { calls: number; puts: number; long: number; short: number } {
   let calls = 0;
   let puts = 0;
   let long = 0;
@@ -257,15 +330,7 @@ function underlyingAddOn(c: InstrumentColumns, rows: number[], underlying: strin
       else short -= notional;
     }
   }
-  const netShortOptionUnits = Math.max(0, -calls, -puts);
-  const offsettingNotional = Math.min(long, short);
-  return {
-    underlying,
-    netShortOptionUnits,
-    shortOption: p.shortOptionRate * price * netShortOptionUnits,
-    offsettingNotional,
-    spread: p.spreadRate * offsettingNotional,
-  };
+  return { calls, puts, long, short };
 }
 
 function interUnderlyingCredits(risks: UnderlyingRisk[], p: GridMarginProfile): OffsetCredit[] {

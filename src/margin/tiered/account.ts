@@ -27,6 +27,7 @@ import { parseTierTable, tierIndex, tierTableInput, type TierTable, type TierTab
 import {
   closeFee,
   liquidationDistance,
+  bracketMeasure,
   notionalAt,
   solvePrices,
   toU,
@@ -95,6 +96,15 @@ export const TieredOptionsSchema = z
     dailyVol: z.union([z.number(finite).positive('must be positive'), z.record(z.string(), z.number(finite).positive('must be positive'))]).optional(),
     /** Horizon in days for `distance.horizonSigmas` (σ·√h). */
     horizonDays: z.number(finite).positive('must be positive').optional(),
+    /**
+     * Notional the maintenance margin is taken on (see README, numerical conventions):
+     * 'liquidation' (default; Binance: MM on the notional at the liquidation price, tier re-chosen
+     * there), 'mark' (MM on the mark notional, held while the price moves), 'entry' (MM on the
+     * position value at entry: Bybit's isolated formula).
+     */
+    maintenanceBasis: z.enum(['liquidation', 'mark', 'entry']).optional(),
+    /** Where the fee to close (account.feeRate) is reserved: 'bankruptcy' price (default) or 'liquidation' price. */
+    feeAt: z.enum(['bankruptcy', 'liquidation']).optional(),
   })
   .strict();
 
@@ -187,7 +197,8 @@ function normaliseTables(tables: TierTables): Map<string, TierTable> {
   return out;
 }
 
-interface Prepared {
+/** A position reduced to its solve inputs (see `preparePosition`). */
+export interface PreparedPosition {
   readonly pos: AffinePosition;
   readonly raw: z.output<typeof PositionSchema>;
   readonly signedQty: number;
@@ -200,65 +211,107 @@ interface Prepared {
   readonly isolatedMargin: number;
 }
 
-function prepare(accountIn: unknown, marksIn: unknown, tablesIn: TierTables, optsIn: unknown) {
+/** Validated tier tables by symbol (see `normaliseTables`). */
+export type TierTableMap = ReadonlyMap<string, TierTable>;
+
+/** Validates tier tables (array or record) into a map by symbol. */
+export function tierTableMap(tables: TierTables): TierTableMap {
+  return normaliseTables(tables);
+}
+
+/** A validated account with each position reduced to its solve inputs; reusable (what-if). */
+export interface PreparedTieredAccount {
+  readonly account: z.output<typeof AccountSchema>;
+  readonly opts: z.output<typeof TieredOptionsSchema>;
+  readonly marks: Readonly<Record<string, number>>;
+  readonly tables: TierTableMap;
+  readonly prepared: readonly PreparedPosition[];
+}
+
+/**
+ * One validated position (already through PositionSchema) reduced to its solve inputs: MM on the
+ * notional of the maintenance basis, fee at the mark, isolated margin.
+ * @throws {ValidationError} naming `positions[i].…` (unknown symbol, missing mark, max leverage, cap)
+ */
+export function preparePosition(
+  p: z.output<typeof PositionSchema>,
+  i: number,
+  ctx: { tables: TierTableMap; marks: Readonly<Record<string, number>>; collateralCurrency: string; feeRate: number; basis: 'liquidation' | 'mark' | 'entry' },
+): PreparedPosition {
+  const { tables, marks } = ctx;
+  const at = (f: string) => `positions[${i}].${f}`;
+  const table = tables.get(p.symbol);
+  if (table === undefined) throw new ValidationError(at('symbol'), 'unknown-symbol', `unknown symbol (no tier table); got ${describeValue(p.symbol)}`, p.symbol);
+  const mark = Object.hasOwn(marks, p.symbol) ? marks[p.symbol] : undefined;
+  if (mark === undefined) throw new ValidationError(formatPath('marks', [p.symbol]), 'required', `missing mark price for ${at('symbol')}; got undefined`);
+  if (p.contract !== table.contract) {
+    throw new ValidationError(at('contract'), 'table', `must be "${table.contract}" to match the tier table of ${p.symbol}; got ${describeValue(p.contract)}`, p.contract);
+  }
+  if (table.settleCurrency !== ctx.collateralCurrency) {
+    throw new ValidationError(
+      at('symbol'),
+      'currency',
+      `settles in ${table.settleCurrency} but collateralCurrency is ${ctx.collateralCurrency}; got ${describeValue(p.symbol)}`,
+      p.symbol,
+    );
+  }
+  const signedQty = p.side === undefined ? p.qty : p.side === 'long' ? p.qty : -p.qty;
+  const pos: AffinePosition = {
+    table,
+    side: signedQty > 0 ? 1 : -1,
+    size: Math.abs(signedQty) * (p.contractValue ?? table.contractValue),
+    entryPrice: p.entryPrice,
+  };
+  const notional = notionalAt(pos, mark);
+  const measure = bracketMeasure(pos, toU(table, mark));
+  const lastCap = table.tiers[table.tiers.length - 1]!.cap;
+  if (measure > lastCap) {
+    throw new ValidationError(at('qty'), 'max-notional', `${table.bracketUnit === 'size' ? 'size' : 'notional'} ${measure} at mark exceeds the last tier cap ${lastCap} of ${p.symbol}; got ${describeValue(p.qty)}`, p.qty);
+  }
+  const markTier = tierIndex(table, measure);
+  const mt = table.tiers[markTier]!;
+  if (p.leverage > mt.maxLeverage) {
+    throw new ValidationError(
+      at('leverage'),
+      'max-leverage',
+      `must be between 1 and ${mt.maxLeverage} (max leverage of ${p.symbol} tier ${markTier} at notional ${notional}); got ${describeValue(p.leverage)}`,
+      p.leverage,
+    );
+  }
+  // the maintenance basis: MM on the notional at entry (Bybit isolated) or at the mark
+  const basisPrice = ctx.basis === 'entry' ? p.entryPrice : mark;
+  const basisNotional = notionalAt(pos, basisPrice);
+  const tier = ctx.basis === 'entry' ? tierIndex(table, bracketMeasure(pos, toU(table, basisPrice))) : markTier;
+  const t = table.tiers[tier]!;
+  const isolatedMargin = p.isolatedMargin ?? (pos.size * toU(table, p.entryPrice)) / p.leverage;
+  return {
+    pos,
+    raw: p,
+    signedQty,
+    mark,
+    notional,
+    tier,
+    pnl: unrealizedPnl(pos, mark),
+    mm: basisNotional * t.maintenanceMarginRate - t.maintenanceAmount,
+    feeAtMark: closeFee(pos, mark, ctx.feeRate),
+    isolatedMargin,
+  };
+}
+
+/**
+ * Validates an account, its marks, tables and options once, and reduces every position to its
+ * solve inputs. `tieredMarginPrepared` turns the result into margins and prices; a what-if
+ * replaces one position and solves again without validating the others.
+ * @throws {ValidationError} as `tieredMargin`
+ */
+export function prepareTieredAccount(accountIn: unknown, marksIn: unknown, tablesIn: TierTables | TierTableMap, optsIn: unknown): PreparedTieredAccount {
   const account = parseOrThrow(AccountSchema, accountIn, '');
   const marks = parseOrThrow(MarksSchema, marksIn, 'marks');
   const opts = parseOrThrow(TieredOptionsSchema, optsIn ?? {}, 'opts');
-  const tables = normaliseTables(tablesIn);
-  const prepared: Prepared[] = account.positions.map((p, i) => {
-    const at = (f: string) => `positions[${i}].${f}`;
-    const table = tables.get(p.symbol);
-    if (table === undefined) throw new ValidationError(at('symbol'), 'unknown-symbol', `unknown symbol (no tier table); got ${describeValue(p.symbol)}`, p.symbol);
-    const mark = Object.hasOwn(marks, p.symbol) ? marks[p.symbol] : undefined;
-    if (mark === undefined) throw new ValidationError(formatPath('marks', [p.symbol]), 'required', `missing mark price for ${at('symbol')}; got undefined`);
-    if (p.contract !== table.contract) {
-      throw new ValidationError(at('contract'), 'table', `must be "${table.contract}" to match the tier table of ${p.symbol}; got ${describeValue(p.contract)}`, p.contract);
-    }
-    if (table.settleCurrency !== account.collateralCurrency) {
-      throw new ValidationError(
-        at('symbol'),
-        'currency',
-        `settles in ${table.settleCurrency} but collateralCurrency is ${account.collateralCurrency}; got ${describeValue(p.symbol)}`,
-        p.symbol,
-      );
-    }
-    const signedQty = p.side === undefined ? p.qty : p.side === 'long' ? p.qty : -p.qty;
-    const pos: AffinePosition = {
-      table,
-      side: signedQty > 0 ? 1 : -1,
-      size: Math.abs(signedQty) * (p.contractValue ?? table.contractValue),
-      entryPrice: p.entryPrice,
-    };
-    const notional = notionalAt(pos, mark);
-    const lastCap = table.tiers[table.tiers.length - 1]!.cap;
-    if (notional > lastCap) {
-      throw new ValidationError(at('qty'), 'max-notional', `notional ${notional} at mark exceeds the last tier cap ${lastCap} of ${p.symbol}; got ${describeValue(p.qty)}`, p.qty);
-    }
-    const tier = tierIndex(table, notional);
-    const t = table.tiers[tier]!;
-    if (p.leverage > t.maxLeverage) {
-      throw new ValidationError(
-        at('leverage'),
-        'max-leverage',
-        `must be between 1 and ${t.maxLeverage} (max leverage of ${p.symbol} tier ${tier} at notional ${notional}); got ${describeValue(p.leverage)}`,
-        p.leverage,
-      );
-    }
-    const isolatedMargin = p.isolatedMargin ?? (pos.size * toU(table, p.entryPrice)) / p.leverage;
-    return {
-      pos,
-      raw: p,
-      signedQty,
-      mark,
-      notional,
-      tier,
-      pnl: unrealizedPnl(pos, mark),
-      mm: notional * t.maintenanceMarginRate - t.maintenanceAmount,
-      feeAtMark: closeFee(pos, mark, account.feeRate ?? 0),
-      isolatedMargin,
-    };
-  });
-  return { account, opts, prepared };
+  const tables = tablesIn instanceof Map ? (tablesIn as TierTableMap) : normaliseTables(tablesIn as TierTables);
+  const ctx = { tables, marks, collateralCurrency: account.collateralCurrency, feeRate: account.feeRate ?? 0, basis: opts.maintenanceBasis ?? 'liquidation' } as const;
+  const prepared = account.positions.map((p, i) => preparePosition(p, i, ctx));
+  return { account, opts, marks, tables, prepared };
 }
 
 function volFor(opts: z.output<typeof TieredOptionsSchema>, symbol: string): number | undefined {
@@ -291,20 +344,31 @@ function volFor(opts: z.output<typeof TieredOptionsSchema>, symbol: string): num
  * // returns 39357.429718875… (= (40000 − 800) / (1 − 0.004))
  */
 export function tieredMargin(account: Account, marks: Marks, tables: TierTables, opts?: TieredOptions): TieredMarginResult {
-  const { account: acc, opts: o, prepared } = prepare(account, marks, tables, opts);
+  return tieredMarginPrepared(prepareTieredAccount(account, marks, tables, opts));
+}
+
+/**
+ * `tieredMargin` of a prepared account (no validation: `prepareTieredAccount` did it). O(positions):
+ * closed-form solves per position, totals summed once.
+ */
+export function tieredMarginPrepared(state: PreparedTieredAccount): TieredMarginResult {
+  const { account: acc, opts: o, prepared } = state;
   const feeRate = acc.feeRate ?? 0;
   const cross = acc.mode === 'cross';
+  const fixedBasis = (o.maintenanceBasis ?? 'liquidation') !== 'liquidation';
   const totalPnl = prepared.reduce((s, p) => s + p.pnl, 0);
   const totalMm = prepared.reduce((s, p) => s + p.mm, 0);
   const totalFee = prepared.reduce((s, p) => s + p.feeAtMark, 0);
   const equity = acc.walletBalance + totalPnl;
 
-  const context = (p: Prepared, outsideRequirement: number) => ({
+  const context = (p: PreparedPosition, outsideRequirement: number) => ({
     outsideEquity: cross ? acc.walletBalance + totalPnl - p.pnl : p.isolatedMargin,
     outsideRequirement,
     outsideFees: cross ? totalFee - p.feeAtMark : 0,
     feeRate,
     markPrice: p.mark,
+    ...(fixedBasis ? { fixedMaintenance: p.mm } : {}),
+    ...(o.feeAt ? { feeAt: o.feeAt } : {}),
   });
   // Cross mode, two passes: each position's fee reserve (at its bankruptcy price, others at their
   // marks) first; then each liquidation price with the others' maintenance + reserve held fixed, so
@@ -332,7 +396,7 @@ export function tieredMargin(account: Account, marks: Marks, tables: TierTables,
       isolatedMargin: cross ? null : p.isolatedMargin,
       liquidationPrice: sol.liquidationPrice,
       bankruptcyPrice: sol.bankruptcyPrice,
-      liquidationTier: sol.liquidationTier,
+      liquidationTier: fixedBasis ? p.tier : sol.liquidationTier,
       iterations: sol.iterations,
       distance:
         sol.liquidationPrice === null

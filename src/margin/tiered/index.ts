@@ -19,6 +19,10 @@ export {
 } from './table.js';
 export {
   solvePrices,
+  bracketMeasure,
+  toU,
+  fromU,
+  pnlCoefficients,
   liquidationDistance,
   unrealizedPnl,
   notionalAt,
@@ -34,6 +38,10 @@ export {
   MarksSchema,
   TieredOptionsSchema,
   tieredMargin,
+  tieredMarginPrepared,
+  prepareTieredAccount,
+  preparePosition,
+  tierTableMap,
   liquidationPrices,
   tierTablesInput,
   type Position,
@@ -43,5 +51,8 @@ export {
   type TierTables,
   type PositionMargin,
   type TieredMarginResult,
+  type PreparedTieredAccount,
+  type PreparedPosition,
+  type TierTableMap,
   type LiquidationPriceResult,
 } from './account.js';

@@ -65,6 +65,14 @@ export function notionalAt(p: AffinePosition, price: number): number {
   return p.size * toU(p.table, price);
 }
 
+/**
+ * What the table's brackets are measured in at `u`: the notional Q·u for 'quote'/'coin' tables, the
+ * size Q for 'size' tables (OKX: tiers by contracts, the same at every price).
+ */
+export function bracketMeasure(p: AffinePosition, u: number): number {
+  return p.table.bracketUnit === 'size' ? p.size : p.size * Math.max(u, 0);
+}
+
 /** Taker fee to close the whole position at `price` (settlement currency). */
 export function closeFee(p: AffinePosition, price: number, feeRate: number): number {
   return p.size * feeRate * toU(p.table, price);
@@ -82,6 +90,19 @@ export interface SolveContext {
   readonly feeRate: number;
   /** Current mark price of the solved position (picks the first tier guess). */
   readonly markPrice: number;
+  /**
+   * The position's own maintenance held fixed (maintenance basis 'mark' or 'entry': MM on the
+   * notional at the mark or at entry, as Bybit's isolated formula takes it at entry). Undefined:
+   * MM on the notional at the liquidation price itself (basis 'liquidation', Binance's formula),
+   * with the tier re-chosen there.
+   */
+  readonly fixedMaintenance?: number;
+  /**
+   * Where the fee to close is reserved: at the bankruptcy price (default; Bybit) or at the
+   * liquidation price itself (`'liquidation'`: the fee rate adds to the maintenance rate, the
+   * convention of Gate's and OKX's published isolated formula).
+   */
+  readonly feeAt?: 'bankruptcy' | 'liquidation';
 }
 
 /** Result of one position's solve. */
@@ -112,18 +133,29 @@ export function solvePrices(p: AffinePosition, ctx: SolveContext): PriceSolution
   // root is at u = 0, i.e. no finite price; without the snap it would be a huge spurious price.
   const scale = Math.abs(ctx.outsideEquity) + Math.abs(ctx.outsideFees) + Math.abs(ctx.outsideRequirement) + Math.abs(c0);
   const snap = (num: number): number => (Math.abs(num) <= 1e-12 * scale ? 0 : num);
-  const uB = snap(ctx.outsideEquity - ctx.outsideFees + c0) / (Q * f - c1);
+  const atLiquidation = ctx.feeAt === 'liquidation';
+  // bankruptcy: equity = the fee to close there (fee at bankruptcy), or equity = 0 (fee reserved at liquidation)
+  const uB = snap(ctx.outsideEquity - ctx.outsideFees + c0) / ((atLiquidation ? 0 : Q * f) - c1);
   const bankruptcyPrice = fromU(p.table, uB);
-  const feeReserve = bankruptcyPrice === null ? 0 : Q * f * uB;
+  // fee at liquidation: Q·f·u_L moves with the root, so it joins the rate (fL) instead of the constant
+  const fL = atLiquidation ? f : 0;
+  const uLiqFee = (u: number): number => (fromU(p.table, u) === null ? 0 : Q * f * u);
+  const feeReserve = atLiquidation ? 0 : bankruptcyPrice === null ? 0 : Q * f * uB;
 
   const base = ctx.outsideEquity - ctx.outsideRequirement + c0 - feeReserve;
   const solveIn = (k: number): number => {
     const t = tiers[k]!;
-    return snap(base + t.maintenanceAmount) / (Q * t.maintenanceMarginRate - c1);
+    return snap(base + t.maintenanceAmount) / (Q * (t.maintenanceMarginRate + fL) - c1);
   };
-  const tierOf = (u: number): number => tierIndex(p.table, Q * Math.max(u, 0));
+  const tierOf = (u: number): number => tierIndex(p.table, bracketMeasure(p, u));
 
   const markTier = tierOf(toU(p.table, ctx.markPrice));
+  if (ctx.fixedMaintenance !== undefined) {
+    // equity(u_L) = MM_fixed + reserve: one linear equation, no tier to re-choose
+    const uL = snap(base - ctx.fixedMaintenance) / (Q * fL - c1);
+    const liquidationPrice = fromU(p.table, uL);
+    return { liquidationPrice, bankruptcyPrice, liquidationTier: markTier, iterations: 1, feeReserve: atLiquidation ? uLiqFee(uL) : feeReserve };
+  }
   let k = markTier;
   let u = NaN;
   let iterations = 0;
@@ -155,7 +187,7 @@ export function solvePrices(p: AffinePosition, ctx: SolveContext): PriceSolution
     bankruptcyPrice,
     liquidationTier: liquidationPrice === null ? markTier : k,
     iterations,
-    feeReserve,
+    feeReserve: atLiquidation ? uLiqFee(u) : feeReserve,
   };
 }
 

@@ -47,8 +47,13 @@ export const TierTableSchema = z
     contract: z.enum(['linear', 'inverse']),
     /** Currency of margin, P&L and maintenance (USDT for linear, BTC for BTCUSD inverse). */
     settleCurrency: z.string().min(1, 'must be a non-empty string'),
-    /** Unit of floor/cap: 'quote' (linear notional) or 'coin' (inverse position value). */
-    bracketUnit: z.enum(['quote', 'coin']),
+    /**
+     * Unit of floor/cap: 'quote' (linear notional) or 'coin' (inverse position value), both moving
+     * with the price; or 'size': the position size Q = |qty| · contractValue (coin for linear, USD for
+     * inverse), which does not move with the price (OKX tiers by contracts). With 'size' the
+     * maintenance is value × rate of the size's tier with no cumulative amount (the venue's rule).
+     */
+    bracketUnit: z.enum(['quote', 'coin', 'size']),
     /** Linear: coin per contract (default 1, qty in coin). Inverse: USD per contract (required). */
     contractValue: positive('contractValue').optional(),
     source: z.string().optional(),
@@ -58,17 +63,21 @@ export const TierTableSchema = z
   .strict()
   .superRefine((t, ctx) => {
     const expectedUnit = t.contract === 'linear' ? 'quote' : 'coin';
-    if (t.bracketUnit !== expectedUnit) {
-      ctx.addIssue({ code: 'custom', path: ['bracketUnit'], message: `must be "${expectedUnit}" for ${t.contract} contracts` });
+    if (t.bracketUnit !== expectedUnit && t.bracketUnit !== 'size') {
+      ctx.addIssue({ code: 'custom', path: ['bracketUnit'], message: `must be "${expectedUnit}" or "size" for ${t.contract} contracts` });
     }
     if (t.contract === 'inverse' && t.contractValue === undefined) {
       ctx.addIssue({ code: 'custom', path: ['contractValue'], message: 'is required for inverse contracts (USD per contract)' });
     }
+    const amounts = t.bracketUnit === 'size' ? t.tiers.map(() => 0) : cumulativeAmounts(t.tiers);
     t.tiers.forEach((tier, i) => {
       const at = (field: string) => ['tiers', i, field];
       if (tier.cap <= tier.floor) ctx.addIssue({ code: 'custom', path: at('cap'), message: `must be greater than floor ${tier.floor}` });
-      if (tier.maintenanceMarginRate >= 1 / tier.maxLeverage) {
-        ctx.addIssue({ code: 'custom', path: at('maintenanceMarginRate'), message: `must be below the initial rate 1/maxLeverage = ${1 / tier.maxLeverage}` });
+      // the average maintenance rate at the cap, MM(cap)/cap = rate − amount/cap, must stay below the
+      // initial rate (else a position is liquidated at entry); in tier 0 that is rate < 1/maxLeverage
+      const average = tier.maintenanceMarginRate - (amounts[i] ?? 0) / tier.cap;
+      if (!(average < 1 / tier.maxLeverage)) {
+        ctx.addIssue({ code: 'custom', path: at('maintenanceMarginRate'), message: `must be below the initial rate 1/maxLeverage = ${1 / tier.maxLeverage}${i > 0 ? ` (as an average at the cap: rate − amount/cap = ${average})` : ''}` });
       }
       if (i === 0) {
         if (tier.floor !== 0) ctx.addIssue({ code: 'custom', path: at('floor'), message: 'first tier must start at 0' });
@@ -102,7 +111,7 @@ export interface TierTable {
   readonly symbol: string;
   readonly contract: 'linear' | 'inverse';
   readonly settleCurrency: string;
-  readonly bracketUnit: 'quote' | 'coin';
+  readonly bracketUnit: 'quote' | 'coin' | 'size';
   /** Resolved: linear defaults to 1. */
   readonly contractValue: number;
   readonly source?: string;
@@ -137,7 +146,8 @@ export function cumulativeAmounts(tiers: ReadonlyArray<{ floor: number; maintena
 export function parseTierTable(input: unknown, field = 'table'): TierTable {
   if (isParsedTierTable(input)) return input;
   const t = parseOrThrow(TierTableSchema, input, field);
-  const amounts = cumulativeAmounts(t.tiers);
+  // size brackets do not move with the price: no amount keeps MM continuous along a price path
+  const amounts = t.bracketUnit === 'size' ? t.tiers.map(() => 0) : cumulativeAmounts(t.tiers);
   const table: TierTable = Object.freeze({
     symbol: t.symbol,
     contract: t.contract,

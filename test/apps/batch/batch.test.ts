@@ -117,4 +117,18 @@ describe('runBatch', () => {
     }
     expectFinite('timings.total', r.timings.total);
   });
+
+  it('replays the venue crash demo: its report section has the cascade chart and the summary a venue line', () => {
+    const v = r.venue!;
+    // the numbers data/venue/README.md states (also checked by the demo-data test)
+    expect(v.summary.accountsLiquidated).toBe(127);
+    expect(v.adl.reduce((s, a) => s + a.fills, 0)).toBe(v.summary.adlFills);
+    expect(v.mark).toHaveLength(240);
+    // impact: the mark after the cascade ends below the feed
+    expect(v.mark.at(-1)!).toBeLessThan(v.feed.at(-1)!);
+    const html = readFileSync(reportPath, 'utf8');
+    expect(html).toContain('id="cascade"');
+    expect(html).toContain('Insurance fund balance');
+    expect(lines.join('\n')).toMatch(/venue {3}crash replay .* 127 accounts liquidated/);
+  });
 });

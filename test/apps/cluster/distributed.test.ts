@@ -21,6 +21,7 @@ import { createClusterEngine, startChunkWorker } from '../../../src/apps/cluster
 import { buildServer } from '../../../src/apps/service/index.js';
 import { planTasks } from '../../../src/risk/mc.js';
 import { CHUNK_SCENARIOS } from '../../../src/kernels/index.js';
+import { syntheticVenue } from '../../../src/solvency/index.js';
 
 
 
@@ -161,6 +162,17 @@ describe.skipIf(!hasRedis)('distributed Monte Carlo on BullMQ', () => {
       await same((e) => e.recalibrate(pnl.map((x) => -x), { window: 250, confidence: 0.99, model: { kind: 'historical', multiplier: 0.6 } }));
       for (const method of ['sample', 'ewma', 'ledoit-wolf'] as const) await same((e) => e.covariance(rets, { method }));
       await same((e) => e.optimize({ kind: 'kelly', returns: [1, 1, 1, -1, -1], kellyFraction: 0.5 }));
+      // the venue simulator: one run, a streamed run (state moved between jobs) and fund sizing over paths
+      const venue = syntheticVenue(60, 3, 5);
+      const crash = { kind: 'monte-carlo' as const, symbols: venue.symbols, start: venue.start, ticks: 90, vol: [0.9, 1, 1.2], drift: [-200, -200, -200], jumps: { intensity: 30, mean: -0.03, sd: 0.02 }, seed: 9 };
+      const venueConfig = { tables: venue.tables, fund: { USDT: 500 }, impact: { BTCUSDT: { model: 'sqrt' as const, depth: 50, coefficient: 0.1 } } };
+      await same((e) => e.simulateVenue(venue.accounts, { scenario: crash, index: 2 }, venueConfig));
+      await same((e) => e.venueSizing(venue.accounts, { ...crash, ticks: 40 }, venueConfig, { paths: 12, confidence: 0.9, pathsPerTask: 5 }));
+      await same(async (e) => {
+        const items = [];
+        for await (const item of e.streamVenue(venue.accounts, { scenario: crash, index: 2 }, venueConfig, { chunkTicks: 25 })) items.push(item.type === 'summary' ? item.summary : item);
+        return items;
+      });
       await same((e) => e.optimize({
         kind: 'collateral',
         assets: [{ id: 'USDC', available: 60, haircut: 0, costRate: 0.01 }, { id: 'BTC', available: 1000, haircut: 0.2, costRate: 0.02 }],
@@ -246,7 +258,8 @@ describe.skipIf(!hasRedis)('distributed Monte Carlo on BullMQ', () => {
     const queueName = 'kill';
     const workers = [spawnWorker(url, queueName), spawnWorker(url, queueName)];
     await Promise.all(workers.map((w) => w.waitFor((l) => l.msg === 'worker ready', 10_000)));
-    const options = { method: 'mc-normal' as const, scenarios: 4_000_000, seed: 5, confidence: 0.99 };
+    // 16M scenarios: the job is still running when the kill lands, even on a loaded machine
+    const options = { method: 'mc-normal' as const, scenarios: 16_000_000, seed: 5, confidence: 0.99 };
     const ref = await engine.var({ exposures }, market, options);
 
     const remote = await createClusterEngine({ url, queueName, parallelism: 1 });

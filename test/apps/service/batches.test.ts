@@ -12,6 +12,7 @@ import type { Engine } from '../../../src/engine/index.js';
 import { BatchManager, QueueFullError, writeFileAtomic } from '../../../src/apps/service/batches.js';
 import type { BatchRunner } from '../../../src/apps/service/batches.js';
 import { operation } from '../../../src/engine/index.js';
+import { buildScalingProblem } from '../../../src/optimize/index.js';
 import { AUTH, makeServer, tmpDir, varBody, waitBatch, removeTmpDirs } from './fixtures.js';
 
 let engine: Engine;
@@ -52,6 +53,22 @@ describe('batches', () => {
     }
   }, 30_000);
 
+  it('an ES optimisation batch reports its iteration and bound gap on the batch status', async () => {
+    const app = await makeServer(engine);
+    try {
+      const p = buildScalingProblem(6, 3000, 4);
+      const problem = { kind: 'cvar', ...p, basePnl: Array.from(p.basePnl), hedgePnl: Array.from(p.hedgePnl) };
+      const sub = await app.inject({ method: 'POST', url: '/v1/batches', headers: AUTH, payload: { operation: 'optimize', request: { problem } } });
+      expect(sub.statusCode).toBe(202);
+      const rec = await waitBatch(app, sub.json().id as string, 30_000);
+      expect(rec.status).toBe('succeeded');
+      expect(rec.progress).toMatchObject({ done: 100, total: 100, iteration: rec.result.solver.iterations });
+      expect(rec.progress.gap).toBeLessThanOrEqual(1e-9);
+    } finally {
+      await app.close();
+    }
+  }, 40_000);
+
   it('finished results survive a restart on the same resultsDir (written atomically)', async () => {
     const dir = tmpDir('me-restart-');
     const a = await makeServer(engine, { resultsDir: dir });
@@ -76,8 +93,10 @@ describe('batches', () => {
   it('shutdown: waiting jobs and jobs past the deadline are requeued and finished by the next instance', async () => {
     const dir = tmpDir('me-requeue-');
     const a = await makeServer(engine, { resultsDir: dir, limits: { maxConcurrentBatches: 1, shutdownDeadlineMs: 1, maxSyncWork: 1e12 } });
-    // the first job is long enough to be running at close; the others wait behind it
-    const bodies = [5_000_000, 100_000, 100_000].map((scenarios, i) => varBody({ scenarios, seed: 100 + i, confidence: 0.99 }));
+    // the first job (40M scenarios) is still running at close even on a loaded machine, where
+    // 5M scenarios could finish before the later submissions returned; the 1 ms deadline cancels
+    // it; the others wait behind it
+    const bodies = [40_000_000, 100_000, 100_000].map((scenarios, i) => varBody({ scenarios, seed: 100 + i, confidence: 0.99 }));
     const submit = (body: unknown) => a.inject({ method: 'POST', url: '/v1/batches', headers: AUTH, payload: { operation: 'var', request: body } });
     const first = await submit(bodies[0]);
     const rest = await Promise.all(bodies.slice(1).map(submit));

@@ -179,7 +179,7 @@ it('fuzz sample: 120 cases per endpoint, never a 5xx, only finite numbers in 2xx
       if (r.statusCode < 300) {
         ok++;
         // a null in a 2xx body is an absent optional value, never a NaN or ±Infinity that JSON dropped
-        for (const p of nullPaths(r.json())) expect(p, `${c.url} null at ${p}`).toMatch(/bankruptcyPrice|liquidationPrice|distance|isolatedMargin|floor|gridMargin|dual|caps\.|^es$|progress/);
+        for (const p of nullPaths(r.json())) expect(p, `${c.url} null at ${p}`).toMatch(/bankruptcyPrice|liquidationPrice|distance|isolatedMargin|floor|gridMargin|dual|caps\.|^es$|progress|^flags\.(rule|reason)$|^position\.(before|after)$|^account\.(after|before\.marginRatio|after\.marginRatio)$|^buffer\.(cut|cutNote|current\.\w+)$/);
       }
     }
   }

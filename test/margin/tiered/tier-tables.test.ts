@@ -77,6 +77,6 @@ describe('tier tables', () => {
     expect(() => parseTierTable(raw)).toThrow(/table\.contractValue: is required for inverse contracts/);
     raw.contractValue = 100;
     raw.bracketUnit = 'quote';
-    expect(() => parseTierTable(raw)).toThrow(/table\.bracketUnit: must be "coin" for inverse contracts; got "quote"/);
+    expect(() => parseTierTable(raw)).toThrow(/table\.bracketUnit: must be "coin" or "size" for inverse contracts; got "quote"/);
   });
 });
