@@ -23,9 +23,6 @@ import { planTasks } from '../../../src/risk/mc.js';
 import { CHUNK_SCENARIOS } from '../../../src/kernels/index.js';
 import { syntheticVenue } from '../../../src/solvency/index.js';
 
-
-
-
 interface WorkerProc {
   proc: ChildProcess;
   lines: Array<Record<string, unknown>>;
@@ -34,9 +31,9 @@ interface WorkerProc {
 
 const procs: ChildProcess[] = [];
 
-function spawnWorker(url: string, queueName: string): WorkerProc {
+function spawnWorker(url: string, queueName: string, preload: string[] = []): WorkerProc {
   const proc = spawn(process.execPath, [
-    CLI, 'worker', '--queue', url, '--queue-name', queueName, '--threads', '1',
+    ...preload.flatMap((p) => ['--import', p]), CLI, 'worker', '--queue', url, '--queue-name', queueName, '--threads', '1',
     '--lock-duration', '1500', '--stalled-interval', '500', '--max-stalled', '3',
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   procs.push(proc);
@@ -256,23 +253,25 @@ describe.skipIf(!hasRedis)('distributed Monte Carlo on BullMQ', () => {
 
   it('a worker killed with SIGKILL mid-job: its chunk is retried by another worker, same result', async () => {
     const queueName = 'kill';
-    const workers = [spawnWorker(url, queueName), spawnWorker(url, queueName)];
-    await Promise.all(workers.map((w) => w.waitFor((l) => l.msg === 'worker ready', 10_000)));
-    // 16M scenarios: the job is still running when the kill lands, even on a loaded machine
-    const options = { method: 'mc-normal' as const, scenarios: 16_000_000, seed: 5, confidence: 0.99 };
+    // the victim kills itself with SIGKILL as soon as it has taken the job (see die-on-job-active.mjs),
+    // so the job is always mid-flight when its worker dies; the rescuer starts only after that
+    const victim = spawnWorker(url, queueName, [new URL('./die-on-job-active.mjs', import.meta.url).href]);
+    await victim.waitFor((l) => l.msg === 'worker ready', 10_000);
+    const options = { method: 'mc-normal' as const, scenarios: 4_000_000, seed: 5, confidence: 0.99 };
     const ref = await engine.var({ exposures }, market, options);
 
     const remote = await createClusterEngine({ url, queueName, parallelism: 1 });
     try {
       const pending = remote.var({ exposures }, market, options);
-      // the first worker to start a job is killed while it holds the job's lock
-      const first = await Promise.any(workers.map((w) => w.waitFor((l) => l.msg === 'job active', 10_000).then((l) => ({ w, l }))));
-      first.w.proc.kill('SIGKILL');
-      const rescuer = workers.find((w) => w !== first.w)!;
+      const [, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => victim.proc.once('close', (code, sig) => r([code, sig])));
+      expect(signal).toBe('SIGKILL');
+      const taken = victim.lines.find((l) => l.msg === 'job active');
+      expect(taken).toBeDefined();
+      expect(victim.lines.some((l) => l.msg === 'job completed')).toBe(false);
+      const rescuer = spawnWorker(url, queueName);
       const got = await pending;
       expectSameNumbers(got, ref);
-      expect(first.w.lines.some((l) => l.msg === 'job completed' && l.jobId === first.l.jobId)).toBe(false);
-      await rescuer.waitFor((l) => l.msg === 'job completed' && l.jobId === first.l.jobId, 5000); // the log line may trail the queue event
+      await rescuer.waitFor((l) => l.msg === 'job completed' && l.jobId === taken!.jobId, 5000); // the log line may trail the queue event
       rescuer.proc.kill('SIGTERM');
     } finally {
       await remote.close();
