@@ -70,7 +70,7 @@ export interface EsCutOptions {
   batch?: number;
   /** Trust region (min-es) as a fraction of the largest bound or start quantity (default 0.2; false = none). */
   trustRegion?: number | boolean;
-  /** Scenario count above which a strided subsample warm-starts the solve (default 50,000). */
+  /** Scenario count above which a strided subsample warm-starts the solve (default {@link SAMPLE_ABOVE} = 4,000). */
   sampleAbove?: number;
   /** Wall-clock limit in seconds. */
   timeLimit?: number;
@@ -424,8 +424,9 @@ export const SAMPLE_ABOVE = 4_000;
 const SAMPLE_STRIDE = 4;
 
 /**
- * {@link solveEsCuts} with a warm start for large S: first the same problem on every 8th scenario
- * (tail weight scaled alike; recursively while S > 50,000), whose answer seeds the initial scenario
+ * {@link solveEsCuts} with a warm start for large S: first the same problem on every
+ * SAMPLE_STRIDE-th scenario (tail weight scaled alike; recursively while S > `sampleAbove`, default
+ * {@link SAMPLE_ABOVE}), whose answer seeds the initial scenario
  * split of the full problem. The answer is still the exact optimum on all scenarios — the subsample
  * only chooses where the master starts.
  */
