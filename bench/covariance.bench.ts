@@ -24,8 +24,7 @@ import { createEngine } from '../src/index.js';
 import type { Engine } from '../src/index.js';
 import { covSampleRowsWasm } from '../src/kernels/index.js';
 import { ewmaCovariance } from '../src/market/index.js';
-import { WasmCore } from '../src/wasm/index.js';
-import { buildPath } from '../src/util/index.js';
+import { WasmCore, relaxedSimdSupported } from '../src/wasm/index.js';
 import { parseBenchFlags } from './lib/cli.js';
 import type { BenchFlags } from './lib/cli.js';
 import { returnsMatrix } from './lib/fixtures.js';
@@ -285,12 +284,12 @@ export async function runCovariance(cfg: CovarianceBenchConfig): Promise<SuiteRe
       id, label, impl: 'engine' as const, threads: 1, size, work, workUnit: 'row·pairs',
       computes: `covSampleRowsWasm over all rows on the calling thread (copy in, means, pack, tiled XᵀX, scale) with build/${file} instantiated directly`,
     };
-    const bytes = Uint8Array.from(readFileSync(buildPath(file)));
-    if (!WebAssembly.validate(bytes)) {
+    const build = id === 'kernel-strict' ? 'strict' : 'relaxed';
+    if (build === 'relaxed' && !(await relaxedSimdSupported())) {
       push(skippedRow(base, `this runtime (Node ${process.version}) rejects ${file}`));
       continue;
     }
-    const core = fileCore(bytes);
+    const core = await WasmCore.create(build);
     let checks: RowCheck[] = [];
     const t = await timeChecked(id, async () => {
       const rowsOut = covSampleRowsWasm(core, x.data, T, n, 0, n);
@@ -373,28 +372,6 @@ export async function runCovariance(cfg: CovarianceBenchConfig): Promise<SuiteRe
       wasm1T_vs_simpleStatistics: 'engine WASM 1 thread vs simple-statistics (fewer columns)',
     },
   };
-}
-
-/** A kernel instance over a given build file, with the allocator the kernel adapters use. */
-function fileCore(bytes: Uint8Array): WasmCore {
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort: () => { throw new Error('wasm abort'); } } });
-  const x = inst.exports as unknown as WasmCore['x'];
-  const base = (x.heapBase() + 63) & ~63;
-  let top = base;
-  const core = {
-    x,
-    reset: (): void => { top = base; },
-    alloc: (bytes: number): number => {
-      const ptr = top;
-      const end = ptr + ((bytes + 63) & ~63);
-      const have = x.memory.buffer.byteLength;
-      if (end > have) x.memory.grow(Math.ceil((end - have) / 65536));
-      top = end;
-      return ptr;
-    },
-    f64: (ptr: number, len: number): Float64Array => new Float64Array(x.memory.buffer, ptr, len),
-  };
-  return core as unknown as WasmCore;
 }
 
 function trace(c: Cov, n: number): number {

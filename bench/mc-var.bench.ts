@@ -13,7 +13,6 @@
  *
  * Run alone: `node build/bench/mc-var.bench.js [--quick] [--full]`, or through bench/run.ts.
  */
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,8 +20,7 @@ import { createEngine } from '../src/index.js';
 import type { Engine, VarResult } from '../src/index.js';
 import { CHUNK_SCENARIOS, choleskyTs, runMcTaskWasm } from '../src/kernels/index.js';
 import { tailCount } from '../src/risk/index.js';
-import { buildPath } from '../src/util/index.js';
-import { WasmCore } from '../src/wasm/index.js';
+import { WasmCore, relaxedSimdSupported } from '../src/wasm/index.js';
 import { parseBenchFlags } from './lib/cli.js';
 import type { BenchFlags } from './lib/cli.js';
 import { machineInfo, peersDir } from './lib/machine.js';
@@ -230,43 +228,19 @@ async function naiveRow(cfg: McVarConfig, problem: PeerProblem): Promise<Row> {
   };
 }
 
-/** A kernel instance over a given build file, with the allocator the kernel adapters use. */
-function fileCore(bytes: Uint8Array): WasmCore {
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort: () => { throw new Error('wasm abort'); } } });
-  const x = inst.exports as unknown as WasmCore['x'];
-  const base = (x.heapBase() + 63) & ~63;
-  let top = base;
-  const core = {
-    x,
-    reset: (): void => { top = base; },
-    alloc: (bytes: number): number => {
-      const ptr = top;
-      const end = ptr + ((bytes + 63) & ~63);
-      const have = x.memory.buffer.byteLength;
-      if (end > have) x.memory.grow(Math.ceil((end - have) / 65536));
-      top = end;
-      return ptr;
-    },
-    f64: (ptr: number, len: number): Float64Array => new Float64Array(x.memory.buffer, ptr, len),
-    i32: (ptr: number, len: number): Int32Array => new Int32Array(x.memory.buffer, ptr, len),
-    u64: (ptr: number, len: number): BigUint64Array => new BigUint64Array(x.memory.buffer, ptr, len),
-  };
-  return core as unknown as WasmCore;
-}
-
 /**
  * The Monte Carlo kernel in-process on the calling thread (one task over every chunk, its tail
  * sorted), from a given build file: the single-core cost without the pool, and the strict vs the
  * relaxed-SIMD (FMA) build where the runtime accepts it.
  */
-function kernelRow(id: 'kernel-strict' | 'kernel-relaxed', file: string, cfg: McVarConfig, problem: PeerProblem): Row {
+async function kernelRow(id: 'kernel-strict' | 'kernel-relaxed', file: string, cfg: McVarConfig, problem: PeerProblem): Promise<Row> {
   const label = `WASM kernel in-process, 1 thread, ${file}`;
   const base = {
     id, label, kind: 'engine' as const, threads: 1, scenarios: cfg.scenarios,
     computes: `runMcTaskWasm over all chunks on the calling thread with build/${file} instantiated directly (Cholesky untimed, as for the C peers): normals, full L·z, P&L, k-largest tail, sorted`,
   };
-  const bytes = Uint8Array.from(readFileSync(buildPath(file)));
-  if (!WebAssembly.validate(bytes)) {
+  const build = id === 'kernel-strict' ? 'strict' : 'relaxed';
+  if (build === 'relaxed' && !(await relaxedSimdSupported())) {
     log(`${label}: SKIPPED — Node ${process.version} rejects it`);
     return { ...base, status: 'skipped', skipReason: `this runtime (Node ${process.version}) rejects ${file}` };
   }
@@ -279,7 +253,7 @@ function kernelRow(id: 'kernel-strict' | 'kernel-relaxed', file: string, cfg: Mc
   new Float64Array(shared, nl * 8, n).set(problem.exposures);
   const k99 = tailCount(cfg.scenarios, 0.99);
   const k975 = tailCount(cfg.scenarios, 0.975);
-  const core = fileCore(bytes);
+  const core = await WasmCore.create(build);
   const task = { shared, n, nu: 0, seed: cfg.seed, scenarios: cfg.scenarios, chunkFrom: 0, chunkTo: Math.ceil(cfg.scenarios / CHUNK_SCENARIOS), k: Math.max(k99, k975) };
   const numbers = (): { var99: number; es975: number } => {
     const r = runMcTaskWasm(core, task);
@@ -335,8 +309,8 @@ export async function runMcVar(cfg: McVarConfig): Promise<McVarReport> {
   if (cores > 2) rows.push(await engineRow({ id: 'wasm-2t', label: 'WASM, 2 threads', threads: 2, wasm: true, scenarios: cfg.scenarios }, cfg, problem));
   rows.push(await engineRow({ id: 'wasm-all', label: `WASM, all threads (${cores})`, threads: cores, wasm: true, scenarios: cfg.scenarios }, cfg, problem));
 
-  rows.push(kernelRow('kernel-strict', 'core.wasm', cfg, problem));
-  rows.push(kernelRow('kernel-relaxed', 'core-relaxed.wasm', cfg, problem));
+  rows.push(await kernelRow('kernel-strict', 'core.wasm', cfg, problem));
+  rows.push(await kernelRow('kernel-relaxed', 'core-relaxed.wasm', cfg, problem));
   rows.push(await naiveRow(cfg, problem));
 
   const tools = new PeerToolchain(dir);
