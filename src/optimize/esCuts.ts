@@ -48,18 +48,9 @@ import { EsOracle, type EsCut } from './esOracle.js';
 import type { LpModel } from './lp.js';
 import { toLpArrays } from './modelData.js';
 import { conflictOf, createHighsModel, loadHighs, statusName } from './solve.js';
+import type { EsProgress } from './types.js';
 
-/** Progress of an ES solve, reported once per iteration. */
-export interface EsProgress {
-  iteration: number;
-  /** Lower / upper bound of the objective (USD; for 'max-return': return bounds, lower null until feasible). */
-  lower: number | null;
-  upper: number | null;
-  /** Relative gap (min-es) or relative ES-budget violation of the master point (max-return). */
-  gap: number;
-  /** Explicit scenarios in the master. */
-  scenarios: number;
-}
+export type { EsProgress };
 
 export interface EsCutOptions {
   /** Relative optimality gap (default 1e-9). */

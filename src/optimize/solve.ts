@@ -5,7 +5,9 @@
 import { SolverError } from '../errors/index.js';
 import type { LpModel } from './lp.js';
 import { toLpArrays, type LpArrays } from './modelData.js';
-import type { EsProgress } from './esCuts.js';
+import type { BindingConstraint, EsProgress } from './types.js';
+
+export type { BindingConstraint };
 
 import type { Highs, Model } from 'highs';
 
@@ -26,21 +28,6 @@ export function loadHighs(): Promise<Highs> {
   return highsPromise;
 }
 
-/** A row or variable bound that holds with equality at the solution. */
-export interface BindingConstraint {
-  /** Row or variable label as given to the model (e.g. 'delta_BTC', 'x_BTC-PERP'). */
-  name: string;
-  /** Constraint set ('delta-bounds', 'position-limits'…). */
-  set: string;
-  kind: 'row' | 'bound';
-  /** Which side is active. */
-  side: 'lower' | 'upper' | 'equality';
-  /** Row activity or variable value. */
-  value: number;
-  bound: number;
-  /** Shadow price of the row (LP only; null for MIP or bounds). */
-  dual: number | null;
-}
 
 /** Options of {@link solveModel}. */
 export interface SolveOptions {

@@ -1,7 +1,6 @@
 /**
  * Types shared by the optimisation problems: hedge candidates, exposure constraints, trades, results.
  */
-import type { BindingConstraint } from './solve.js';
 
 /** A candidate hedge instrument of a matrix problem (P&L per unit given by the caller). */
 export interface HedgeInstrument {
@@ -78,4 +77,32 @@ export interface OptimizationResult<M> {
   /** Binding count per constraint set, bulk sets included. */
   bindingCounts: Record<string, number>;
   timing: Timing;
+}
+
+/** Progress of an ES solve, reported once per iteration. */
+export interface EsProgress {
+  iteration: number;
+  /** Lower / upper bound of the objective (USD; for 'max-return': return bounds, lower null until feasible). */
+  lower: number | null;
+  upper: number | null;
+  /** Relative gap (min-es) or relative ES-budget violation of the master point (max-return). */
+  gap: number;
+  /** Explicit scenarios in the master. */
+  scenarios: number;
+}
+
+/** A row or variable bound that holds with equality at the solution. */
+export interface BindingConstraint {
+  /** Row or variable label as given to the model (e.g. 'delta_BTC', 'x_BTC-PERP'). */
+  name: string;
+  /** Constraint set ('delta-bounds', 'position-limits'…). */
+  set: string;
+  kind: 'row' | 'bound';
+  /** Which side is active. */
+  side: 'lower' | 'upper' | 'equality';
+  /** Row activity or variable value. */
+  value: number;
+  bound: number;
+  /** Shadow price of the row (LP only; null for MIP or bounds). */
+  dual: number | null;
 }
