@@ -29,6 +29,14 @@ export interface BookSymbols {
   tierCap: Float64Array;
   tierRate: Float64Array;
   tierAmount: Float64Array;
+  /** 1 when the table's brackets are by position size (`bracketUnit: 'size'`, OKX): tier by |S|, MM on the notional. */
+  sizeBrackets: Uint8Array;
+}
+
+/** Maintenance basis of the packed book, by margin mode (a venue preset's `maintenanceBasis`). */
+export interface BookBasis {
+  isolated: 'mark' | 'entry';
+  cross: 'mark' | 'entry';
 }
 
 /** The prepared book: plain typed arrays, structured-cloneable to a worker. */
@@ -53,6 +61,8 @@ export interface VenueBook {
   posSize: Float64Array;
   /** v(entry price). */
   posEntryV: Float64Array;
+  /** 1 when maintenance is taken on the entry notional |S|·|v(E)| (Bybit isolated), 0 on the mark notional. */
+  posEntryBasis: Uint8Array;
   /** Symbol → positions (CSR): holders of symbol s are symHolders[symStart[s] .. symStart[s+1]). */
   symStart: Int32Array;
   symHolders: Int32Array;
@@ -71,13 +81,24 @@ function tableList(tables: tiered.TierTables): TierTable[] {
   return raw.map((t, i) => tiered.parseTierTable(t, Array.isArray(tables) ? `tables[${i}]` : `tables.${Object.keys(tables)[i]}`));
 }
 
+/** Options of `prepareBook`. */
+export interface PrepareOptions {
+  /** Maintenance basis by margin mode (default mark notional for both). */
+  basis?: BookBasis;
+  /**
+   * Name of the venue preset the book follows: accounts with a fee to close (feeRate > 0) are then
+   * rejected, since the simulator reserves no fee in maintenance.
+   */
+  venue?: string;
+}
+
 /**
  * Validates accounts (the tiered model's AccountSchema) against the tier tables and packs them.
  * Accounts keep their input order: events name an account by its index.
  *
  * @throws {ValidationError} naming the field, e.g. `accounts[3].positions[0].symbol: unknown symbol …`
  */
-export function prepareBook(accounts: readonly tiered.Account[], tables: tiered.TierTables): VenueBook {
+export function prepareBook(accounts: readonly tiered.Account[], tables: tiered.TierTables, opts: PrepareOptions = {}): VenueBook {
   if (!Array.isArray(accounts)) throw new ValidationError('accounts', 'type', `must be an array of accounts; got ${describeValue(accounts)}`, accounts);
   const list = tableList(tables);
   const symIndex = new Map<string, number>();
@@ -100,7 +121,9 @@ export function prepareBook(accounts: readonly tiered.Account[], tables: tiered.
   const caps: number[] = [];
   const rates: number[] = [];
   const amounts: number[] = [];
+  const sizeBrackets = new Uint8Array(nSym);
   list.forEach((t, s) => {
+    sizeBrackets[s] = t.bracketUnit === 'size' ? 1 : 0;
     if (symIndex.has(t.symbol)) throw new ValidationError(`tables[${s}].symbol`, 'duplicate', `duplicate tier table; got ${describeValue(t.symbol)}`, t.symbol);
     symIndex.set(t.symbol, s);
     names.push(t.symbol);
@@ -140,7 +163,7 @@ export function prepareBook(accounts: readonly tiered.Account[], tables: tiered.
     nUnits,
     nPositions: nPos,
     currencies,
-    symbols: { names, inverse, currency, tierStart, tierCap: Float64Array.from(caps), tierRate: Float64Array.from(rates), tierAmount: Float64Array.from(amounts) },
+    symbols: { names, inverse, currency, tierStart, tierCap: Float64Array.from(caps), tierRate: Float64Array.from(rates), tierAmount: Float64Array.from(amounts), sizeBrackets },
     accountFree: new Float64Array(accounts.length),
     accountCurrency: new Int32Array(accounts.length),
     unitAccount: new Int32Array(nUnits),
@@ -151,12 +174,17 @@ export function prepareBook(accounts: readonly tiered.Account[], tables: tiered.
     posSymbol: new Int32Array(nPos),
     posSize: new Float64Array(nPos),
     posEntryV: new Float64Array(nPos),
+    posEntryBasis: new Uint8Array(nPos),
     symStart: new Int32Array(nSym + 1),
     symHolders: new Int32Array(nPos),
   };
   let u = 0;
   let p = 0;
   for (const { acc, i } of parsed) {
+    if (opts.venue !== undefined && (acc.feeRate ?? 0) > 0) {
+      throw new ValidationError(`accounts[${i}].feeRate`, 'venue', `must be 0 with venue ${opts.venue}: the simulator reserves no fee to close in maintenance (its taker fee is config.takerFee); got ${describeValue(acc.feeRate)}`, acc.feeRate);
+    }
+    const entryBasis = (acc.mode === 'cross' ? opts.basis?.cross : opts.basis?.isolated) === 'entry' ? 1 : 0;
     const c = cur(acc.collateralCurrency);
     book.accountCurrency[i] = c;
     let allotted = 0;
@@ -193,6 +221,7 @@ export function prepareBook(accounts: readonly tiered.Account[], tables: tiered.
       book.posSymbol[p] = s;
       book.posSize[p] = size;
       book.posEntryV[p] = ve;
+      book.posEntryBasis[p] = entryBasis;
       p++;
     });
     const free = acc.walletBalance - allotted;
