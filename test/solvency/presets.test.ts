@@ -51,6 +51,15 @@ describe('config.venue: liquidation where the tiered model with the same preset 
     expect(markBasis).toHaveLength(0);
   });
 
+  it('bybit-linear cross (mark basis): maintenance re-taken at each tick’s mark, trigger (10 − 10/3)/(1 − 1 %) by hand', async () => {
+    const tiers = fixture('bybit-risk-limit-linear.json');
+    const account: tiered.Account = { mode: 'cross', walletBalance: 10 / 3, collateralCurrency: 'USDT', positions: [{ symbol: 'XYZUSDT', contract: 'linear', qty: 1, entryPrice: 10, leverage: 3 }] };
+    const hand = (10 - 10 / 3) / (1 - 0.01);
+    const ev = await crossAt(account, 'XYZUSDT', 10, hand, 1, { venue: 'bybit', tiers });
+    expect(ev.map((e) => [e.tick, e.kind])).toEqual([[2, 'full']]);
+    expect(ev[0]!.maintenance).toBeCloseTo(0.01 * hand * (1 - 1e-8), 12);
+  });
+
   it('bybit-inverse isolated short (entry basis): LP = Q / (Q/E − (IM − MM)) by hand, equal to engine.liquidation', async () => {
     const tiers = fixture('bybit-risk-limit-inverse.json');
     // 1,000,000 USD at 40,000: 25 BTC, IM = 25/50 = 0.5, MM = 25 × 0.5 % = 0.125 (tier 1, cap 150 BTC)
