@@ -12,8 +12,8 @@ import {
   aggregateSizing, continueRun, finishRun, parseFeedCsv, prepareBook, scenarioPath, sizeChunk, startRun, validateConfig, validatePath, validateScenario,
 } from '../solvency/index.js';
 import { venuePreset, venueTables } from '../venues/index.js';
-import type { LoaderOptions, MaintenanceBasis } from '../venues/index.js';
-import type { PrepareOptions, PricePath, ScenarioSpec, SimState, SizingChunk, SizingResult, VenueBook, VenueConfig, VenueEvent, VenueResult, VenueSummary } from '../solvency/index.js';
+import type { LoaderOptions, MaintenanceBasis, VenuePreset } from '../venues/index.js';
+import type { BookBasis, PrepareOptions, PricePath, ScenarioSpec, SimState, SizingChunk, SizingResult, VenueBook, VenueConfig, VenueEvent, VenueResult, VenueSummary } from '../solvency/index.js';
 
 /** A path: given marks, a replayed feed (CSV text), or path `index` of a scenario spec. */
 export type VenuePathInput = PricePath | { csv: string } | { scenario: ScenarioSpec; index?: number };
@@ -25,8 +25,9 @@ export interface VenueSimConfig extends VenueConfig {
    * A tiered venue preset (`binance-usdm`, `bybit-linear`, `okx-swap`… or an alias): its maintenance
    * basis by margin mode is applied exactly (mark or liquidation notional → margined on the mark at
    * every tick; entry → on the position's entry notional). Accounts must then have no feeRate.
+   * Per symbol: `{ BTCUSDT: 'bybit-linear', … }` (tables from `tables` or the samples; no `tiers`).
    */
-  venue?: string;
+  venue?: string | Record<string, string>;
   /** The venue's own tier payload, read by the preset's loader (instead of `tables`). */
   tiers?: unknown;
   /** What the payload does not carry (OKX contract value, a symbol filter). */
@@ -46,15 +47,29 @@ function venueBookInputs(config: VenueSimConfig): { tables: tiered.TierTables; o
     if (tierOptions !== undefined) throw new ValidationError('config.tierOptions', 'requires', 'needs config.venue and config.tiers');
     return { tables: tables ?? sampleTierTables(), opts: {} };
   }
-  const preset = venuePreset(venue, 'config.venue');
-  if (preset.model !== 'tiered') {
-    throw new ValidationError('config.venue', 'venue', `preset ${preset.name} is a ${preset.model} model; the venue simulator takes tiered presets only; got ${describeValue(venue)}`, venue);
+  // 'liquidation' and 'mark' are one rule in a tick loop: maintenance on the notional at the current mark
+  const basis = (b: MaintenanceBasis): 'mark' | 'entry' => (b === 'entry' ? 'entry' : 'mark');
+  const tieredPreset = (name: unknown, field: string): VenuePreset => {
+    const p = venuePreset(name, field);
+    if (p.model !== 'tiered') throw new ValidationError(field, 'venue', `preset ${p.name} is a ${p.model} model; the venue simulator takes tiered presets only; got ${describeValue(name)}`, name);
+    return p;
+  };
+  if (isObject(venue)) {
+    if (tiers !== undefined) throw new ValidationError('config.tiers', 'venue', 'needs a single config.venue (per-symbol presets take their tables from config.tables)');
+    if (tierOptions !== undefined) throw new ValidationError('config.tierOptions', 'requires', 'needs config.venue and config.tiers');
+    const symbolBasis: Record<string, BookBasis> = {};
+    const names: string[] = [];
+    for (const [sym, name] of Object.entries(venue)) {
+      const p = tieredPreset(name, `config.venue.${sym}`);
+      symbolBasis[sym] = { isolated: basis(p.maintenanceBasis.isolated), cross: basis(p.maintenanceBasis.cross) };
+      names.push(`${sym}: ${p.name}`);
+    }
+    return { tables: tables ?? sampleTierTables(), opts: { symbolBasis, symbolBasisField: 'config.venue', venue: names.join(', ') } };
   }
+  const preset = tieredPreset(venue, 'config.venue');
   if (tiers !== undefined && tables !== undefined) throw new ValidationError('config.tiers', 'exclusive', 'give either tiers (the venue payload) or tables, not both');
   if (tierOptions !== undefined && !isObject(tierOptions)) throw new ValidationError('config.tierOptions', 'type', `must be an object; got ${describeValue(tierOptions)}`, tierOptions);
   const list = tiers !== undefined ? venueTables(preset, tiers, tierOptions ?? {}, 'config.tiers').map(tiered.tierTableInput) : tables ?? sampleTierTables();
-  // 'liquidation' and 'mark' are one rule in a tick loop: maintenance on the notional at the current mark
-  const basis = (b: MaintenanceBasis): 'mark' | 'entry' => (b === 'entry' ? 'entry' : 'mark');
   return { tables: list, opts: { basis: { isolated: basis(preset.maintenanceBasis.isolated), cross: basis(preset.maintenanceBasis.cross) }, venue: preset.name } };
 }
 

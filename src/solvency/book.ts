@@ -85,6 +85,10 @@ function tableList(tables: tiered.TierTables): TierTable[] {
 export interface PrepareOptions {
   /** Maintenance basis by margin mode (default mark notional for both). */
   basis?: BookBasis;
+  /** Maintenance basis by symbol (wins over `basis`); every key must be a symbol of the tables. */
+  symbolBasis?: Record<string, BookBasis>;
+  /** Field named when a `symbolBasis` key is not a symbol of the tables (default 'symbolBasis'). */
+  symbolBasisField?: string;
   /**
    * Name of the venue preset the book follows: accounts with a fee to close (feeRate > 0) are then
    * rejected, since the simulator reserves no fee in maintenance.
@@ -137,6 +141,10 @@ export function prepareBook(accounts: readonly tiered.Account[], tables: tiered.
     }
   });
   tierStart[nSym] = caps.length;
+  const symbolBasis = opts.symbolBasis ?? {};
+  for (const k of Object.keys(symbolBasis)) {
+    if (!symIndex.has(k)) throw new ValidationError(`${opts.symbolBasisField ?? 'symbolBasis'}.${k}`, 'unknown-symbol', `names a symbol with no tier table; got ${describeValue(k)}`, k);
+  }
 
   const parsed = accounts.map((a, i) => {
     try {
@@ -184,7 +192,10 @@ export function prepareBook(accounts: readonly tiered.Account[], tables: tiered.
     if (opts.venue !== undefined && (acc.feeRate ?? 0) > 0) {
       throw new ValidationError(`accounts[${i}].feeRate`, 'venue', `must be 0 with venue ${opts.venue}: the simulator reserves no fee to close in maintenance (its taker fee is config.takerFee); got ${describeValue(acc.feeRate)}`, acc.feeRate);
     }
-    const entryBasis = (acc.mode === 'cross' ? opts.basis?.cross : opts.basis?.isolated) === 'entry' ? 1 : 0;
+    const basisOf = (symbol: string): number => {
+      const b = Object.hasOwn(symbolBasis, symbol) ? symbolBasis[symbol] : opts.basis;
+      return (acc.mode === 'cross' ? b?.cross : b?.isolated) === 'entry' ? 1 : 0;
+    };
     const c = cur(acc.collateralCurrency);
     book.accountCurrency[i] = c;
     let allotted = 0;
@@ -221,7 +232,7 @@ export function prepareBook(accounts: readonly tiered.Account[], tables: tiered.
       book.posSymbol[p] = s;
       book.posSize[p] = size;
       book.posEntryV[p] = ve;
-      book.posEntryBasis[p] = entryBasis;
+      book.posEntryBasis[p] = basisOf(pos.symbol);
       p++;
     });
     const free = acc.walletBalance - allotted;

@@ -104,6 +104,24 @@ describe('config.venue: liquidation where the tiered model with the same preset 
   });
 });
 
+describe('config.venue per symbol', () => {
+  it('each symbol takes its preset’s basis: Bybit entry basis on XYZUSDT liquidates at 6.7667, Binance (mark) does not', async () => {
+    const { tiered: t } = await import('../../src/margin/index.js');
+    const { loadVenueTiers } = await import('../../src/venues/index.js');
+    const tables = [...loadVenueTiers('bybit', fixture('bybit-risk-limit-linear.json')).map(t.tierTableInput), t.tierTableInput(sampleTierTables().ETHUSDT!)];
+    const account: tiered.Account = { mode: 'isolated', walletBalance: 10 / 3, collateralCurrency: 'USDT', positions: [{ symbol: 'XYZUSDT', contract: 'linear', qty: 1, entryPrice: 10, leverage: 3 }] };
+    const hand = 10 - (10 / 3 - 0.1);
+    const bybit = await crossAt(account, 'XYZUSDT', 10, hand, 1, { tables, venue: { XYZUSDT: 'bybit-linear', ETHUSDT: 'binance-usdm' } });
+    expect(bybit.map((e) => [e.tick, e.maintenance])).toEqual([[2, 0.1]]);
+    const binance = await crossAt(account, 'XYZUSDT', 10, hand, 1, { tables, venue: { XYZUSDT: 'binance-usdm' } });
+    expect(binance).toHaveLength(0);
+    const field = async (config: VenueSimConfig) => engine.simulateVenue([account], path('XYZUSDT', [10, 9]), config).then(() => '', (e: ValidationError) => e.field);
+    expect(await field({ tables, venue: { FOOUSDT: 'bybit' } })).toBe('config.venue.FOOUSDT');
+    expect(await field({ tables, venue: { XYZUSDT: 'deribit-options' } })).toBe('config.venue.XYZUSDT');
+    expect(await field({ venue: { XYZUSDT: 'bybit' }, tiers: fixture('bybit-risk-limit-linear.json') })).toBe('config.tiers');
+  });
+});
+
 describe('config.venue validation', () => {
   const acc: tiered.Account = { mode: 'isolated', walletBalance: 10 / 3, collateralCurrency: 'USDT', positions: [{ symbol: 'XYZUSDT', contract: 'linear', qty: 1, entryPrice: 10, leverage: 3 }] };
   const p = path('XYZUSDT', [10, 9]);
