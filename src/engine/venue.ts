@@ -58,19 +58,21 @@ function venueBookInputs(config: VenueSimConfig): { tables: tiered.TierTables; o
     if (tiers !== undefined) throw new ValidationError('config.tiers', 'venue', 'needs a single config.venue (per-symbol presets take their tables from config.tables)');
     if (tierOptions !== undefined) throw new ValidationError('config.tierOptions', 'requires', 'needs config.venue and config.tiers');
     const symbolBasis: Record<string, BookBasis> = {};
+    const symbolContract: Record<string, 'linear' | 'inverse'> = {};
     const names: string[] = [];
     for (const [sym, name] of Object.entries(venue)) {
       const p = tieredPreset(name, `config.venue.${sym}`);
       symbolBasis[sym] = { isolated: basis(p.maintenanceBasis.isolated), cross: basis(p.maintenanceBasis.cross) };
+      symbolContract[sym] = p.contract;
       names.push(`${sym}: ${p.name}`);
     }
-    return { tables: tables ?? sampleTierTables(), opts: { symbolBasis, symbolBasisField: 'config.venue', venue: names.join(', ') } };
+    return { tables: tables ?? sampleTierTables(), opts: { symbolBasis, symbolContract, symbolBasisField: 'config.venue', venue: names.join(', ') } };
   }
   const preset = tieredPreset(venue, 'config.venue');
   if (tiers !== undefined && tables !== undefined) throw new ValidationError('config.tiers', 'exclusive', 'give either tiers (the venue payload) or tables, not both');
   if (tierOptions !== undefined && !isObject(tierOptions)) throw new ValidationError('config.tierOptions', 'type', `must be an object; got ${describeValue(tierOptions)}`, tierOptions);
   const list = tiers !== undefined ? venueTables(preset, tiers, tierOptions ?? {}, 'config.tiers').map(tiered.tierTableInput) : tables ?? sampleTierTables();
-  return { tables: list, opts: { basis: { isolated: basis(preset.maintenanceBasis.isolated), cross: basis(preset.maintenanceBasis.cross) }, venue: preset.name } };
+  return { tables: list, opts: { basis: { isolated: basis(preset.maintenanceBasis.isolated), cross: basis(preset.maintenanceBasis.cross) }, contract: preset.contract, venue: preset.name } };
 }
 
 function resolvePath(input: VenuePathInput): PricePath {

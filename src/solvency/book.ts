@@ -87,6 +87,9 @@ export interface PrepareOptions {
   basis?: BookBasis;
   /** Maintenance basis by symbol (wins over `basis`); every key must be a symbol of the tables. */
   symbolBasis?: Record<string, BookBasis>;
+  /** Contract kind of the preset (positions on the other kind are rejected), globally and by symbol. */
+  contract?: 'linear' | 'inverse';
+  symbolContract?: Record<string, 'linear' | 'inverse'>;
   /** Field named when a `symbolBasis` key is not a symbol of the tables (default 'symbolBasis'). */
   symbolBasisField?: string;
   /**
@@ -213,6 +216,10 @@ export function prepareBook(accounts: readonly tiered.Account[], tables: tiered.
       if (s === undefined) throw new ValidationError(at('symbol'), 'unknown-symbol', `unknown symbol (no tier table); got ${describeValue(pos.symbol)}`, pos.symbol);
       const table = list[s]!;
       if (pos.contract !== table.contract) throw new ValidationError(at('contract'), 'table', `must be "${table.contract}" to match the tier table of ${pos.symbol}; got ${describeValue(pos.contract)}`, pos.contract);
+      const expected = opts.symbolContract && Object.hasOwn(opts.symbolContract, pos.symbol) ? opts.symbolContract[pos.symbol] : opts.contract;
+      if (expected !== undefined && table.contract !== expected) {
+        throw new ValidationError(at('contract'), 'venue', `is ${table.contract} but the venue preset (${opts.venue ?? ''}) of ${pos.symbol} is for ${expected} contracts; got ${describeValue(pos.contract)}`, pos.contract);
+      }
       if (table.settleCurrency !== acc.collateralCurrency) {
         throw new ValidationError(at('symbol'), 'currency', `settles in ${table.settleCurrency} but collateralCurrency is ${acc.collateralCurrency}; got ${describeValue(pos.symbol)}`, pos.symbol);
       }

@@ -138,6 +138,8 @@ describe('config.venue validation', () => {
     await rejects({ venue: 'bybit', tiers: { retCode: 0 } }, /^config\.tiers\.result/);
     await rejects({ venue: 'bybit', tiers, tables: sampleTierTables() }, /^config\.tiers$/);
     await rejects({ venue: 'bybit', tiers }, /^accounts\[0\]\.feeRate$/, { ...acc, feeRate: 0.0005 });
+    // a linear position under an inverse preset
+    await rejects({ venue: 'bybit-inverse', tables: (await import('../../src/venues/index.js')).loadVenueTiers('bybit', tiers) }, /^accounts\[0\]\.positions\[0\]\.contract$/);
   });
 });
 
