@@ -5,14 +5,15 @@
  * The calling thread validates and packs the accounts; every tick runs in a worker.
  */
 import { ValidationError, describeValue } from '../errors/index.js';
-import { sampleTierTables } from '../margin/index.js';
-import type { tiered } from '../margin/index.js';
+import { sampleTierTables, tiered } from '../margin/index.js';
 import { defineTask } from '../pool/index.js';
 import type { TaskRunner } from '../pool/index.js';
 import {
   aggregateSizing, continueRun, finishRun, parseFeedCsv, prepareBook, scenarioPath, sizeChunk, startRun, validateConfig, validatePath, validateScenario,
 } from '../solvency/index.js';
-import type { PricePath, ScenarioSpec, SimState, SizingChunk, SizingResult, VenueBook, VenueConfig, VenueEvent, VenueResult, VenueSummary } from '../solvency/index.js';
+import { venuePreset, venueTables } from '../venues/index.js';
+import type { LoaderOptions, MaintenanceBasis, VenuePreset } from '../venues/index.js';
+import type { BookBasis, PrepareOptions, PricePath, ScenarioSpec, SimState, SizingChunk, SizingResult, VenueBook, VenueConfig, VenueEvent, VenueResult, VenueSummary } from '../solvency/index.js';
 
 /** A path: given marks, a replayed feed (CSV text), or path `index` of a scenario spec. */
 export type VenuePathInput = PricePath | { csv: string } | { scenario: ScenarioSpec; index?: number };
@@ -20,6 +21,58 @@ export type VenuePathInput = PricePath | { csv: string } | { scenario: ScenarioS
 /** Venue rules plus the tier tables (default: the shipped samples in data/tiers). */
 export interface VenueSimConfig extends VenueConfig {
   tables?: tiered.TierTables;
+  /**
+   * A tiered venue preset (`binance-usdm`, `bybit-linear`, `okx-swap`… or an alias): its maintenance
+   * basis by margin mode is applied exactly (mark or liquidation notional → margined on the mark at
+   * every tick; entry → on the position's entry notional). Accounts must then have no feeRate.
+   * Per symbol: `{ BTCUSDT: 'bybit-linear', … }` (tables from `tables` or the samples; no `tiers`).
+   */
+  venue?: string | Record<string, string>;
+  /** The venue's own tier payload, read by the preset's loader (instead of `tables`). */
+  tiers?: unknown;
+  /** What the payload does not carry (OKX contract value, a symbol filter). */
+  tierOptions?: LoaderOptions;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The tier tables and book options a config's `venue`/`tiers` imply.
+ * @throws {ValidationError} naming `config.venue`, `config.tiers…`, `config.tierOptions`
+ */
+function venueBookInputs(config: VenueSimConfig): { tables: tiered.TierTables; opts: PrepareOptions } {
+  const { venue, tiers, tierOptions, tables } = config;
+  if (venue === undefined) {
+    if (tiers !== undefined) throw new ValidationError('config.tiers', 'requires', 'needs config.venue (the preset whose loader reads the payload)');
+    if (tierOptions !== undefined) throw new ValidationError('config.tierOptions', 'requires', 'needs config.venue and config.tiers');
+    return { tables: tables ?? sampleTierTables(), opts: {} };
+  }
+  // 'liquidation' and 'mark' are one rule in a tick loop: maintenance on the notional at the current mark
+  const basis = (b: MaintenanceBasis): 'mark' | 'entry' => (b === 'entry' ? 'entry' : 'mark');
+  const tieredPreset = (name: unknown, field: string): VenuePreset => {
+    const p = venuePreset(name, field);
+    if (p.model !== 'tiered') throw new ValidationError(field, 'venue', `preset ${p.name} is a ${p.model} model; the venue simulator takes tiered presets only; got ${describeValue(name)}`, name);
+    return p;
+  };
+  if (isObject(venue)) {
+    if (tiers !== undefined) throw new ValidationError('config.tiers', 'venue', 'needs a single config.venue (per-symbol presets take their tables from config.tables)');
+    if (tierOptions !== undefined) throw new ValidationError('config.tierOptions', 'requires', 'needs config.venue and config.tiers');
+    const symbolBasis: Record<string, BookBasis> = {};
+    const symbolContract: Record<string, 'linear' | 'inverse'> = {};
+    const names: string[] = [];
+    for (const [sym, name] of Object.entries(venue)) {
+      const p = tieredPreset(name, `config.venue.${sym}`);
+      symbolBasis[sym] = { isolated: basis(p.maintenanceBasis.isolated), cross: basis(p.maintenanceBasis.cross) };
+      symbolContract[sym] = p.contract;
+      names.push(`${sym}: ${p.name}`);
+    }
+    return { tables: tables ?? sampleTierTables(), opts: { symbolBasis, symbolContract, symbolBasisField: 'config.venue', venue: names.join(', ') } };
+  }
+  const preset = tieredPreset(venue, 'config.venue');
+  if (tiers !== undefined && tables !== undefined) throw new ValidationError('config.tiers', 'exclusive', 'give either tiers (the venue payload) or tables, not both');
+  if (tierOptions !== undefined && !isObject(tierOptions)) throw new ValidationError('config.tierOptions', 'type', `must be an object; got ${describeValue(tierOptions)}`, tierOptions);
+  const list = tiers !== undefined ? venueTables(preset, tiers, tierOptions ?? {}, 'config.tiers').map(tiered.tierTableInput) : tables ?? sampleTierTables();
+  return { tables: list, opts: { basis: { isolated: basis(preset.maintenanceBasis.isolated), cross: basis(preset.maintenanceBasis.cross) }, contract: preset.contract, venue: preset.name } };
 }
 
 function resolvePath(input: VenuePathInput): PricePath {
@@ -83,9 +136,10 @@ export const VENUE_SIZING_TASK = defineTask<{ book: VenueBook; config: VenueConf
 
 /** Validates the config and packs the accounts (calling thread: validation and packing only). */
 export function prepareVenue(accounts: readonly tiered.Account[], config: VenueSimConfig | undefined): { book: VenueBook; config: VenueConfig } {
-  const { tables, ...rules } = (config ?? {}) as VenueSimConfig;
+  const { tables, venue, tiers, tierOptions, ...rules } = (config ?? {}) as VenueSimConfig;
   const cfg = validateConfig(rules, 'config');
-  return { book: prepareBook(accounts, tables ?? sampleTierTables()), config: cfg };
+  const inputs = venueBookInputs({ tables, venue, tiers, tierOptions });
+  return { book: prepareBook(accounts, inputs.tables, inputs.opts), config: cfg };
 }
 
 export interface VenueRunOptions {

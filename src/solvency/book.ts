@@ -29,6 +29,14 @@ export interface BookSymbols {
   tierCap: Float64Array;
   tierRate: Float64Array;
   tierAmount: Float64Array;
+  /** 1 when the table's brackets are by position size (`bracketUnit: 'size'`, OKX): tier by |S|, MM on the notional. */
+  sizeBrackets: Uint8Array;
+}
+
+/** Maintenance basis of the packed book, by margin mode (a venue preset's `maintenanceBasis`). */
+export interface BookBasis {
+  isolated: 'mark' | 'entry';
+  cross: 'mark' | 'entry';
 }
 
 /** The prepared book: plain typed arrays, structured-cloneable to a worker. */
@@ -53,6 +61,8 @@ export interface VenueBook {
   posSize: Float64Array;
   /** v(entry price). */
   posEntryV: Float64Array;
+  /** 1 when maintenance is taken on the entry notional |S|·|v(E)| (Bybit isolated), 0 on the mark notional. */
+  posEntryBasis: Uint8Array;
   /** Symbol → positions (CSR): holders of symbol s are symHolders[symStart[s] .. symStart[s+1]). */
   symStart: Int32Array;
   symHolders: Int32Array;
@@ -71,13 +81,31 @@ function tableList(tables: tiered.TierTables): TierTable[] {
   return raw.map((t, i) => tiered.parseTierTable(t, Array.isArray(tables) ? `tables[${i}]` : `tables.${Object.keys(tables)[i]}`));
 }
 
+/** Options of `prepareBook`. */
+export interface PrepareOptions {
+  /** Maintenance basis by margin mode (default mark notional for both). */
+  basis?: BookBasis;
+  /** Maintenance basis by symbol (wins over `basis`); every key must be a symbol of the tables. */
+  symbolBasis?: Record<string, BookBasis>;
+  /** Contract kind of the preset (positions on the other kind are rejected), globally and by symbol. */
+  contract?: 'linear' | 'inverse';
+  symbolContract?: Record<string, 'linear' | 'inverse'>;
+  /** Field named when a `symbolBasis` key is not a symbol of the tables (default 'symbolBasis'). */
+  symbolBasisField?: string;
+  /**
+   * Name of the venue preset the book follows: accounts with a fee to close (feeRate > 0) are then
+   * rejected, since the simulator reserves no fee in maintenance.
+   */
+  venue?: string;
+}
+
 /**
  * Validates accounts (the tiered model's AccountSchema) against the tier tables and packs them.
  * Accounts keep their input order: events name an account by its index.
  *
  * @throws {ValidationError} naming the field, e.g. `accounts[3].positions[0].symbol: unknown symbol …`
  */
-export function prepareBook(accounts: readonly tiered.Account[], tables: tiered.TierTables): VenueBook {
+export function prepareBook(accounts: readonly tiered.Account[], tables: tiered.TierTables, opts: PrepareOptions = {}): VenueBook {
   if (!Array.isArray(accounts)) throw new ValidationError('accounts', 'type', `must be an array of accounts; got ${describeValue(accounts)}`, accounts);
   const list = tableList(tables);
   const symIndex = new Map<string, number>();
@@ -100,7 +128,9 @@ export function prepareBook(accounts: readonly tiered.Account[], tables: tiered.
   const caps: number[] = [];
   const rates: number[] = [];
   const amounts: number[] = [];
+  const sizeBrackets = new Uint8Array(nSym);
   list.forEach((t, s) => {
+    sizeBrackets[s] = t.bracketUnit === 'size' ? 1 : 0;
     if (symIndex.has(t.symbol)) throw new ValidationError(`tables[${s}].symbol`, 'duplicate', `duplicate tier table; got ${describeValue(t.symbol)}`, t.symbol);
     symIndex.set(t.symbol, s);
     names.push(t.symbol);
@@ -114,6 +144,10 @@ export function prepareBook(accounts: readonly tiered.Account[], tables: tiered.
     }
   });
   tierStart[nSym] = caps.length;
+  const symbolBasis = opts.symbolBasis ?? {};
+  for (const k of Object.keys(symbolBasis)) {
+    if (!symIndex.has(k)) throw new ValidationError(`${opts.symbolBasisField ?? 'symbolBasis'}.${k}`, 'unknown-symbol', `names a symbol with no tier table; got ${describeValue(k)}`, k);
+  }
 
   const parsed = accounts.map((a, i) => {
     try {
@@ -140,7 +174,7 @@ export function prepareBook(accounts: readonly tiered.Account[], tables: tiered.
     nUnits,
     nPositions: nPos,
     currencies,
-    symbols: { names, inverse, currency, tierStart, tierCap: Float64Array.from(caps), tierRate: Float64Array.from(rates), tierAmount: Float64Array.from(amounts) },
+    symbols: { names, inverse, currency, tierStart, tierCap: Float64Array.from(caps), tierRate: Float64Array.from(rates), tierAmount: Float64Array.from(amounts), sizeBrackets },
     accountFree: new Float64Array(accounts.length),
     accountCurrency: new Int32Array(accounts.length),
     unitAccount: new Int32Array(nUnits),
@@ -151,12 +185,20 @@ export function prepareBook(accounts: readonly tiered.Account[], tables: tiered.
     posSymbol: new Int32Array(nPos),
     posSize: new Float64Array(nPos),
     posEntryV: new Float64Array(nPos),
+    posEntryBasis: new Uint8Array(nPos),
     symStart: new Int32Array(nSym + 1),
     symHolders: new Int32Array(nPos),
   };
   let u = 0;
   let p = 0;
   for (const { acc, i } of parsed) {
+    if (opts.venue !== undefined && (acc.feeRate ?? 0) > 0) {
+      throw new ValidationError(`accounts[${i}].feeRate`, 'venue', `must be 0 with venue ${opts.venue}: the simulator reserves no fee to close in maintenance (its taker fee is config.takerFee); got ${describeValue(acc.feeRate)}`, acc.feeRate);
+    }
+    const basisOf = (symbol: string): number => {
+      const b = Object.hasOwn(symbolBasis, symbol) ? symbolBasis[symbol] : opts.basis;
+      return (acc.mode === 'cross' ? b?.cross : b?.isolated) === 'entry' ? 1 : 0;
+    };
     const c = cur(acc.collateralCurrency);
     book.accountCurrency[i] = c;
     let allotted = 0;
@@ -174,6 +216,10 @@ export function prepareBook(accounts: readonly tiered.Account[], tables: tiered.
       if (s === undefined) throw new ValidationError(at('symbol'), 'unknown-symbol', `unknown symbol (no tier table); got ${describeValue(pos.symbol)}`, pos.symbol);
       const table = list[s]!;
       if (pos.contract !== table.contract) throw new ValidationError(at('contract'), 'table', `must be "${table.contract}" to match the tier table of ${pos.symbol}; got ${describeValue(pos.contract)}`, pos.contract);
+      const expected = opts.symbolContract && Object.hasOwn(opts.symbolContract, pos.symbol) ? opts.symbolContract[pos.symbol] : opts.contract;
+      if (expected !== undefined && table.contract !== expected) {
+        throw new ValidationError(at('contract'), 'venue', `is ${table.contract} but the venue preset (${opts.venue ?? ''}) of ${pos.symbol} is for ${expected} contracts; got ${describeValue(pos.contract)}`, pos.contract);
+      }
       if (table.settleCurrency !== acc.collateralCurrency) {
         throw new ValidationError(at('symbol'), 'currency', `settles in ${table.settleCurrency} but collateralCurrency is ${acc.collateralCurrency}; got ${describeValue(pos.symbol)}`, pos.symbol);
       }
@@ -193,6 +239,7 @@ export function prepareBook(accounts: readonly tiered.Account[], tables: tiered.
       book.posSymbol[p] = s;
       book.posSize[p] = size;
       book.posEntryV[p] = ve;
+      book.posEntryBasis[p] = basisOf(pos.symbol);
       p++;
     });
     const free = acc.walletBalance - allotted;

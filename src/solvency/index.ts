@@ -6,7 +6,7 @@
 export type {
   ImpactSpec, Waterfall, VenueConfig, PricePath, VenueEvent, VenueEventType, CurrencySummary, VenueSummary, VenueSeries, VenueResult,
 } from './types.js';
-export { prepareBook, toV, fromV, type VenueBook, type BookSymbols } from './book.js';
+export { prepareBook, toV, fromV, type VenueBook, type BookSymbols, type BookBasis, type PrepareOptions } from './book.js';
 export { impactAt, impactIntegral, averageImpact } from './impact.js';
 export { createState, resolveConfig, runTicks, ledger, ledgerScale, accountEquity, summarise, adlScore, type SimState, type SimConfig, type EventSink } from './sim.js';
 export { validateConfig, validatePath, columnMap, initialMarks, startRun, continueRun, finishRun, simulateBook, type RunOptions } from './run.js';

@@ -8,6 +8,8 @@
  * ## Model (one round of a tick)
  * 1. Margin: unit equity E = W + Σ S·(v(M) − v(E_entry)), maintenance MM = Σ (N·rate_k − amount_k)
  *    at N = |S|·|v(M)| in each position's tier k (src/margin/tiered, no fee reserve). Breach: E ≤ MM.
+ *    A book prepared with the entry basis (Bybit isolated) takes N = |S|·|v(E_entry)| instead, and
+ *    size-bracket tables (OKX) pick the tier by |S| (MM still on N).
  *    Margin call: E < MM·(1 + buffer), once per crossing.
  * 2. Take-over at the bankruptcy price: position j of a liquidated unit moves to the liquidation
  *    engine at v_B,j = v(M_j) − e_j / S_j, where the unit's equity is shared by maintenance,
@@ -213,8 +215,10 @@ export function createState(book: VenueBook, cfg: SimConfig, initialMarks: Float
     const t0 = sym.tierStart[s]!;
     const t1 = sym.tierStart[s + 1]! - 1;
     let k = t0;
-    const n = Math.abs(st.S[p]!) * Math.abs(st.vM[s]!);
-    while (k < t1 && n > sym.tierCap[k]!) k++;
+    const a = Math.abs(st.S[p]!);
+    const n = a * (book.posEntryBasis[p] === 1 ? Math.abs(book.posEntryV[p]!) : Math.abs(st.vM[s]!));
+    const x = sym.sizeBrackets[s] === 1 ? a : n;
+    while (k < t1 && x > sym.tierCap[k]!) k++;
     st.tier[p] = k;
     st.pmm[p] = n * sym.tierRate[k]! - sym.tierAmount[k]!;
   }
@@ -247,16 +251,18 @@ function resync(st: SimState, u: number): void {
   st.open[u] = open;
 }
 
-/** Maintenance of position p at the symbol's current mark (moves its tier). */
+/** Maintenance of position p at the symbol's current mark, or on its entry notional (moves its tier). */
 function remarginPosition(st: SimState, p: number, absV: number): number {
   const sym = st.book.symbols;
   const s = st.book.posSymbol[p]!;
-  const n = Math.abs(st.S[p]!) * absV;
+  const a = Math.abs(st.S[p]!);
+  const n = a * (st.book.posEntryBasis[p] === 1 ? Math.abs(st.book.posEntryV[p]!) : absV);
+  const x = sym.sizeBrackets[s] === 1 ? a : n;
   let k = st.tier[p]!;
   const t0 = sym.tierStart[s]!;
   const t1 = sym.tierStart[s + 1]! - 1;
-  while (k < t1 && n > sym.tierCap[k]!) k++;
-  while (k > t0 && n <= sym.tierCap[k - 1]!) k--;
+  while (k < t1 && x > sym.tierCap[k]!) k++;
+  while (k > t0 && x <= sym.tierCap[k - 1]!) k--;
   st.tier[p] = k;
   const m = n === 0 ? 0 : n * sym.tierRate[k]! - sym.tierAmount[k]!;
   const d = m - st.pmm[p]!;
@@ -279,6 +285,9 @@ function moveSymbol(st: SimState, s: number, mark: number, touched: number[]): v
   const caps = sym.tierCap;
   const rates = sym.tierRate;
   const amts = sym.tierAmount;
+  const bySize = sym.sizeBrackets[s] === 1;
+  const entryBasis = b.posEntryBasis;
+  const entryV = b.posEntryV;
   const holders = b.symHolders;
   const posUnit = b.posUnit;
   const S = st.S;
@@ -297,10 +306,16 @@ function moveSymbol(st: SimState, s: number, mark: number, touched: number[]): v
     const u = posUnit[p]!;
     const e = eq[u]! + size * dv;
     eq[u] = e;
-    const n = (size < 0 ? -size : size) * absV;
+    const a = size < 0 ? -size : size;
+    let n = a * absV;
+    if (entryBasis[p] === 1) {
+      const ve = entryV[p]!;
+      n = a * (ve < 0 ? -ve : ve);
+    }
+    const x = bySize ? a : n;
     let k = tier[p]!;
-    while (k < t1 && n > caps[k]!) k++;
-    while (k > t0 && n <= caps[k - 1]!) k--;
+    while (k < t1 && x > caps[k]!) k++;
+    while (k > t0 && x <= caps[k - 1]!) k--;
     tier[p] = k;
     const m = n * rates[k]! - amts[k]!;
     const mu = mm[u]! + m - pmm[p]!;
@@ -389,7 +404,9 @@ function liquidate(st: SimState, u: number, round: number, next: number[], sink:
     if (k > sym.tierStart[s]! && eq > 0) {
       // step down: cut the position to the previous tier's cap at the mark
       const S = st.S[p]!;
-      const keep = (Math.sign(S) * sym.tierCap[k - 1]!) / Math.abs(st.vM[s]!);
+      // the previous tier's cap in the bracket measure: size, entry notional or mark notional
+      const cap = sym.tierCap[k - 1]!;
+      const keep = Math.sign(S) * (sym.sizeBrackets[s] === 1 ? cap : cap / Math.abs(b.posEntryBasis[p] === 1 ? b.posEntryV[p]! : st.vM[s]!));
       fills.push({ p, q: S - keep, vB: st.vM[s]! - eq / S });
       partial = true;
     }

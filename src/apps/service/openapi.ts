@@ -110,7 +110,7 @@ export function openApiDocument(version: string): object {
               properties: {
                 accounts: { type: 'array', items: { type: 'object' }, description: 'accounts of the tiered model (isolated or cross)' },
                 path: { type: 'object', description: '{ csv } (timestamp,symbol,mark), { symbols, times, marks }, or { scenario, index }' },
-                config: { type: 'object', description: 'venue rules (fund, waterfall, impact, maxLiquidationPerTick, takerFee, marginCallBuffer, partialLiquidation, maxRoundsPerTick, impactHalfLifeTicks, tables)' },
+                config: { type: 'object', description: 'venue rules (fund, waterfall, impact, maxLiquidationPerTick, takerFee, marginCallBuffer, partialLiquidation, maxRoundsPerTick, impactHalfLifeTicks, tables, venue, tiers, tierOptions)' },
                 chunkTicks: { type: 'integer', minimum: 1 },
               },
             },

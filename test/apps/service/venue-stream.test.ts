@@ -48,6 +48,20 @@ describe('POST /v1/venue/stream', () => {
     expect(items.at(-1)!.data.summary).toEqual(JSON.parse(JSON.stringify(whole.summary)));
   });
 
+  it('takes a venue preset and its tier payload in config; a non-tiered preset is a 400 naming config.venue', async () => {
+    const tiers = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'venues', 'fixtures', 'bybit-risk-limit-linear.json'), 'utf8')) as object;
+    const accounts = [{ mode: 'isolated', walletBalance: 10 / 3, collateralCurrency: 'USDT', positions: [{ symbol: 'XYZUSDT', contract: 'linear', qty: 1, entryPrice: 10, leverage: 3 }] }];
+    // Bybit isolated: maintenance on the entry value (0.1), liquidation at 10 − (10/3 − 0.1) = 6.7667
+    const path = { symbols: ['XYZUSDT'], times: [0, 1, 2], marks: [10, 6.77, 6.76] };
+    const res = await app.inject({ method: 'POST', url: '/v1/venue/stream', headers: AUTH, payload: { accounts, path, config: { venue: 'bybit-linear', tiers } } });
+    expect(res.statusCode).toBe(200);
+    const liq = parseSse(res.body).filter((i) => i.event === 'liquidation').map((i) => i.data);
+    expect(liq.map((e) => [e.tick, e.maintenance])).toEqual([[2, 0.1]]);
+    const bad = await app.inject({ method: 'POST', url: '/v1/venue/stream', headers: AUTH, payload: { accounts, path, config: { venue: 'deribit-pm' } } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('config.venue');
+  });
+
   it('answers 400 naming the field for a bad request, before any stream', async () => {
     const res = await app.inject({ method: 'POST', url: '/v1/venue/stream', headers: AUTH, payload: { accounts: demo.accounts, path: { csv: 'timestamp,symbol,mark\n1,BTCUSDT,abc\n' }, config: { tables: demo.tables } } });
     expect(res.statusCode).toBe(400);
