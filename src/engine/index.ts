@@ -78,8 +78,6 @@ export interface EngineOptions {
   wasmBuild?: WasmBuildChoice;
 }
 
-
-
 /** Options of `engine.backtest`: fixed forecasts, or a rolling model re-estimated every day. */
 export interface BacktestOptions {
   confidence?: number;

@@ -60,8 +60,6 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
 
 // ---- var ---------------------------------------------------------------------------------------
 
-
-
 const varOp: Operation<VarRequest> = {
   name: 'var',
   summary: `Value at Risk and Expected Shortfall of a linear book: ${VAR_METHOD_TABLE.map((m) => m.name).join(', ')}`,
@@ -104,7 +102,6 @@ const liquidationOp: Operation<LiquidationRequest> = {
   run: (req, ctx) => need(ctx).liquidation(req.portfolio, req.market, req.options ?? {}, { signal: ctx.signal }),
 };
 
-
 // ---- what-if -----------------------------------------------------------------------------------
 
 const whatifOp: Operation<WhatIfRequest> = {
@@ -122,10 +119,6 @@ const whatifOp: Operation<WhatIfRequest> = {
 };
 
 // ---- stress ------------------------------------------------------------------------------------
-
-
-
-
 
 const stressOp: Operation<StressRequest> = {
   name: 'stress',
@@ -151,8 +144,6 @@ const stressOp: Operation<StressRequest> = {
 
 // ---- backtest ----------------------------------------------------------------------------------
 
-
-
 const backtestOp: Operation<BacktestRequest> = {
   name: 'backtest',
   summary: 'VaR backtest: exceedances, Kupiec POF, Christoffersen, Basel traffic light (given or rolling forecasts), and recalibration',
@@ -168,8 +159,6 @@ const backtestOp: Operation<BacktestRequest> = {
 };
 
 // ---- optimize ----------------------------------------------------------------------------------
-
-
 
 /**
  * Numbers in a request, for the work estimate: a numeric array counts its length without a visit
@@ -208,8 +197,6 @@ const optimizeOp: Operation<OptimizeBody> = {
 };
 
 // ---- covariance --------------------------------------------------------------------------------
-
-
 
 const covarianceOp: Operation<CovarianceRequest> = {
   name: 'covariance',

@@ -54,8 +54,6 @@ async function covarianceOf(
   return { ...resolveCovariance(book), source: 'given' };
 }
 
-
-
 const unpack = (r: VarHistoryOutput): [LevelResult[], VarExtra] => [r.levels, r.extra];
 
 /** The history-driven methods run as one task; FHS first fits one volatility model per factor. */

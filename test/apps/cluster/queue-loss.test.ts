@@ -18,9 +18,6 @@ import { RemotePool, createClusterEngine, startChunkWorker } from '../../../src/
 import type { QueueHealthEvent } from '../../../src/apps/cluster/index.js';
 import { buildServer } from '../../../src/apps/service/index.js';
 
-
-
-
 /** Polls `pred` every 100 ms; returns the ms it took, or throws naming `what` after `timeoutMs`. */
 async function until(pred: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
   const t0 = Date.now();
