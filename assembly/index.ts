@@ -7,7 +7,9 @@ export { cholesky } from './linalg';
 export function heapBase(): usize {
   return __heap_base;
 }
-export * from './cov';
+// covSample / covSampleRows / covStoreRows stay in cov.ts as the reference the packed kernel is
+// tested against (test/kernels/cov.test.ts builds cov.ts alone); the engine uses the packed path.
+export { covColumnMeans, covPackBytes, covPack, covGramRows, covScaleRows, covEwmaRows } from './cov';
 export { revalue, revalScratchBytes } from './reval';
 export { vmathApply } from './vmath';
 export { garchNllGrad, garchVariances } from './garch';

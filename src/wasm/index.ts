@@ -41,12 +41,9 @@ export interface CoreExports {
   covPack(xPtr: number, t: number, n: number, meanPtr: number, packPtr: number, colFrom: number): void;
   covGramRows(packPtr: number, t: number, n: number, accPtr: number, rowFrom: number, rowTo: number): void;
   covScaleRows(accPtr: number, n: number, rowFrom: number, rowTo: number, denom: number): void;
-  covStoreRows(accPtr: number, n: number, outPtr: number, rowFrom: number, rowTo: number): void;
   covEwmaRows(packPtr: number, t: number, n: number, lambda: number, accPtr: number, rowFrom: number, rowTo: number): void;
   // assembly/cov.ts
   covColumnMeans(xPtr: number, t: number, n: number, meanPtr: number): void;
-  covSampleRows(xPtr: number, t: number, n: number, meanPtr: number, outPtr: number, rowFrom: number, rowTo: number): void;
-  covSample(xPtr: number, t: number, n: number, meanPtr: number, outPtr: number): void;
   // assembly/reval.ts
   revalue(
     tabp: number, n: number,
@@ -73,9 +70,9 @@ export interface CoreExports {
 
 /** Every function export {@link CoreExports} declares; checked once when an instance is created. */
 const CORE_FUNCTIONS = [
-  'covPackBytes', 'covPack', 'covGramRows', 'covScaleRows', 'covStoreRows', 'covEwmaRows',
+  'covPackBytes', 'covPack', 'covGramRows', 'covScaleRows', 'covEwmaRows',
   'heapBase', 'mcLossChunk', 'mcContribChunk', 'normals', 'selectTop', 'tailPush', 'cholesky',
-  'covColumnMeans', 'covSampleRows', 'covSample', 'revalue', 'revalScratchBytes', 'vmathApply', 'fusedMultiplyAdd', 'garchNllGrad', 'garchVariances', 'gridMargins',
+  'covColumnMeans', 'revalue', 'revalScratchBytes', 'vmathApply', 'fusedMultiplyAdd', 'garchNllGrad', 'garchVariances', 'gridMargins',
 ] as const satisfies ReadonlyArray<Exclude<keyof CoreExports, 'memory'>>;
 
 /** Narrows an instance's exports to {@link CoreExports}, checking each export exists with the right type. */

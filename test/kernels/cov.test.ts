@@ -35,7 +35,7 @@ let ex: CovKernelExports;
 
 beforeAll(async () => {
   // Build assembly/cov.ts alone, with the flags of `npm run build:wasm`, so this test does not
-  // depend on the lead's assembly/index.ts or build/core.wasm.
+  // depend on assembly/index.ts or build/core.wasm.
   // The build is cached in tmpdir by a hash of the source and flags (asc takes ~3–5 s).
   const flags = ['-O3', '--runtime', 'stub', '--enable', 'simd', '--noAssert', '--initialMemory', '16'];
   const src = readFileSync(join(ROOT, 'assembly/cov.ts'));
@@ -114,7 +114,7 @@ describe('covariance kernel: WASM vs pure-TS twin', () => {
 describe('covariance kernel inside the full core build', () => {
   it('runs from a module built from assembly/index.ts when that build exists (build/core.wasm)', async () => {
     const path = join(ROOT, 'build/core.wasm');
-    if (!existsSync(path)) return; // the lead's build is optional for this test
+    if (!existsSync(path)) return; // build/core.wasm is optional for this test
     const core = await WasmCore.create('strict');
     const x = randomMatrix(400, 7, 9);
     expect(Array.from(covSampleWasm(core, x, 400, 7))).toEqual(Array.from(twin(x, 400, 7)));
