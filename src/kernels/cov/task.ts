@@ -44,14 +44,23 @@ export function runCovTask(core: WasmCore | null, task: CovTask): Float64Array {
   const x = dataOf(task);
   const { t, n, rowFrom, rowTo } = task;
   if (core) return covSampleRowsWasm(core, x, t, n, rowFrom, rowTo);
-  const mean = new Float64Array(n);
-  covColumnMeansTs(x, t, n, mean);
-  const pack = new Float64Array(covAccStride(n) * t);
-  covPackTs(x, t, n, mean, pack, rowFrom);
-  const acc = new Float64Array((rowTo - rowFrom) * covAccStride(n));
-  covGramRowsTs(pack, t, n, acc, rowFrom, rowTo);
-  covScaleRowsTs(acc, n, rowFrom, rowTo, t - 1);
+  const { acc } = sampleRowsTs(x, t, t, n, rowFrom, rowTo);
   return compactCovRows(acc, n, rowTo - rowFrom);
+}
+
+/**
+ * TS twin: rows [rowFrom, rowTo) of the sample covariance of the first `m` of `t` rows, in the
+ * padded accumulator layout; `pack` is sized for all `t` rows so the EWMA recursion can reuse it.
+ */
+function sampleRowsTs(x: Float64Array, m: number, t: number, n: number, rowFrom: number, rowTo: number): { acc: Float64Array; pack: Float64Array } {
+  const mean = new Float64Array(n);
+  covColumnMeansTs(x, m, n, mean);
+  const pack = new Float64Array(covAccStride(n) * t);
+  covPackTs(x, m, n, mean, pack, rowFrom);
+  const acc = new Float64Array((rowTo - rowFrom) * covAccStride(n));
+  covGramRowsTs(pack, m, n, acc, rowFrom, rowTo);
+  covScaleRowsTs(acc, n, rowFrom, rowTo, m - 1);
+  return { acc, pack };
 }
 
 /** Rows [rowFrom, rowTo) of the EWMA covariance, row-major (rowTo − rowFrom) × n (entries j ≥ i valid). */
@@ -61,14 +70,7 @@ export function runCovEwmaTask(core: WasmCore | null, task: CovEwmaTask): Float6
   if (!(lambda > 0 && lambda < 1)) throw new RangeError(`cov-ewma task: lambda must be in (0, 1); got ${lambda}`);
   if (!(Number.isInteger(seedRows) && seedRows >= 2)) throw new RangeError(`cov-ewma task: seedRows must be an integer ≥ 2; got ${seedRows}`);
   if (core) return covEwmaRowsWasm(core, x, t, n, lambda, seedRows, rowFrom, rowTo);
-  const m = Math.min(seedRows, t);
-  const mean = new Float64Array(n);
-  covColumnMeansTs(x, m, n, mean);
-  const pack = new Float64Array(covAccStride(n) * t);
-  covPackTs(x, m, n, mean, pack, rowFrom);
-  const acc = new Float64Array((rowTo - rowFrom) * covAccStride(n));
-  covGramRowsTs(pack, m, n, acc, rowFrom, rowTo);
-  covScaleRowsTs(acc, n, rowFrom, rowTo, m - 1);
+  const { acc, pack } = sampleRowsTs(x, Math.min(seedRows, t), t, n, rowFrom, rowTo);
   covPackTs(x, t, n, new Float64Array(n), pack, rowFrom);
   covEwmaRowsTs(pack, t, n, lambda, acc, rowFrom, rowTo);
   return compactCovRows(acc, n, rowTo - rowFrom);
