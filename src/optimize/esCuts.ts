@@ -102,6 +102,8 @@ export interface EsCutResult {
   iterations: number;
   /** Explicit scenarios in the final master. */
   scenarios: number;
+  /** Of those, scenarios that started in the aggregated deep tail (each got a v_s ≥ ζ − L_s row). */
+  fromDeep: number;
   evaluations: number;
   /** Milliseconds in the HiGHS master, in scenario pricing, and building the master. */
   masterMs: number;
@@ -223,6 +225,7 @@ export async function solveEsCuts(p: EsCutProblem, o: EsCutOptions = {}): Promis
     const idx = new Int32Array(H + 2);
     const val = new Float64Array(H + 2);
     let nExplicit = 0;
+    let fromDeep = 0;
     // A left-out scenario gets u_s ≥ L_s − ζ (its term (L_s − ζ)⁺ = u_s); a deep one keeps its aggregated
     // term and gets v_s ≥ ζ − L_s, as (L − ζ)⁺ = (L − ζ) + (ζ − L)⁺: the M row never changes
     const addExplicit = (s: number, deep: boolean) => {
@@ -240,6 +243,7 @@ export async function solveEsCuts(p: EsCutProblem, o: EsCutOptions = {}): Promis
       idx[m] = col; val[m] = 1; m++;
       hm.addRow(-sg * base[s] / sigma, Infinity, { indices: idx.subarray(0, m), values: val.subarray(0, m) });
       nExplicit++;
+      if (deep) fromDeep++;
     };
     for (const s of explicitInit) addExplicit(s, false);
     const buildMs = performance.now() - tStart - pricingMs;
@@ -377,7 +381,7 @@ export async function solveEsCuts(p: EsCutProblem, o: EsCutOptions = {}): Promis
 
     const x = best as Float64Array;
     return {
-      values: x, quantities: qOf(x), es: bestEs, lower: LB, upper: UB, iterations: it, scenarios: nExplicit,
+      values: x, quantities: qOf(x), es: bestEs, lower: LB, upper: UB, iterations: it, scenarios: nExplicit, fromDeep,
       evaluations: oracle.evaluations, masterMs, pricingMs, buildMs,
     };
   } finally {
