@@ -54,7 +54,7 @@ export interface SolveOptions {
   tolerance?: number;
   /** Iteration cap of the ES scenario generation (default 500). */
   maxIterations?: number;
-  /** Scenario count above which a strided subsample warm-starts the ES solve (default 50,000). */
+  /** Scenario count above which a strided subsample warm-starts the ES solve (default 4,000; every 4th scenario, recursively). */
   sampleAbove?: number;
   /** Progress of long solves (ES scenario generation: per iteration). Not serialisable: local calls only. */
   onProgress?: (p: EsProgress) => void;
