@@ -33,7 +33,7 @@ import { computeCovariance } from './covariance.js';
 import type { CovarianceOptions, CovarianceResult, Matrix } from './covariance.js';
 import type { EngineContext } from './context.js';
 import { BACKTEST_DEFAULTS, ENGINE_DEFAULTS } from './defaults.js';
-import { BACKTEST_TASK, LIQUIDATION_TASK, MARGIN_TASK, WHATIF_BATCH_TASK, WHATIF_TASK, OPTIMIZE_TASK, PROGRESS_SLOTS, RECALIBRATE_TASK, STRESS_BOOK_TASK } from './tasks.js';
+import { BACKTEST_TASK, LIQUIDATION_TASK, MARGIN_TASK, WHATIF_BATCH_TASK, WHATIF_TASK, OPTIMIZE_TASK, PROGRESS_BYTES, PROGRESS_SLOTS, RECALIBRATE_TASK, STRESS_BOOK_TASK } from './tasks.js';
 import type { OptimizeRequest, OptimizeResult } from './tasks.js';
 import { BACKTEST_REQUEST_TASK, STRESS_REQUEST_TASK } from './requests.js';
 import { applyVenue } from '../venues/index.js';
@@ -301,11 +301,12 @@ export class Engine implements AsyncDisposable {
         throw new ValidationError('request.kind', 'enum', `must be one of 'cvar', 'grid-hedge', 'collateral', 'deleverage', 'kelly'; got ${describeValue(kind)}`);
       }
       rejectUnknownProblemKeys(request);
-      // functions do not cross to the worker: progress comes back through a shared cell (local pool only)
+      // functions do not cross to the worker: progress comes back through the runner's progress cell
+      // (shared with the thread locally, relayed through the queue on a cluster)
       const { onProgress: solverProgress, signal: _s, ...opts } = solveOptions;
       const onProgress = call.onProgress ?? (solverProgress ? (p: OptimizeProgress) => solverProgress({ iteration: p.iteration, gap: p.gap, lower: p.lower, upper: p.upper, scenarios: 0 }) : undefined);
-      if (onProgress === undefined || !(this.pool instanceof WorkerPool)) return this.pool.run(OPTIMIZE_TASK, { request, solveOptions: opts }, call);
-      const progress = new SharedArrayBuffer(32);
+      if (onProgress === undefined) return this.pool.run(OPTIMIZE_TASK, { request, solveOptions: opts }, call);
+      const progress = new SharedArrayBuffer(PROGRESS_BYTES);
       const cell = new Float64Array(progress);
       let seen = 0;
       const poll = () => {
@@ -318,7 +319,7 @@ export class Engine implements AsyncDisposable {
       };
       const timer = setInterval(poll, 200);
       try {
-        return await this.pool.run(OPTIMIZE_TASK, { request, solveOptions: opts, progress }, call);
+        return await this.pool.run(OPTIMIZE_TASK, { request, solveOptions: opts }, { ...call, progress });
       } finally {
         clearInterval(timer);
         poll();

@@ -172,13 +172,14 @@ export type OptimizeResult =
   | ({ kind: 'deleverage' } & DeleverageResult)
   | ({ kind: 'kelly' } & KellyResult);
 
-/** Slots of the shared progress cell of an optimisation task (Float64Array over a SharedArrayBuffer). */
+/** Slots of the progress cell of an optimisation task ({@link RunOptions.progress}; NaN = none). */
 export const PROGRESS_SLOTS = { iteration: 0, gap: 1, lower: 2, upper: 3 } as const;
+/** Bytes of that cell. */
+export const PROGRESS_BYTES = 32;
 
-/** Solves one optimisation request (in a worker); `progress` receives ES-solver progress when shared. */
-export async function solveRequest(request: OptimizeRequest, solveOptions: SolveOptions, progress?: SharedArrayBuffer): Promise<OptimizeResult> {
-  if (progress instanceof SharedArrayBuffer && progress.byteLength >= 32) {
-    const cell = new Float64Array(progress);
+/** Solves one optimisation request (in a worker); `cell` receives ES-solver progress when the caller asked for it. */
+export async function solveRequest(request: OptimizeRequest, solveOptions: SolveOptions, cell: Float64Array | null = null): Promise<OptimizeResult> {
+  if (cell !== null && cell.length >= 4) {
     solveOptions = {
       ...solveOptions,
       onProgress: (p) => {
@@ -201,8 +202,8 @@ export async function solveRequest(request: OptimizeRequest, solveOptions: Solve
   }
 }
 
-export const OPTIMIZE_TASK = defineTask<{ request: OptimizeRequest; solveOptions: SolveOptions; progress?: SharedArrayBuffer }, OptimizeResult>(
-  'optimize', ({ request, solveOptions, progress }) => solveRequest(request, solveOptions, progress));
+export const OPTIMIZE_TASK = defineTask<{ request: OptimizeRequest; solveOptions: SolveOptions }, OptimizeResult>(
+  'optimize', ({ request, solveOptions }, { progress }) => solveRequest(request, solveOptions, progress));
 
 /** Registry of the engine's operation task kinds (loaded by every worker). */
 export const TASKS: readonly AnyTaskDef[] = [

@@ -79,7 +79,8 @@ export class WorkerPool implements TaskRunner {
   }
 
   run<I, O>(def: TaskDef<I, O>, input: I, options: RunOptions = {}): Promise<O> {
-    return this.runEnvelope<O>({ kind: def.kind, input, ...this.kernel() }, options.signal);
+    const progress = options.progress ? { progress: options.progress } : {};
+    return this.runEnvelope<O>({ kind: def.kind, input, ...this.kernel(), ...progress }, options.signal);
   }
 
   /**

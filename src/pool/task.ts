@@ -12,6 +12,11 @@ import type { WasmBuild, WasmCore } from '../wasm/index.js';
 export interface TaskEnv {
   /** The thread's WASM instance, or null when the job runs on the pure-TS twins. */
   readonly core: WasmCore | null;
+  /**
+   * The caller's progress cell when it asked for one ({@link RunOptions.progress}), else null. A task
+   * writes its own slots (plain stores; the caller polls); across processes the cluster relays it.
+   */
+  readonly progress: Float64Array | null;
 }
 
 /** One task kind: a name unique across the registries and the function the worker runs. */
@@ -44,10 +49,18 @@ export interface TaskEnvelope {
   wasm: boolean;
   /** Which WASM build (absent: the worker's own 'auto' choice, as for the cluster's envelopes). */
   build?: WasmBuild;
+  /** The progress cell shared with the task (see {@link TaskEnv.progress}). */
+  progress?: SharedArrayBuffer;
 }
 
 export interface RunOptions {
   signal?: AbortSignal;
+  /**
+   * A cell of doubles the task may write progress into while it runs (its layout is the task's
+   * contract with its caller); the caller polls it. Local pool: shared with the thread; cluster: the
+   * worker process relays its own cell's changes through the queue (about every 250 ms).
+   */
+  progress?: SharedArrayBuffer;
 }
 
 /**

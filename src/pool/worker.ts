@@ -53,7 +53,8 @@ export default async function run(env: TaskEnvelope): Promise<TaskReply> {
     if (!def) throw new TypeError(`unknown task kind '${env.kind}'`);
     const c = env.wasm ? await getCore(env.build ?? 'auto') : null;
     // The registry holds definitions of many input types; the envelope's input is the one its kind expects.
-    const value = await (def as TaskDef<unknown, unknown>).run(env.input, { core: c });
+    const progress = env.progress instanceof SharedArrayBuffer ? new Float64Array(env.progress) : null;
+    const value = await (def as TaskDef<unknown, unknown>).run(env.input, { core: c, progress });
     return { ok: true, value };
   } catch (e) {
     return { ok: false, error: toErrorRecord(e) };

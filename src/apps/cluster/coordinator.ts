@@ -79,6 +79,8 @@ interface Waiting {
   /** The job is in Redis (queue.add resolved). */
   added: boolean;
   fail: (e: Error) => void;
+  /** The caller's progress cell, written from the job's relayed progress. */
+  progress?: Float64Array;
 }
 
 /** The queue as a task runner (see the module comment). */
@@ -125,6 +127,17 @@ export class RemotePool implements TaskRunner {
     this.unreachableGraceMs = o.unreachableGraceMs ?? 15_000;
     this.closeGraceMs = o.closeGraceMs ?? 2_000;
     this.onEvent = o.onEvent;
+    // progress relayed by a worker process (see worker.ts) lands in the waiting caller's cell
+    events.on('progress', ({ jobId, data }) => {
+      const cell = this.waiting.get(jobId)?.progress;
+      const values = (data as { cell?: unknown } | null)?.cell;
+      if (cell === undefined || !Array.isArray(values)) return;
+      const n = Math.min(cell.length, values.length);
+      for (let i = 0; i < n; i++) {
+        const v: unknown = values[i];
+        cell[i] = typeof v === 'number' ? v : NaN; // JSON turns NaN into null; slots use NaN for "none"
+      }
+    });
     // a dropped or re-established connection is checked at once rather than at the next tick
     for (const c of clients) {
       c.on('close', () => this.kick());
@@ -191,7 +204,8 @@ export class RemotePool implements TaskRunner {
 
   run<I, O>(def: TaskDef<I, O>, input: I, options: RunOptions = {}): Promise<O> {
     const build = this.wasm && this.wasmBuild !== null ? { build: this.wasmBuild } : {};
-    return this.runEnvelope<O>({ kind: def.kind, input, wasm: this.wasm, ...build }, options.signal);
+    const progress = options.progress ? { progress: options.progress } : {};
+    return this.runEnvelope<O>({ kind: def.kind, input, wasm: this.wasm, ...build, ...progress }, options.signal);
   }
 
   /**
@@ -206,7 +220,7 @@ export class RemotePool implements TaskRunner {
     const jobId = `${this.batch}-${++this.seq}-${env.kind}`;
     const unreachable = this.unreachableFor();
     if (unreachable !== undefined) throw this.unreachableError(jobId, unreachable);
-    const w: Waiting = { jobId, added: false, fail: () => {} };
+    const w: Waiting = { jobId, added: false, fail: () => {}, ...(env.progress ? { progress: new Float64Array(env.progress) } : {}) };
     const failed = new Promise<never>((_, reject) => {
       w.fail = reject;
     });

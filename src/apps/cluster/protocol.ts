@@ -12,6 +12,8 @@ import type { ErrorRecord } from '../../errors/index.js';
 import type { TaskEnvelope } from '../../pool/index.js';
 
 export const PROTOCOL_VERSION = 2;
+/** Largest progress cell a job may ask for (a few doubles is the use; this only bounds bad data). */
+export const MAX_PROGRESS_BYTES = 4096;
 
 /** Data of a task job on the queue. */
 export interface TaskJobData {
@@ -23,6 +25,8 @@ export interface TaskJobData {
   build?: 'strict' | 'relaxed';
   /** The input, V8-serialised (see {@link encodeValue}). */
   input: WireValue;
+  /** Bytes of the caller's progress cell: the worker gives the task a cell of this size and relays it. */
+  progressBytes?: number;
 }
 
 /** Return value of a task job. */
@@ -154,7 +158,10 @@ export function decodeValue(w: unknown, field: string): unknown {
 
 /** Job data of a task envelope (what the coordinator puts on the queue). */
 export function envelopeToJobData(env: TaskEnvelope): TaskJobData {
-  return { v: PROTOCOL_VERSION, kind: env.kind, wasm: env.wasm, ...(env.build ? { build: env.build } : {}), input: encodeValue(env.input) };
+  return {
+    v: PROTOCOL_VERSION, kind: env.kind, wasm: env.wasm, ...(env.build ? { build: env.build } : {}), input: encodeValue(env.input),
+    ...(env.progress ? { progressBytes: env.progress.byteLength } : {}),
+  };
 }
 
 /**
@@ -166,5 +173,10 @@ export function jobDataToEnvelope(d: unknown): TaskEnvelope {
   if (o?.v !== PROTOCOL_VERSION) throw new ValidationError('job.v', 'version', `must be ${PROTOCOL_VERSION}; got ${describeValue(o?.v)}`);
   if (typeof o.kind !== 'string' || o.kind === '') throw new ValidationError('job.kind', 'type', `must be a task kind; got ${describeValue(o.kind)}`);
   const build = o.build === 'strict' || o.build === 'relaxed' ? { build: o.build } : {};
-  return { kind: o.kind, wasm: o.wasm === true, ...build, input: decodeValue(o.input, 'job.input') };
+  const pb = o.progressBytes;
+  if (pb !== undefined && !(Number.isInteger(pb) && pb > 0 && pb % 8 === 0 && pb <= MAX_PROGRESS_BYTES)) {
+    throw new ValidationError('job.progressBytes', 'range', `must be a multiple of 8 in [8, ${MAX_PROGRESS_BYTES}]; got ${describeValue(pb)}`);
+  }
+  const progress = pb !== undefined ? { progress: new SharedArrayBuffer(pb) } : {};
+  return { kind: o.kind, wasm: o.wasm === true, ...build, input: decodeValue(o.input, 'job.input'), ...progress };
 }

@@ -59,6 +59,35 @@ function positiveInt(field: string, x: unknown, dflt: number): number {
   return x as number;
 }
 
+/** How often a running job's progress cell is looked at (a change is relayed through the queue). */
+const PROGRESS_RELAY_MS = 250;
+
+/**
+ * Relays a task's progress cell to the coordinator: every {@link PROGRESS_RELAY_MS} a changed cell
+ * becomes a job progress update (`{ cell: number[] }`); `stop` sends the last change and ends it.
+ * A failed update (Redis away) is dropped: progress is advisory, the result is what counts.
+ */
+function progressRelay(sab: SharedArrayBuffer, job: Job<TaskJobData, TaskJobResult>): { stop(): Promise<void> } {
+  const cell = new Float64Array(sab);
+  let last = '';
+  let sending: Promise<void> = Promise.resolve();
+  const send = () => {
+    const now = Array.from(cell);
+    const key = now.join(',');
+    if (key === last) return;
+    last = key;
+    sending = sending.then(() => job.updateProgress({ cell: now })).catch(() => {});
+  };
+  const timer = setInterval(send, PROGRESS_RELAY_MS);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      send();
+      return sending;
+    },
+  };
+}
+
 /**
  * Starts a chunk worker: a local pool plus a BullMQ worker on the queue.
  * @throws ValidationError for bad options (before connecting).
@@ -103,6 +132,7 @@ export async function startChunkWorker(opts: ChunkWorkerOptions): Promise<ChunkW
         throw new UnrecoverableError(e instanceof Error ? e.message : String(e));
       }
       const useWasm = env.wasm && wasm;
+      const relay = env.progress ? progressRelay(env.progress, job) : undefined;
       try {
         const value = await pool.runEnvelope({ ...env, wasm: useWasm }, signal);
         return { ok: true, value: encodeValue(value), kernel: useWasm ? 'wasm' : 'ts', worker: id };
@@ -110,6 +140,9 @@ export async function startChunkWorker(opts: ChunkWorkerOptions): Promise<ChunkW
         // bad input and infeasible problems are answers, the same on every worker: report them
         if (e instanceof ValidationError || e instanceof SolverError) return { ok: false, error: toErrorRecord(e), worker: id };
         throw e;
+      } finally {
+        // the last state goes out before the result, so the caller's final poll sees it
+        await relay?.stop();
       }
     },
     { connection, concurrency, lockDuration, stalledInterval, maxStalledCount, autorun: true },

@@ -121,7 +121,7 @@ describe.skipIf(!hasRedis)('distributed Monte Carlo on BullMQ', () => {
     const workers = [spawnWorker(url, queueName), spawnWorker(url, queueName)];
     await Promise.all(workers.map((w) => w.waitFor((l) => l.msg === 'worker ready', 10_000)));
     const remote = await createClusterEngine({ url, queueName, parallelism: 2 });
-    const dropTiming = (x: unknown): unknown => JSON.parse(JSON.stringify(x, (k, v: unknown) => (k === 'elapsedMs' || k === 'timeMs' || k === 'timing' ? undefined : v)));
+    const dropTiming = (x: unknown): unknown => JSON.parse(JSON.stringify(x, (k, v: unknown) => (k === 'elapsedMs' || k === 'timeMs' || k === 'timing' || k === 'masterMs' || k === 'pricingMs' ? undefined : v)));
     const same = async (call: (e: Engine) => Promise<unknown>): Promise<void> => {
       const [a, b] = await Promise.all([call(remote), call(engine)]);
       expect(dropTiming(a)).toEqual(dropTiming(b));
@@ -175,6 +175,24 @@ describe.skipIf(!hasRedis)('distributed Monte Carlo on BullMQ', () => {
         assets: [{ id: 'USDC', available: 60, haircut: 0, costRate: 0.01 }, { id: 'BTC', available: 1000, haircut: 0.2, costRate: 0.02 }],
         venues: [{ id: 'V', requirement: 100 }],
       }));
+      // a long solve's progress comes back through the queue (the worker relays its task's progress cell)
+      const S = 600;
+      const cvar = {
+        kind: 'cvar' as const, confidence: 0.95,
+        basePnl: Array.from({ length: S }, (_, s) => 40 * Math.sin(1.3 * s) + 7 * Math.cos(0.7 * s)),
+        hedgePnl: Array.from({ length: S * 3 }, (_, j) => (j % 3 === 0 ? -30 : 10 * (j % 3)) * Math.sin(1.3 * Math.floor(j / 3)) + Math.cos(0.31 * j)),
+        instruments: [{ id: 'a', lower: -5, upper: 5 }, { id: 'b', lower: -5, upper: 5 }, { id: 'c', lower: -5, upper: 5 }],
+      };
+      const seen: Array<{ iteration: number; gap: number }> = [];
+      const [viaQueue, local] = await Promise.all([
+        remote.optimize(cvar, {}, { onProgress: (x) => seen.push({ iteration: x.iteration, gap: x.gap }) }),
+        engine.optimize(cvar),
+      ]);
+      expect(dropTiming(viaQueue)).toEqual(dropTiming(local));
+      const iterations = (viaQueue as { solver: { iterations: number } }).solver.iterations;
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.at(-1)).toEqual({ iteration: iterations, gap: expect.any(Number) });
+      expect(seen.at(-1)!.gap).toBeLessThanOrEqual(1e-9);
       // typed errors come back as themselves
       await expect(remote.margin({ positions: [] }, { prices: {} } as never, { model: 'var-es' })).rejects.toBeInstanceOf(ValidationError);
       await expect(remote.optimize({
