@@ -139,45 +139,67 @@ export interface CovChunkParts {
 
 /**
  * Full symmetric n×n sample covariance (ddof = 1) from the chunks' co-moments, merged in chunk
- * order: M ← M + M_k + (f·δ_i)·δ_j with δ = m_k − m, f = N·n_k/(N + n_k); m ← m + δ·(n_k/(N + n_k));
- * then M / (T − 1). One chunk: M / (T − 1), the two-pass estimator. O(chunks · n²).
+ * order: M ← M + M_k + (f_k·δ_i)·δ_j with δ = m_k − m, f_k = N·n_k/(N + n_k), then
+ * m ← m + δ·(n_k/(N + n_k)), N ← N + n_k; finally M / (T − 1). One chunk: M / (T − 1), the two-pass
+ * estimator. One pass over the triangle, O(chunks · n²).
  */
 export function mergeCovChunks(n: number, t: number, chunks: readonly CovChunkParts[]): Float64Array {
-  const out = new Float64Array(n * n);
-  const place = (c: CovChunkParts, d: Float64Array | null, f: number): void => {
-    c.ranges.forEach(([from, to], p) => {
-      const part = c.parts[p].m2;
-      for (let i = from; i < to; i++) {
-        const o = (i - from) * n;
-        const oi = i * n;
-        if (!d) {
-          for (let j = i; j < n; j++) out[oi + j] = part[o + j];
-        } else {
-          const fi = f * d[i];
-          for (let j = i; j < n; j++) out[oi + j] = out[oi + j] + part[o + j] + fi * d[j];
-        }
-      }
-    });
-  };
-  const first = chunks[0];
-  place(first, null, 0);
-  let count = first.count;
-  const mean = Float64Array.from(first.parts[0].mean);
-  const d = new Float64Array(n);
-  for (let k = 1; k < chunks.length; k++) {
-    const c = chunks[k];
-    const mk = c.parts[0].mean;
-    const total = count + c.count;
+  // the δ_k and f_k of every merge step, from the means alone
+  const k = chunks.length;
+  const deltas: Float64Array[] = [];
+  const factors: number[] = [];
+  let count = chunks[0].count;
+  const mean = Float64Array.from(chunks[0].parts[0].mean);
+  for (let c = 1; c < k; c++) {
+    const mk = chunks[c].parts[0].mean;
+    const nk = chunks[c].count;
+    const total = count + nk;
+    const d = new Float64Array(n);
     for (let j = 0; j < n; j++) d[j] = mk[j] - mean[j];
-    place(c, d, (count * c.count) / total);
-    const w = c.count / total;
+    deltas.push(d);
+    factors.push((count * nk) / total);
+    const w = nk / total;
     for (let j = 0; j < n; j++) mean[j] += d[j] * w;
     count = total;
   }
+  const out = new Float64Array(n * n);
   const denom = t - 1;
+  const rowParts: Float64Array[] = new Array<Float64Array>(k);
+  const rowOffsets: number[] = new Array<number>(k).fill(0);
+  const cursor: number[] = new Array<number>(k).fill(0);
   for (let i = 0; i < n; i++) {
+    for (let c = 0; c < k; c++) {
+      const { ranges, parts } = chunks[c];
+      while (ranges[cursor[c]][1] <= i) cursor[c]++;
+      rowParts[c] = parts[cursor[c]].m2;
+      rowOffsets[c] = (i - ranges[cursor[c]][0]) * n;
+    }
+    const p0 = rowParts[0];
+    const o0 = rowOffsets[0];
+    if (k === 1) {
+      for (let j = i; j < n; j++) {
+        const v = p0[o0 + j] / denom;
+        out[i * n + j] = v;
+        out[j * n + i] = v;
+      }
+      continue;
+    }
+    if (k === 2) {
+      const p1 = rowParts[1];
+      const o1 = rowOffsets[1];
+      const d = deltas[0];
+      const fi = factors[0] * d[i];
+      for (let j = i; j < n; j++) {
+        const v = (p0[o0 + j] + p1[o1 + j] + fi * d[j]) / denom;
+        out[i * n + j] = v;
+        out[j * n + i] = v;
+      }
+      continue;
+    }
     for (let j = i; j < n; j++) {
-      const v = out[i * n + j] / denom;
+      let s = p0[o0 + j];
+      for (let c = 1; c < k; c++) s = s + rowParts[c][rowOffsets[c] + j] + (factors[c - 1] * deltas[c - 1][i]) * deltas[c - 1][j];
+      const v = s / denom;
       out[i * n + j] = v;
       out[j * n + i] = v;
     }
