@@ -1,8 +1,10 @@
 /**
  * Covariance on the engine: the sample estimator and the EWMA recursion on the packed,
- * register-tiled WASM kernels over the pool (rows of the result split into equal-work ranges;
- * bit-identical for any thread count); Ledoit–Wolf from the same XᵀX plus one task for its
- * O(T·N) sums.
+ * register-tiled WASM kernels over the pool, bit-identical for any thread count (sample: chunks of
+ * observations fixed by T, each centred on its own means in its task and merged here; EWMA: rows of
+ * the result split into equal-work ranges); Ledoit–Wolf from the same XᵀX plus one task for its
+ * O(T·N) sums. The calling thread copies the input once and merges; it never touches the data
+ * again.
  */
 import { ValidationError, describeValue, requireOpenInterval } from '../errors/index.js';
 import { COV_CHUNK_TASK, COV_EWMA_TASK, assembleCovRows, balancedRowRanges, mergeCovChunks, planCovTasks } from '../kernels/index.js';
@@ -130,8 +132,8 @@ async function ewmaOnPool(ctx: EngineContext, shared: SharedArrayBuffer, rows: n
 const EWMA_SEED_ROWS = 30;
 
 /**
- * Covariance of a T×N return matrix. `sample` runs the blocked WASM kernel over the pool (rows
- * of the result split into equal-work ranges; bit-identical to one thread); `ledoit-wolf` takes
+ * Covariance of a T×N return matrix. `sample` runs the blocked WASM kernel over the pool (chunks
+ * of observations fixed by T, merged with the pairwise update; bit-identical to one thread); `ledoit-wolf` takes
  * its XᵀX from the same pool run plus one task for its O(T·N) sums; `ewma` runs the recursion
  * Σ ← λΣ + (1 − λ)·r·rᵀ (seeded with the sample covariance of the first 30 rows) on the same row
  * ranges, the numbers of `market.ewmaCovariance`.
