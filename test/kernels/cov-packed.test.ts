@@ -35,7 +35,12 @@ function nested(x: Float64Array, t: number, n: number): number[][] {
 
 /** Rows [a, b) of the sample covariance from the one-chunk task (its co-moments / (T − 1)). */
 function taskRows(core: WasmCore | null, x: Float64Array, t: number, n: number, a: number, b: number): Float64Array {
-  return runCovChunkTask(core, { shared: share(x), t, n, obsFrom: 0, obsTo: t, rowFrom: a, rowTo: b }).m2.map((v) => v / (t - 1));
+  const tri = runCovChunkTask(core, { shared: share(x), t, n, obsFrom: 0, obsTo: t, rowFrom: a, rowTo: b }).m2;
+  expect(tri.length).toBe(((b - a) * (2 * n - a - b + 1)) / 2);
+  const out = new Float64Array((b - a) * n);
+  let o = 0;
+  for (let i = a; i < b; i++) for (let j = i; j < n; j++) out[(i - a) * n + j] = tri[o++] / (t - 1);
+  return out;
 }
 
 /** Full matrix from rows [0, n) computed as the given ranges by `rows(from, to)`. */

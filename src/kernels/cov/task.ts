@@ -71,8 +71,23 @@ export interface CovChunkResult {
   bad: number;
   /** Column means of the chunk's rows (all n columns). */
   mean: Float64Array;
-  /** Co-moments Σ_r (x_ri − m_i)(x_rj − m_j) over the chunk, rows [rowFrom, rowTo) × n (entries j ≥ i valid). */
+  /**
+   * Co-moments Σ_r (x_ri − m_i)(x_rj − m_j) over the chunk for rows i of [rowFrom, rowTo), j ≥ i:
+   * the upper triangle row after row (row i holds n − i entries; see `triangleRows`).
+   */
   m2: Float64Array;
+}
+
+/** Entries j ≥ i of accumulator rows i = from..to−1 (stride `covAccStride(n)`), row after row. */
+export function triangleRows(acc: Float64Array, n: number, from: number, to: number): Float64Array {
+  const n8 = covAccStride(n);
+  const out = new Float64Array(((to - from) * (2 * n - from - to + 1)) / 2);
+  let o = 0;
+  for (let i = from; i < to; i++) {
+    out.set(acc.subarray((i - from) * n8 + i, (i - from) * n8 + n), o);
+    o += n - i;
+  }
+  return out;
 }
 
 /** First non-finite cell of rows [from, to) of x (row-major index), or −1. */
@@ -108,7 +123,7 @@ export function runCovChunkTask(core: WasmCore | null, task: CovChunkTask): CovC
     core.x.covPack(xP, m, n, mP, pP, rowFrom);
     core.x.covGramRows(pP, m, n, aP, rowFrom, rowTo);
     mean = core.f64(mP, n).slice();
-    m2 = compactCovRows(core.f64(aP, rows * covAccStride(n)), n, rows);
+    m2 = triangleRows(core.f64(aP, rows * covAccStride(n)), n, rowFrom, rowTo);
   } else {
     mean = new Float64Array(n);
     covColumnMeansTs(xs, m, n, mean);
@@ -116,7 +131,7 @@ export function runCovChunkTask(core: WasmCore | null, task: CovChunkTask): CovC
     covPackTs(xs, m, n, mean, pack, rowFrom);
     const acc = new Float64Array(rows * covAccStride(n));
     covGramRowsTs(pack, m, n, acc, rowFrom, rowTo);
-    m2 = compactCovRows(acc, n, rows);
+    m2 = triangleRows(acc, n, rowFrom, rowTo);
   }
   // a non-finite cell makes its column's mean non-finite (so does a sum overflowing a double,
   // which the scan then does not find: such data gives non-finite results, caught downstream)
@@ -172,7 +187,9 @@ export function mergeCovChunks(n: number, t: number, chunks: readonly CovChunkPa
       const { ranges, parts } = chunks[c];
       while (ranges[cursor[c]][1] <= i) cursor[c]++;
       rowParts[c] = parts[cursor[c]].m2;
-      rowOffsets[c] = (i - ranges[cursor[c]][0]) * n;
+      // row i of a part from row `from` starts at Σ_{r=from}^{i−1} (n − r); entry j at that + j − i
+      const from = ranges[cursor[c]][0];
+      rowOffsets[c] = ((i - from) * (2 * n - from - i + 1)) / 2 - i;
     }
     const p0 = rowParts[0];
     const o0 = rowOffsets[0];
