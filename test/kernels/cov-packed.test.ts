@@ -54,7 +54,7 @@ beforeAll(async () => {
 });
 
 describe('packed sample-covariance kernel (panels of 8, 2-row register tiles)', () => {
-  it.each([[600, 11], [257, 8], [3, 1], [2, 2], [1000, 19], [513, 37]])('WASM (strict) and TS twin are bit-identical to covSampleTs for T=%i, N=%i', (t, n) => {
+  it.each([[600, 11], [257, 8], [3, 1], [2, 2], [1000, 19], [513, 37], [300, 141]])('WASM (strict) and TS twin are bit-identical to covSampleTs for T=%i, N=%i', (t, n) => {
     const x = randomMatrix(t, n, t * 7 + n);
     const want = new Float64Array(n * n);
     covSampleTs(x, t, n, new Float64Array(n), want);
@@ -75,6 +75,17 @@ describe('packed sample-covariance kernel (panels of 8, 2-row register tiles)', 
     for (const ranges of [[[0, 3], [3, 4], [4, 17], [17, 29]], balancedRowRanges(n, 2), balancedRowRanges(n, 5)] as Array<Array<[number, number]>>) {
       expect(Array.from(byRanges(n, ranges, (a, b) => covSampleRowsWasm(core, x, t, n, a, b)))).toEqual(Array.from(whole));
       expect(Array.from(byRanges(n, ranges, (a, b) => taskRows(null, x, t, n, a, b)))).toEqual(Array.from(whole));
+    }
+  });
+
+  it('gives the same bits for any split when the columns span several panel groups (N = 141: 18 panels)', () => {
+    const t = 270;
+    const n = 141;
+    const x = randomMatrix(t, n, 9);
+    const want = new Float64Array(n * n);
+    covSampleTs(x, t, n, new Float64Array(n), want);
+    for (const ranges of [[[0, n]], [[0, 3], [3, 67], [67, 70], [70, 129], [129, 141]], balancedRowRanges(n, 3)] as Array<Array<[number, number]>>) {
+      expect(Array.from(byRanges(n, ranges, (a, b) => covSampleRowsWasm(core, x, t, n, a, b)))).toEqual(Array.from(want));
     }
   });
 
