@@ -201,6 +201,9 @@ export function covSample(xPtr: usize, t: i32, n: i32, meanPtr: usize, outPtr: u
 /** Columns per packed panel. */
 export const COV_PANEL: i32 = 8;
 
+/** Panels covGramRows sweeps together per row block (8 × 16 kB slices: fits L2 with room to spare). */
+const COV_GROUP_PANELS: i32 = 8;
+
 /** Bytes covPack writes for a T×N matrix: panels(n) · t · 64. */
 export function covPackBytes(t: i32, n: i32): i32 {
   return ((n + 7) >> 3) * t * 64;
@@ -253,49 +256,57 @@ export function covGramRows(packPtr: usize, t: i32, n: i32, accPtr: usize, rowFr
   const accRow = <usize>np << 6;
   const panelBytes = <usize>t << 6;
   memory.fill(accPtr, 0, <usize>(rowTo - rowFrom) * accRow);
+  if (rowFrom >= rowTo) return;
   for (let r0 = 0; r0 < t; r0 += COV_ROW_BLOCK) {
     const r1 = min(t, r0 + COV_ROW_BLOCK);
     const q0 = <usize>r0 << 6;
     const q1 = <usize>r1 << 6;
-    let i = rowFrom;
-    if ((i & 1) != 0 && i < rowTo) {
-      gramRow(packPtr, t, np, accPtr + <usize>(i - rowFrom) * accRow, i, q0, q1);
-      i++;
-    }
-    // Two output rows (i even: both in i's panel, 8 bytes apart) × one panel: 8 accumulators, so
-    // the loop stays in registers (V8 keeps 15 xmm registers for wasm on x64).
-    for (; i + 1 < rowTo; i += 2) {
-      const pa = panelPtr(packPtr, t, i);
-      const accA = accPtr + <usize>(i - rowFrom) * accRow;
-      const accB = accA + accRow;
-      for (let p = i >> 3; p < np; p++) {
-        const pj = packPtr + <usize>p * panelBytes;
-        let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
-        let b0 = f64x2.splat(0.0), b1 = f64x2.splat(0.0), b2 = f64x2.splat(0.0), b3 = f64x2.splat(0.0);
-        for (let q = q0; q < q1; q += 64) {
-          const x0 = v128.load(pj + q);
-          const x1 = v128.load(pj + q, 16);
-          const x2 = v128.load(pj + q, 32);
-          const x3 = v128.load(pj + q, 48);
-          const da = v128.load64_splat(pa + q);
-          a0 = madd2(da, x0, a0); a1 = madd2(da, x1, a1); a2 = madd2(da, x2, a2); a3 = madd2(da, x3, a3);
-          const db = v128.load64_splat(pa + q, 8);
-          b0 = madd2(db, x0, b0); b1 = madd2(db, x1, b1); b2 = madd2(db, x2, b2); b3 = madd2(db, x3, b3);
-        }
-        const o = <usize>p << 6;
-        addInto(accA + o, a0, a1, a2, a3);
-        addInto(accB + o, b0, b1, b2, b3);
+    // Panels in groups of COV_GROUP_PANELS: the group's slices of this row block (16 kB a panel)
+    // stay in L2 while every output row sweeps them (all panels at once would not fit; two
+    // threads then contend for L3). Each element is still one block sum added into acc.
+    for (let g0 = rowFrom >> 3; g0 < np; g0 += COV_GROUP_PANELS) {
+      const g1 = min(np, g0 + COV_GROUP_PANELS);
+      const iEnd = min(rowTo, g1 << 3); // rows whose own panel is before the group's end
+      let i = rowFrom;
+      if ((i & 1) != 0) {
+        gramRow(packPtr, t, accPtr + <usize>(i - rowFrom) * accRow, i, max(i >> 3, g0), g1, q0, q1);
+        i++;
       }
+      // Two output rows (i even: both in i's panel, 8 bytes apart) × one panel: 8 accumulators, so
+      // the loop stays in registers (V8 keeps 15 xmm registers for wasm on x64).
+      for (; i + 1 < iEnd; i += 2) {
+        const pa = panelPtr(packPtr, t, i);
+        const accA = accPtr + <usize>(i - rowFrom) * accRow;
+        const accB = accA + accRow;
+        for (let p = max(i >> 3, g0); p < g1; p++) {
+          const pj = packPtr + <usize>p * panelBytes;
+          let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
+          let b0 = f64x2.splat(0.0), b1 = f64x2.splat(0.0), b2 = f64x2.splat(0.0), b3 = f64x2.splat(0.0);
+          for (let q = q0; q < q1; q += 64) {
+            const x0 = v128.load(pj + q);
+            const x1 = v128.load(pj + q, 16);
+            const x2 = v128.load(pj + q, 32);
+            const x3 = v128.load(pj + q, 48);
+            const da = v128.load64_splat(pa + q);
+            a0 = madd2(da, x0, a0); a1 = madd2(da, x1, a1); a2 = madd2(da, x2, a2); a3 = madd2(da, x3, a3);
+            const db = v128.load64_splat(pa + q, 8);
+            b0 = madd2(db, x0, b0); b1 = madd2(db, x1, b1); b2 = madd2(db, x2, b2); b3 = madd2(db, x3, b3);
+          }
+          const o = <usize>p << 6;
+          addInto(accA + o, a0, a1, a2, a3);
+          addInto(accB + o, b0, b1, b2, b3);
+        }
+      }
+      if (i < iEnd) gramRow(packPtr, t, accPtr + <usize>(i - rowFrom) * accRow, i, max(i >> 3, g0), g1, q0, q1);
     }
-    if (i < rowTo) gramRow(packPtr, t, np, accPtr + <usize>(i - rowFrom) * accRow, i, q0, q1);
   }
 }
 
-/** One output row of covGramRows for the row block [q0, q1) (byte offsets into each panel). */
-function gramRow(packPtr: usize, t: i32, np: i32, accA: usize, i: i32, q0: usize, q1: usize): void {
+/** Panels [pFrom, pTo) of one output row of covGramRows for the row block [q0, q1) (byte offsets into each panel). */
+function gramRow(packPtr: usize, t: i32, accA: usize, i: i32, pFrom: i32, pTo: i32, q0: usize, q1: usize): void {
   const panelBytes = <usize>t << 6;
   const pa = panelPtr(packPtr, t, i);
-  for (let p = i >> 3; p < np; p++) {
+  for (let p = pFrom; p < pTo; p++) {
     const pj = packPtr + <usize>p * panelBytes;
     let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
     for (let q = q0; q < q1; q += 64) {

@@ -9,7 +9,7 @@ import { WorkerPool } from '../pool/index.js';
 import type { TaskRunner } from '../pool/index.js';
 import { parseInput } from '../schemas/index.js';
 import type { MarketInput, PortfolioInput } from '../schemas/index.js';
-import { buildPath } from '../util/index.js';
+import { SpareSharedBuffer, buildPath } from '../util/index.js';
 import { mainThreadCore } from '../wasm/index.js';
 import type { WasmBuild, WasmBuildChoice } from '../wasm/index.js';
 import { LiquidationRequestSchema, marginModel } from '../margin/index.js';
@@ -125,6 +125,8 @@ export type MarginResult =
 const GRID_SLICES_PER_THREAD = 8;
 /** Largest account table an engine keeps between `gridMarginBatch` calls (12 f64 per position). */
 const GRID_SPARE_BYTES = 256 * 2 ** 20;
+/** Largest `covariance` input buffer an engine keeps between calls (T·N f64). */
+const COVARIANCE_SPARE_BYTES = 256 * 2 ** 20;
 
 /**
  * The task registries every worker of an engine loads: the kernel tasks and the engine's
@@ -174,7 +176,7 @@ export class Engine implements AsyncDisposable {
     this.threads = runner.threads;
     this.wasm = runner.wasm;
     this.wasmBuild = runner.wasm ? runner.wasmBuild ?? null : null;
-    this.ctx = { pool: runner, wasm: runner.wasm };
+    this.ctx = { pool: runner, wasm: runner.wasm, covarianceInput: new SpareSharedBuffer(COVARIANCE_SPARE_BYTES) };
   }
 
   /** Pool utilisation since start (0..1), for metrics. */
@@ -583,6 +585,7 @@ export class Engine implements AsyncDisposable {
     this.closing = true;
     await Promise.allSettled([...this.active]);
     this.gridSpare = undefined;
+    this.ctx.covarianceInput?.clear();
     await this.pool.close();
   }
 

@@ -20,9 +20,10 @@ export {
 } from './cov/ts.js';
 export { covEwmaRowsWasm, covSampleWasm, covSampleRowsWasm } from './cov/wasm.js';
 export {
-  COV_EWMA_TASK, COV_ROWS_TASK, assembleCovRows, balancedRowRanges, shareForCov, runCovEwmaTask, runCovTask,
+  COV_CHUNK_MIN_ROWS, COV_CHUNK_TASK, COV_EWMA_TASK, COV_MAX_CHUNKS, assembleCovRows, balancedRowRanges, covChunks, mergeCovChunks,
+  planCovTasks, runCovChunkTask, runCovEwmaTask,
 } from './cov/task.js';
-export type { CovEwmaTask, CovTask } from './cov/task.js';
+export type { CovChunkParts, CovChunkResult, CovChunkTask, CovEwmaTask, CovTask } from './cov/task.js';
 export { KIND, allocateColumns, revalueKernel, revalueColumns } from './reval/ts.js';
 export type { InstrumentColumns, ScenarioColumns } from './reval/ts.js';
 export { MIN_TOTAL_VOL, gbsPrice } from './reval/black.js';

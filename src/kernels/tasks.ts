@@ -4,9 +4,9 @@
  */
 import type { AnyTaskDef } from '../pool/index.js';
 import { CHOLESKY_TASK } from './cholesky/task.js';
-import { COV_EWMA_TASK, COV_ROWS_TASK } from './cov/task.js';
+import { COV_CHUNK_TASK, COV_EWMA_TASK } from './cov/task.js';
 import { GRID_BATCH_TASK } from './grid/task.js';
 import { MC_CONTRIB_TASK, MC_TASK } from './mc/task.js';
 import { REVAL_TASK } from './reval/task.js';
 
-export const TASKS: readonly AnyTaskDef[] = [CHOLESKY_TASK, MC_TASK, MC_CONTRIB_TASK, COV_ROWS_TASK, COV_EWMA_TASK, REVAL_TASK, GRID_BATCH_TASK];
+export const TASKS: readonly AnyTaskDef[] = [CHOLESKY_TASK, MC_TASK, MC_CONTRIB_TASK, COV_CHUNK_TASK, COV_EWMA_TASK, REVAL_TASK, GRID_BATCH_TASK];

@@ -2,3 +2,4 @@
 export { packageRoot, buildPath } from './paths.js';
 export { toJson, toPlain } from './json.js';
 export { LIMITS, formatLimit } from './limits.js';
+export { SpareSharedBuffer } from './spare-buffer.js';

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { createEngine } from '../../src/index.js';
 import type { Engine } from '../../src/index.js';
 import {
-  assembleCovRows, balancedRowRanges, covEwmaRowsWasm, covSampleRowsWasm, covSampleTs, runCovEwmaTask, runCovTask,
+  assembleCovRows, balancedRowRanges, covEwmaRowsWasm, covChunks, covSampleRowsWasm, covSampleTs, mergeCovChunks, planCovTasks, runCovChunkTask, runCovEwmaTask,
+  COV_CHUNK_MIN_ROWS, COV_MAX_CHUNKS,
 } from '../../src/kernels/index.js';
 import { ewmaCovariance, isPsd } from '../../src/market/index.js';
 import { WasmCore } from '../../src/wasm/index.js';
@@ -32,6 +33,16 @@ function nested(x: Float64Array, t: number, n: number): number[][] {
   return Array.from({ length: t }, (_, r) => Array.from(x.subarray(r * n, (r + 1) * n)));
 }
 
+/** Rows [a, b) of the sample covariance from the one-chunk task (its co-moments / (T − 1)). */
+function taskRows(core: WasmCore | null, x: Float64Array, t: number, n: number, a: number, b: number): Float64Array {
+  const tri = runCovChunkTask(core, { shared: share(x), t, n, obsFrom: 0, obsTo: t, rowFrom: a, rowTo: b }).m2;
+  expect(tri.length).toBe(((b - a) * (2 * n - a - b + 1)) / 2);
+  const out = new Float64Array((b - a) * n);
+  let o = 0;
+  for (let i = a; i < b; i++) for (let j = i; j < n; j++) out[(i - a) * n + j] = tri[o++] / (t - 1);
+  return out;
+}
+
 /** Full matrix from rows [0, n) computed as the given ranges by `rows(from, to)`. */
 function byRanges(n: number, ranges: Array<[number, number]>, rows: (from: number, to: number) => Float64Array): Float64Array {
   return assembleCovRows(n, ranges, ranges.map(([a, b]) => rows(a, b)));
@@ -43,13 +54,13 @@ beforeAll(async () => {
 });
 
 describe('packed sample-covariance kernel (panels of 8, 2-row register tiles)', () => {
-  it.each([[600, 11], [257, 8], [3, 1], [2, 2], [1000, 19], [513, 37]])('WASM (strict) and TS twin are bit-identical to covSampleTs for T=%i, N=%i', (t, n) => {
+  it.each([[600, 11], [257, 8], [3, 1], [2, 2], [1000, 19], [513, 37], [300, 141]])('WASM (strict) and TS twin are bit-identical to covSampleTs for T=%i, N=%i', (t, n) => {
     const x = randomMatrix(t, n, t * 7 + n);
     const want = new Float64Array(n * n);
     covSampleTs(x, t, n, new Float64Array(n), want);
     const all: Array<[number, number]> = [[0, n]];
     const wasm = byRanges(n, all, (a, b) => covSampleRowsWasm(core, x, t, n, a, b));
-    const twin = byRanges(n, all, (a, b) => runCovTask(null, { shared: share(x), t, n, rowFrom: a, rowTo: b }));
+    const twin = byRanges(n, all, (a, b) => taskRows(null, x, t, n, a, b));
     expect(Array.from(wasm)).toEqual(Array.from(want));
     expect(Array.from(twin)).toEqual(Array.from(want));
     const ref = naiveCov(nested(x, t, n)).flat();
@@ -63,13 +74,106 @@ describe('packed sample-covariance kernel (panels of 8, 2-row register tiles)', 
     const whole = byRanges(n, [[0, n]], (a, b) => covSampleRowsWasm(core, x, t, n, a, b));
     for (const ranges of [[[0, 3], [3, 4], [4, 17], [17, 29]], balancedRowRanges(n, 2), balancedRowRanges(n, 5)] as Array<Array<[number, number]>>) {
       expect(Array.from(byRanges(n, ranges, (a, b) => covSampleRowsWasm(core, x, t, n, a, b)))).toEqual(Array.from(whole));
-      expect(Array.from(byRanges(n, ranges, (a, b) => runCovTask(null, { shared: share(x), t, n, rowFrom: a, rowTo: b })))).toEqual(Array.from(whole));
+      expect(Array.from(byRanges(n, ranges, (a, b) => taskRows(null, x, t, n, a, b)))).toEqual(Array.from(whole));
+    }
+  });
+
+  it('gives the same bits for any split when the columns span several panel groups (N = 141: 18 panels)', () => {
+    const t = 270;
+    const n = 141;
+    const x = randomMatrix(t, n, 9);
+    const want = new Float64Array(n * n);
+    covSampleTs(x, t, n, new Float64Array(n), want);
+    for (const ranges of [[[0, n]], [[0, 3], [3, 67], [67, 70], [70, 129], [129, 141]], balancedRowRanges(n, 3)] as Array<Array<[number, number]>>) {
+      expect(Array.from(byRanges(n, ranges, (a, b) => covSampleRowsWasm(core, x, t, n, a, b)))).toEqual(Array.from(want));
     }
   });
 
   it('rejects a row range outside 0..n in the task', () => {
     const x = randomMatrix(10, 3, 1);
-    expect(() => runCovTask(null, { shared: share(x), t: 10, n: 3, rowFrom: 2, rowTo: 4 })).toThrow(/bad row range/);
+    expect(() => runCovChunkTask(null, { shared: share(x), t: 10, n: 3, obsFrom: 0, obsTo: 10, rowFrom: 2, rowTo: 4 })).toThrow(/bad row range/);
+    expect(() => runCovChunkTask(null, { shared: share(x), t: 10, n: 3, obsFrom: 4, obsTo: 4, rowFrom: 0, rowTo: 3 })).toThrow(/bad observation range/);
+    expect(() => runCovChunkTask(null, { shared: share(x), t: 10, n: 3, obsFrom: 0, obsTo: 11, rowFrom: 0, rowTo: 3 })).toThrow(/bad observation range/);
+  });
+});
+
+describe('sample covariance in chunks of observations (merged on the caller)', () => {
+  /** The sample covariance through the tasks of `planCovTasks(t, n, threads)` and the merge. */
+  const viaTasks = (x: Float64Array, t: number, n: number, threads: number, wasm: boolean): Float64Array => {
+    const shared = share(x);
+    const plan = planCovTasks(t, n, threads);
+    return mergeCovChunks(n, t, plan.map(({ obsFrom, obsTo, ranges }) => ({
+      count: obsTo - obsFrom,
+      ranges,
+      parts: ranges.map(([rowFrom, rowTo]) => runCovChunkTask(wasm ? core : null, { shared, t, n, obsFrom, obsTo, rowFrom, rowTo })),
+    })));
+  };
+
+  it('cuts T rows into chunks that depend on T only and cover 0..T once', () => {
+    for (const t of [2, 4095, 4096, 8191, 8192, 10_000, 12_289, 16_384, 1_000_000]) {
+      const c = covChunks(t);
+      expect(c.length).toBe(Math.min(COV_MAX_CHUNKS, Math.max(1, Math.floor(t / COV_CHUNK_MIN_ROWS))));
+      expect(c[0][0]).toBe(0);
+      expect(c.at(-1)![1]).toBe(t);
+      for (let k = 1; k < c.length; k++) expect(c[k][0]).toBe(c[k - 1][1]);
+      for (const [a, b] of c) expect(b - a).toBeGreaterThanOrEqual(Math.min(t, COV_CHUNK_MIN_ROWS));
+      for (const threads of [1, 2, 3, 8]) expect(planCovTasks(t, 37, threads).map((p) => [p.obsFrom, p.obsTo])).toEqual(c);
+    }
+  });
+
+  it('merges two chunks of a hand-computed 4×2 case exactly (Chan et al. pairwise update)', () => {
+    // rows (1, 2), (3, 0) | (−1, 1), (5, 3): chunk means (2, 1) and (2, 2), M_a = [[2, −2], [−2, 2]],
+    // M_b = [[18, 6], [6, 2]], δ = (0, 1), f = 2·2/4 = 1 → M = [[20, 4], [4, 5]], C = M / 3
+    const x = Float64Array.from([1, 2, 3, 0, -1, 1, 5, 3]);
+    for (const wasm of [true, false]) {
+      const shared = share(x);
+      const run = (obsFrom: number, obsTo: number, rowFrom: number, rowTo: number) =>
+        runCovChunkTask(wasm ? core : null, { shared, t: 4, n: 2, obsFrom, obsTo, rowFrom, rowTo });
+      const got = mergeCovChunks(2, 4, [
+        { count: 2, ranges: [[0, 1], [1, 2]], parts: [run(0, 2, 0, 1), run(0, 2, 1, 2)] },
+        { count: 2, ranges: [[0, 2]], parts: [run(2, 4, 0, 2)] },
+      ]);
+      expect(Array.from(got)).toEqual([20 / 3, 4 / 3, 4 / 3, 5 / 3]);
+    }
+  });
+
+  it.each([[8_300, 13], [8_192, 5], [12_500, 8], [16_400, 3]])('T=%i, N=%i: same bits for 1, 2 and 3 threads, WASM strict = TS twin, and the two-pass value within 1e-13', (t, n) => {
+    const x = randomMatrix(t, n, t + 3 * n);
+    const ref = viaTasks(x, t, n, 1, true);
+    for (const threads of [2, 3]) expect(Array.from(viaTasks(x, t, n, threads, true))).toEqual(Array.from(ref));
+    for (const threads of [1, 3]) expect(Array.from(viaTasks(x, t, n, threads, false))).toEqual(Array.from(ref));
+    const twoPass = new Float64Array(n * n);
+    covSampleTs(x, t, n, new Float64Array(n), twoPass);
+    let scale = 0;
+    for (let i = 0; i < n; i++) scale = Math.max(scale, twoPass[i * n + i]);
+    for (let k = 0; k < n * n; k++) expect(Math.abs(ref[k] - twoPass[k])).toBeLessThanOrEqual(1e-13 * scale);
+  });
+
+  it('keeps one chunk bit-identical to the two-pass kernel', () => {
+    const t = 4_000;
+    const n = 11;
+    const x = randomMatrix(t, n, 5);
+    const want = new Float64Array(n * n);
+    covSampleTs(x, t, n, new Float64Array(n), want);
+    for (const threads of [1, 2, 3]) expect(Array.from(viaTasks(x, t, n, threads, true))).toEqual(Array.from(want));
+  });
+
+  it('reports the first non-finite cell of its chunk (row-major), or −1', () => {
+    const t = 50;
+    const n = 9;
+    const x = randomMatrix(t, n, 2);
+    x[31 * n + 7] = Infinity;
+    x[33 * n + 2] = NaN;
+    x[12 * n + 8] = -Infinity;
+    for (const wasm of [true, false]) {
+      const shared = share(x);
+      const run = (obsFrom: number, obsTo: number, rowFrom: number) => runCovChunkTask(wasm ? core : null, { shared, t, n, obsFrom, obsTo, rowFrom, rowTo: n }).bad;
+      expect(run(0, 50, 0)).toBe(12 * n + 8);
+      expect(run(20, 50, 0)).toBe(31 * n + 7);
+      expect(run(32, 50, 0)).toBe(33 * n + 2);
+      expect(run(34, 50, 0)).toBe(-1);
+      expect(run(0, 10, 0)).toBe(-1);
+    }
   });
 });
 

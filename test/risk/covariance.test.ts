@@ -67,6 +67,38 @@ describe('covariance on the pool', () => {
     }
   });
 
+  it('is bit-identical for 1, 2 and 3 threads on observations cut into chunks (T ≥ 2 × 4096), within 1e-13 of the two-pass twin', async () => {
+    // 8,200 rows: two chunks merged on the caller; 13 columns: not a multiple of the 8-wide panels
+    const t = 8_200;
+    const n = 13;
+    const data = new Float64Array(t * n);
+    for (let r = 0; r < t; r++) for (let j = 0; j < n; j++) data[r * n + j] = 0.01 * Math.sin(0.37 * r * (j + 1)) + 0.002 * Math.cos(r + j) + 1e-3 * j;
+    const ref = await engines[0].covariance({ data, rows: t, cols: n });
+    for (const e of engines.slice(1)) expect((await e.covariance({ data, rows: t, cols: n })).covariance).toEqual(ref.covariance);
+    const twoPass = sampleCovariance(Array.from({ length: t }, (_, r) => Array.from(data.subarray(r * n, (r + 1) * n))));
+    ref.covariance.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(v - twoPass[i][j])).toBeLessThanOrEqual(1e-13 * twoPass[i][i])));
+  });
+
+  it('names the first non-finite cell of a typed matrix (found by the tasks, in any chunk), and keeps working after', async () => {
+    const t = 8_200;
+    const n = 3;
+    const data = Float64Array.from({ length: t * n }, (_, i) => Math.sin(i));
+    data[6_000 * n + 2] = Infinity;
+    data[7_000 * n + 1] = NaN;
+    for (const e of engines) {
+      await expect(e.covariance({ data, rows: t, cols: n })).rejects.toThrow(/returns\[6000\]\[2\]: must be a finite number; got Infinity/);
+      await expect(e.covariance({ data, rows: t, cols: n }, { method: 'ledoit-wolf' })).rejects.toBeInstanceOf(ValidationError);
+      await expect(e.covariance({ data, rows: t, cols: n }, { method: 'ewma' })).rejects.toThrow(/returns\[6000\]\[2\]/);
+    }
+    data[6_000 * n + 2] = 0;
+    data[7_000 * n + 1] = 0;
+    data[10 * n] = -Infinity;
+    await expect(engines[1].covariance({ data, rows: t, cols: n })).rejects.toThrow(/returns\[10\]\[0\]: must be a finite number; got -Infinity/);
+    data[10 * n] = 0;
+    const ok = await engines[1].covariance({ data, rows: t, cols: n });
+    expect(isPsd(ok.covariance)).toBe(true);
+  });
+
   it('names the cell for non-finite input and rejects ragged rows', async () => {
     await expect(engines[0].covariance([[1, 2], [3, NaN], [4, 5]])).rejects.toThrow(/returns\[1\]\[1\]: must be a finite number; got NaN/);
     await expect(engines[0].covariance([[1, 2], [3]])).rejects.toBeInstanceOf(ValidationError);
