@@ -26,8 +26,13 @@ const ZR: f64 = 3.6541528853610088;
 
 // ---- ziggurat tables at tabp (f64) ----
 // [0..255] zw = x_i / 2^52, [256..511] zk = floor(2^52 x_{i+1}/x_i), [512..768] zf = exp(-x_i^2/2),
-// [769] pad, [770 + 2i, 771 + 2i] = (zw_i, zk_i) interleaved for one-load lookups
+// [769] pad, then 512 signed pairs [770 + 2e, 771 + 2e] = (±zw_i, zk_i) for e = sign·256 + i
+// (sign = bit 8 of the draw, i = bits 0..7): one load per draw gives the signed scale and the
+// fast-path bound, and x = u·(−zw_i) equals −(u·zw_i) exactly.
 const ZWK: usize = 770 << 3;
+
+// f64 bit pattern of 2^52, loaded once per call (V8 would rebuild a v128 constant at every use).
+const K52: usize = memory.data<u64>([0x4330000000000000, 0x4330000000000000]);
 
 @inline function rotl(x: u64, k: i32): u64 {
   return (x << k) | (x >> (64 - k));
@@ -95,27 +100,20 @@ function gammaDraw(a: f64, tabp: usize, statep: usize): f64 {
   }
 }
 
-// f64 bit pattern of 2^52: OR-ing a value below 2^52 into its mantissa and subtracting 2^52
-// converts it to f64 exactly, two lanes at a time.
-const EXP52: i64 = 0x4330000000000000;
-const TWO52: f64 = 4503599627370496.0;
-
 /**
- * Ziggurat fast path for two draws (lanes of r) that become normals j and j+1. Draws that fail
- * the fast test are recorded as (j, r) pairs at badp for the ordered fix-up pass; returns the
- * new number of recorded draws.
+ * Ziggurat fast path for two draws (lanes of r) that become normals j and j+1. c52: both lanes
+ * 2^52 (OR-ing a value below 2^52 into its mantissa and subtracting 2^52 converts it to f64
+ * exactly). Draws that fail the fast test are recorded as (j, r) pairs at badp for the ordered
+ * fix-up pass; returns the new number of recorded draws.
  */
-@inline function zigPair(r: v128, j: i32, zp: usize, tabp: usize, badp: usize, nbad: i32): i32 {
-  const i0 = <usize>(i64x2.extract_lane(r, 0) & 0xff) << 4;
-  const i1 = <usize>(i64x2.extract_lane(r, 1) & 0xff) << 4;
-  const fr = f64x2.sub(v128.or(i64x2.shr_u(r, 12), i64x2.splat(EXP52)), f64x2.splat(TWO52));
-  const p0 = v128.load(tabp + ZWK + i0); // (zw, zk) of draw 0
-  const p1 = v128.load(tabp + ZWK + i1); // (zw, zk) of draw 1
-  const zw = v128.shuffle<u64>(p0, p1, 0, 2);
-  const zk = v128.shuffle<u64>(p0, p1, 1, 3);
-  const x = v128.xor(f64x2.mul(fr, zw), v128.and(i64x2.shl(r, 55), i64x2.splat(<i64>0x8000000000000000)));
-  v128.store(zp + (<usize>j << 3), x);
-  const bad = f64x2.ge(fr, zk);
+@inline function zigPair(r: v128, c52: v128, zp: usize, tabp: usize, badp: usize, nbad: i32, j: i32): i32 {
+  const e0 = <usize>(i32x4.extract_lane(r, 0) & 0x1ff) << 4;
+  const e1 = <usize>(i32x4.extract_lane(r, 2) & 0x1ff) << 4;
+  const fr = f64x2.sub(v128.or(i64x2.shr_u(r, 12), c52), c52);
+  const p0 = v128.load(tabp + e0, ZWK); // (±zw, zk) of draw 0
+  const p1 = v128.load(tabp + e1, ZWK); // (±zw, zk) of draw 1
+  v128.store(zp, f64x2.mul(fr, v128.shuffle<u64>(p0, p1, 0, 2)));
+  const bad = f64x2.ge(fr, v128.shuffle<u64>(p0, p1, 1, 3));
   if (v128.any_true(bad)) {
     if (i64x2.extract_lane(bad, 0) != 0) {
       store<u64>(badp + (<usize>nbad << 4), <u64>j);
@@ -141,7 +139,9 @@ function gaussFill(zp: usize, badp: usize, m: i32, tabp: usize, statep: usize): 
   let b0 = v128.load(statep, 32), b1 = v128.load(statep, 48);
   let c0 = v128.load(statep, 64), c1 = v128.load(statep, 80);
   let d0 = v128.load(statep, 96), d1 = v128.load(statep, 112);
+  const c52 = v128.load(K52);
   let nbad: i32 = 0;
+  let zj = zp;
   for (let j = 0; j < m; j += 4) {
     // result = rotl(s1 * 5, 7) * 9, with *5 and *9 as shift-add
     let x0 = i64x2.add(i64x2.shl(b0, 2), b0);
@@ -159,8 +159,9 @@ function gaussFill(zp: usize, badp: usize, m: i32, tabp: usize, statep: usize): 
     c0 = v128.xor(c0, t0); c1 = v128.xor(c1, t1);
     d0 = v128.or(i64x2.shl(d0, 45), i64x2.shr_u(d0, 19));
     d1 = v128.or(i64x2.shl(d1, 45), i64x2.shr_u(d1, 19));
-    nbad = zigPair(x0, j, zp, tabp, badp, nbad);
-    nbad = zigPair(x1, j + 2, zp, tabp, badp, nbad);
+    nbad = zigPair(x0, c52, zj, tabp, badp, nbad, j);
+    nbad = zigPair(x1, c52, zj + 16, tabp, badp, nbad, j + 2);
+    zj += 32;
   }
   v128.store(statep, a0); v128.store(statep, a1, 16);
   v128.store(statep, b0, 32); v128.store(statep, b1, 48);
@@ -183,9 +184,10 @@ function blockLoss(n: i32, lp: usize, wp: usize, zp: usize, scalep: usize, useSc
     let r00 = f64x2.splat(0), r01 = f64x2.splat(0), r02 = f64x2.splat(0), r03 = f64x2.splat(0);
     let r10 = f64x2.splat(0), r11 = f64x2.splat(0), r12 = f64x2.splat(0), r13 = f64x2.splat(0);
     let zk = zp;
-    for (let k = 0; k <= i; k++) {
-      const l0 = f64x2.splat(load<f64>(row + (<usize>k << 3)));
-      const l1 = f64x2.splat(load<f64>(row1 + (<usize>k << 3)));
+    const rowEnd = row1;
+    for (let lk = row; lk < rowEnd; lk += 8) {
+      const l0 = v128.load64_splat(lk);
+      const l1 = v128.load64_splat(lk + (<usize>(i + 1) << 3));
       const z0 = v128.load(zk), z1 = v128.load(zk, 16), z2 = v128.load(zk, 32), z3 = v128.load(zk, 48);
       r00 = madd2(l0, z0, r00); r10 = madd2(l1, z0, r10);
       r01 = madd2(l0, z1, r01); r11 = madd2(l1, z1, r11);
@@ -209,8 +211,9 @@ function blockLoss(n: i32, lp: usize, wp: usize, zp: usize, scalep: usize, useSc
   if (i < n) {
     let r00 = f64x2.splat(0), r01 = f64x2.splat(0), r02 = f64x2.splat(0), r03 = f64x2.splat(0);
     let zk = zp;
-    for (let k = 0; k <= i; k++) {
-      const l0 = f64x2.splat(load<f64>(row + (<usize>k << 3)));
+    const rowEnd = row + (<usize>(i + 1) << 3);
+    for (let lk = row; lk < rowEnd; lk += 8) {
+      const l0 = v128.load64_splat(lk);
       r00 = madd2(l0, v128.load(zk), r00);
       r01 = madd2(l0, v128.load(zk, 16), r01);
       r02 = madd2(l0, v128.load(zk, 32), r02);
