@@ -77,7 +77,10 @@ export class TailMerger {
     const sorted = isSortedTail(part.tail, part.index, m)
       ? { v: part.tail, ix: part.index }
       : sortTailDesc(part.tail, part.index, m);
-    this.acc = mergeSortedTails(this.acc, sorted, this.k);
+    // the first part is the running top-k as it stands (no copy); later parts merge into it
+    this.acc = this.acc.v.length === 0
+      ? { v: sorted.v.subarray(0, Math.min(m, this.k)), ix: sorted.ix.subarray(0, Math.min(m, this.k)) }
+      : mergeSortedTails(this.acc, sorted, this.k);
   }
 
   finish(): { v: Float64Array; ix: Float64Array } {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WasmCore } from '../../src/wasm/index.js';
-import { ZIG_TABLE_LEN, chunkState, choleskyTs, gaussFillTs, selectTopTs, tailPushTs, zigguratTables } from '../../src/kernels/index.js';
+import { ZIG_TABLE_LEN, chunkState, choleskyTs, gaussFillTs, selectTopTs, sortTailDesc, tailPushTs, zigguratTables } from '../../src/kernels/index.js';
 import type { TailState } from '../../src/kernels/index.js';
 import { normalCdf } from '../../src/stats/index.js';
 
@@ -191,5 +191,27 @@ describe('tail selection kernel', () => {
     const idx = core.f64(iP, k);
     const vals = core.f64(vP, k);
     for (let i = 0; i < k; i++) expect(all[idx[i]]).toBe(vals[i]);
+  });
+
+  it('sorts a tail in place like sortTailDesc: values descending, ties by ascending index', () => {
+    for (const m of [0, 1, 2, 23, 24, 25, 100, 5000]) {
+      let x = 987 + m;
+      const v = new Float64Array(m);
+      const ix = new Float64Array(m);
+      for (let i = 0; i < m; i++) {
+        x = (x * 1103515245 + 12345) % 2147483648;
+        // few distinct values (many ties), a few infinities, indices unique but shuffled
+        v[i] = i % 97 === 5 ? -Infinity : Math.floor((x / 2147483648) * 40) / 8;
+        ix[i] = (i * 7919) % 100003;
+      }
+      core.reset();
+      const vP = core.alloc(Math.max(1, m) * 8), iP = core.alloc(Math.max(1, m) * 8);
+      core.f64(vP, m).set(v);
+      core.f64(iP, m).set(ix);
+      core.x.sortTail(vP, iP, m);
+      const ref = sortTailDesc(v, ix, m);
+      expect(Array.from(core.f64(vP, m))).toEqual(Array.from(ref.v));
+      expect(Array.from(core.f64(iP, m))).toEqual(Array.from(ref.ix));
+    }
   });
 });

@@ -144,8 +144,8 @@ export function runMcTaskWasm(core: WasmCore, t: McTask): McTaskResult {
   }
   x.selectTop(vP, iP, size, t.k);
   const m = Math.min(size, t.k);
-  const sorted = sortTailDesc(core.f64(vP, m), core.f64(iP, m), m);
-  return { tail: sorted.v, index: sorted.ix, sums };
+  x.sortTail(vP, iP, m); // the order sortTailDesc gives, in place
+  return { tail: core.f64(vP, m).slice(), index: core.f64(iP, m).slice(), sums };
 }
 
 /** Runs an attribution replay on the WASM kernels (core given) or the TS twins (core null). */
