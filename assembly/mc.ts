@@ -139,14 +139,14 @@ function gammaDraw(a: f64, tabp: usize, statep: usize): f64 {
   const p0 = v128.load(tabp + e0, ZWK); // (±zw, zk) of draw 0
   const p1 = v128.load(tabp + e1, ZWK); // (±zw, zk) of draw 1
   v128.store(zp, f64x2.mul(fr, v128.shuffle<u64>(p0, p1, 0, 2)));
-  const bad = f64x2.ge(fr, v128.shuffle<u64>(p0, p1, 1, 3));
-  if (v128.any_true(bad)) {
-    if (i64x2.extract_lane(bad, 0) != 0) {
+  const bad = i64x2.bitmask(f64x2.ge(fr, v128.shuffle<u64>(p0, p1, 1, 3)));
+  if (bad != 0) {
+    if ((bad & 1) != 0) {
       store<u64>(badp + (<usize>nbad << 4), <u64>j);
       store<u64>(badp + (<usize>nbad << 4), <u64>i64x2.extract_lane(r, 0), 8);
       nbad++;
     }
-    if (i64x2.extract_lane(bad, 1) != 0) {
+    if ((bad & 2) != 0) {
       store<u64>(badp + (<usize>nbad << 4), <u64>(j + 1));
       store<u64>(badp + (<usize>nbad << 4), <u64>i64x2.extract_lane(r, 1), 8);
       nbad++;
