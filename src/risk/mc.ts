@@ -45,12 +45,13 @@ export interface McOutcome {
 
 /**
  * How many tasks a job is cut into: one per thread at least (equal chunk ranges), more for long
- * jobs so progress keeps ticking (about 128 chunks = 0.5 M scenarios per task), at most 16 per
- * thread. Each task fills, selects and sorts its own top-k, so fewer tasks mean less tail work:
- * on 1e6 × 50 with k = 25,000, one task per thread is the fastest split (see the mc-var bench).
+ * jobs so progress keeps ticking (about 256 chunks = 1 M scenarios per task), at most 16 per
+ * thread. Each task fills, selects and sorts its own top-k (k does not shrink with the task), so
+ * fewer tasks mean less tail work: on 1e6 × 50 with k = 25,000 this gives one task per thread,
+ * also on one thread (where 0.5 M per task cost a second top-k selection, sort and merge).
  */
 export function planTasks(nChunks: number, threads: number): Array<[number, number]> {
-  const tasks = Math.max(1, Math.min(nChunks, Math.max(threads, Math.min(16 * threads, Math.ceil(nChunks / 128)))));
+  const tasks = Math.max(1, Math.min(nChunks, Math.max(threads, Math.min(16 * threads, Math.ceil(nChunks / 256)))));
   const out: Array<[number, number]> = [];
   for (let t = 0; t < tasks; t++) {
     const from = Math.floor((t * nChunks) / tasks);
