@@ -1,5 +1,5 @@
 // Kernel entry point: everything exported here ends up in build/core.wasm.
-export { mcLossChunk, mcContribChunk, normals } from './mc';
+export { mcChunkState, mcLossChunk, mcContribChunk, normals } from './mc';
 export { selectTop, sortTail, tailPush } from './tail';
 export { cholesky } from './linalg';
 

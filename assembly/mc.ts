@@ -344,3 +344,28 @@ export function mcContribChunk(
     }
   }
 }
+
+@inline function mix64(z: u64): u64 {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
+  return z ^ (z >> 31);
+}
+
+/**
+ * The initial RNG state of chunk `chunk` for `seed` (a safe integer >= 0) into statep (20 u64):
+ * the same splitmix64 derivation as chunkState in src/kernels/mc/rng.ts, without BigInt.
+ */
+export function mcChunkState(seed: f64, chunk: i32, statep: usize): void {
+  const GOLDEN: u64 = 0x9e3779b97f4a7c15;
+  let sm = mix64(<u64>seed * GOLDEN) ^ mix64(<u64>chunk + 0xd1b54a32d192ed03);
+  for (let lane = 0; lane < 4; lane++) {
+    for (let w = 0; w < 4; w++) {
+      sm += GOLDEN;
+      store<u64>(statep + (<usize>(w * 4 + lane) << 3), mix64(sm));
+    }
+  }
+  for (let w = 0; w < 4; w++) {
+    sm += GOLDEN;
+    store<u64>(statep + (<usize>(16 + w) << 3), mix64(sm));
+  }
+}

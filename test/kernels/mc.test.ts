@@ -69,6 +69,15 @@ describe('RNG streams and normals', () => {
     expect(maxRel).toBeLessThanOrEqual(2.3e-16);
   });
 
+  it('the WASM chunk-state derivation equals the BigInt splitmix64 one', () => {
+    for (const [seed, chunk] of [[0, 0], [42, 0], [42, 244], [7, 3], [2 ** 32 + 5, 99], [Number.MAX_SAFE_INTEGER, 2 ** 31 - 1]]) {
+      core.reset();
+      const stP = core.alloc(160);
+      core.x.mcChunkState(seed, chunk, stP);
+      expect(Array.from(core.u64(stP, 20))).toEqual(Array.from(chunkState(seed, chunk)));
+    }
+  });
+
   it('chunk streams differ from each other and from other seeds', () => {
     const a = wasmNormals(1, 0, 64);
     expect(wasmNormals(1, 1, 64)).not.toEqual(a);

@@ -126,7 +126,6 @@ export function runMcTaskWasm(core: WasmCore, t: McTask): McTaskResult {
   const thrP = core.alloc(8);
   const sumsP = core.alloc(16);
   // all allocations done: views are stable from here on
-  const state = core.u64(stP, STATE_WORDS);
   const thr = core.f64(thrP, 1);
   const sumsV = core.f64(sumsP, 2);
   thr[0] = -Infinity;
@@ -136,7 +135,7 @@ export function runMcTaskWasm(core: WasmCore, t: McTask): McTaskResult {
   let size = 0;
   for (let c = t.chunkFrom; c < t.chunkTo; c++) {
     const count = chunkCount(t, c);
-    chunkState(t.seed, c, state);
+    x.mcChunkState(t.seed, c, stP); // = chunkState(t.seed, c)
     x.mcLossChunk(n, lpP, wP, zP, ubP, scP, tabP, stP, t.nu, lossP, count);
     size = x.tailPush(vP, iP, size, cap, t.k, lossP, count, c * CHUNK_SCENARIOS, thrP, sumsP);
     sums[2 * (c - t.chunkFrom)] = sumsV[0];
@@ -173,12 +172,11 @@ export function runMcContribTask(core: WasmCore | null, t: McContribTask): Float
   const { lpP, wP, tabP, stP, zP, ubP, scP } = loadMcInputs(core, t.shared, n);
   const selP = core.alloc(CHUNK_SCENARIOS * 4);
   const outP = core.alloc(CHUNK_SCENARIOS * n * 8);
-  const state = core.u64(stP, STATE_WORDS);
   t.chunks.forEach((c, j) => {
     const from = t.starts[j];
     const cnt = t.starts[j + 1] - from;
     core.i32(selP, cnt).set(t.offsets.subarray(from, from + cnt));
-    chunkState(t.seed, c, state);
+    core.x.mcChunkState(t.seed, c, stP);
     core.x.mcContribChunk(n, lpP, wP, zP, ubP, scP, tabP, stP, t.nu, selP, cnt, outP);
     out.set(core.f64(outP, cnt * n), from * n);
   });
