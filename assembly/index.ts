@@ -1,6 +1,6 @@
 // Kernel entry point: everything exported here ends up in build/core.wasm.
-export { mcLossChunk, mcContribChunk, normals } from './mc';
-export { selectTop, tailPush } from './tail';
+export { mcChunkState, mcLossChunk, mcContribChunk, normals } from './mc';
+export { selectTop, sortTail, tailPush } from './tail';
 export { cholesky } from './linalg';
 
 /** First free byte after static data: the TS side allocates from here. */

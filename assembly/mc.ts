@@ -26,8 +26,14 @@ const ZR: f64 = 3.6541528853610088;
 
 // ---- ziggurat tables at tabp (f64) ----
 // [0..255] zw = x_i / 2^52, [256..511] zk = floor(2^52 x_{i+1}/x_i), [512..768] zf = exp(-x_i^2/2),
-// [769] pad, [770 + 2i, 771 + 2i] = (zw_i, zk_i) interleaved for one-load lookups
+// [769] pad, then 512 signed pairs [770 + 2e, 771 + 2e] = (±zw_i, zk_i) for e = sign·256 + i
+// (sign = bit 8 of the draw, i = bits 0..7): one load per draw gives the signed scale and the
+// fast-path bound, and x = u·(−zw_i) equals −(u·zw_i) exactly.
 const ZWK: usize = 770 << 3;
+
+// f64 bit pattern of 2^52, loaded once per call (V8 would rebuild a v128 constant at every use).
+const TWO52: f64 = 4503599627370496.0;
+const K52: usize = memory.data<u64>([0x4330000000000000, 0x4330000000000000]);
 
 @inline function rotl(x: u64, k: i32): u64 {
   return (x << k) | (x >> (64 - k));
@@ -53,6 +59,30 @@ function auxNext(statep: usize): u64 {
   return <f64>((auxNext(statep) >> 11) + 1) * 1.1102230246251565e-16;
 }
 
+/**
+ * The wedge test y < exp(-x²/2) of layer idx (1..255; x in [x_{idx+1}, x_idx], y between
+ * f0 = f(x_idx) and f1 = f(x_{idx+1})), deciding most draws without exp: g(t) = exp(-t) is convex
+ * in t = x²/2, so its tangents at the layer's ends are lower bounds and, for t inside the layer,
+ * the chord is an upper bound. A draw within SQUEEZE of a bound goes to exp, so the decision is
+ * always the one `y < Math.exp(-0.5 * x * x)` gives (the bounds' own rounding is ~1e-15, and
+ * f ≥ f(r) ≈ 1.3e-3 in every layer): same numbers, fewer exp calls.
+ */
+const SQUEEZE: f64 = 1e-12;
+@inline function wedgeAccept(y: f64, x: f64, idx: usize, f0: f64, f1: f64, tabp: usize): bool {
+  const t = 0.5 * x * x;
+  const xi = load<f64>(tabp + (idx << 3)) * TWO52;
+  const ti = 0.5 * xi * xi;
+  let ti1: f64 = 0; // x_256 = 0
+  if (idx < 255) {
+    const xi1 = load<f64>(tabp + ((idx + 1) << 3)) * TWO52;
+    ti1 = 0.5 * xi1 * xi1;
+  }
+  const lo = Math.max(f0 * (1.0 - (t - ti)), f1 * (1.0 - (t - ti1)));
+  if (y < lo - SQUEEZE) return true;
+  if (t >= ti1 && t <= ti && y > f1 + (f0 - f1) * ((t - ti1) / (ti - ti1)) + SQUEEZE) return false;
+  return y < Math.exp(-0.5 * x * x);
+}
+
 /** Finishes a ziggurat draw whose fast path failed (retries draw from the aux stream). */
 function zigSlow(r0: u64, tabp: usize, statep: usize): f64 {
   let r = r0;
@@ -72,7 +102,8 @@ function zigSlow(r0: u64, tabp: usize, statep: usize): f64 {
     }
     const f0 = load<f64>(tabp + ((512 + idx) << 3));
     const f1 = load<f64>(tabp + ((513 + idx) << 3));
-    if (f0 + unif(statep) * (f1 - f0) < Math.exp(-0.5 * x * x)) return neg ? -x : x;
+    const y = f0 + unif(statep) * (f1 - f0);
+    if (wedgeAccept(y, x, idx, f0, f1, tabp)) return neg ? -x : x;
     r = auxNext(statep);
   }
 }
@@ -95,34 +126,27 @@ function gammaDraw(a: f64, tabp: usize, statep: usize): f64 {
   }
 }
 
-// f64 bit pattern of 2^52: OR-ing a value below 2^52 into its mantissa and subtracting 2^52
-// converts it to f64 exactly, two lanes at a time.
-const EXP52: i64 = 0x4330000000000000;
-const TWO52: f64 = 4503599627370496.0;
-
 /**
- * Ziggurat fast path for two draws (lanes of r) that become normals j and j+1. Draws that fail
- * the fast test are recorded as (j, r) pairs at badp for the ordered fix-up pass; returns the
- * new number of recorded draws.
+ * Ziggurat fast path for two draws (lanes of r) that become normals j and j+1. c52: both lanes
+ * 2^52 (OR-ing a value below 2^52 into its mantissa and subtracting 2^52 converts it to f64
+ * exactly). Draws that fail the fast test are recorded as (j, r) pairs at badp for the ordered
+ * fix-up pass; returns the new number of recorded draws.
  */
-@inline function zigPair(r: v128, j: i32, zp: usize, tabp: usize, badp: usize, nbad: i32): i32 {
-  const i0 = <usize>(i64x2.extract_lane(r, 0) & 0xff) << 4;
-  const i1 = <usize>(i64x2.extract_lane(r, 1) & 0xff) << 4;
-  const fr = f64x2.sub(v128.or(i64x2.shr_u(r, 12), i64x2.splat(EXP52)), f64x2.splat(TWO52));
-  const p0 = v128.load(tabp + ZWK + i0); // (zw, zk) of draw 0
-  const p1 = v128.load(tabp + ZWK + i1); // (zw, zk) of draw 1
-  const zw = v128.shuffle<u64>(p0, p1, 0, 2);
-  const zk = v128.shuffle<u64>(p0, p1, 1, 3);
-  const x = v128.xor(f64x2.mul(fr, zw), v128.and(i64x2.shl(r, 55), i64x2.splat(<i64>0x8000000000000000)));
-  v128.store(zp + (<usize>j << 3), x);
-  const bad = f64x2.ge(fr, zk);
-  if (v128.any_true(bad)) {
-    if (i64x2.extract_lane(bad, 0) != 0) {
+@inline function zigPair(r: v128, c52: v128, zp: usize, tabp: usize, badp: usize, nbad: i32, j: i32): i32 {
+  const e0 = <usize>(i32x4.extract_lane(r, 0) & 0x1ff) << 4;
+  const e1 = <usize>(i32x4.extract_lane(r, 2) & 0x1ff) << 4;
+  const fr = f64x2.sub(v128.or(i64x2.shr_u(r, 12), c52), c52);
+  const p0 = v128.load(tabp + e0, ZWK); // (±zw, zk) of draw 0
+  const p1 = v128.load(tabp + e1, ZWK); // (±zw, zk) of draw 1
+  v128.store(zp, f64x2.mul(fr, v128.shuffle<u64>(p0, p1, 0, 2)));
+  const bad = i64x2.bitmask(f64x2.ge(fr, v128.shuffle<u64>(p0, p1, 1, 3)));
+  if (bad != 0) {
+    if ((bad & 1) != 0) {
       store<u64>(badp + (<usize>nbad << 4), <u64>j);
       store<u64>(badp + (<usize>nbad << 4), <u64>i64x2.extract_lane(r, 0), 8);
       nbad++;
     }
-    if (i64x2.extract_lane(bad, 1) != 0) {
+    if ((bad & 2) != 0) {
       store<u64>(badp + (<usize>nbad << 4), <u64>(j + 1));
       store<u64>(badp + (<usize>nbad << 4), <u64>i64x2.extract_lane(r, 1), 8);
       nbad++;
@@ -141,7 +165,9 @@ function gaussFill(zp: usize, badp: usize, m: i32, tabp: usize, statep: usize): 
   let b0 = v128.load(statep, 32), b1 = v128.load(statep, 48);
   let c0 = v128.load(statep, 64), c1 = v128.load(statep, 80);
   let d0 = v128.load(statep, 96), d1 = v128.load(statep, 112);
+  const c52 = v128.load(K52);
   let nbad: i32 = 0;
+  let zj = zp;
   for (let j = 0; j < m; j += 4) {
     // result = rotl(s1 * 5, 7) * 9, with *5 and *9 as shift-add
     let x0 = i64x2.add(i64x2.shl(b0, 2), b0);
@@ -159,8 +185,9 @@ function gaussFill(zp: usize, badp: usize, m: i32, tabp: usize, statep: usize): 
     c0 = v128.xor(c0, t0); c1 = v128.xor(c1, t1);
     d0 = v128.or(i64x2.shl(d0, 45), i64x2.shr_u(d0, 19));
     d1 = v128.or(i64x2.shl(d1, 45), i64x2.shr_u(d1, 19));
-    nbad = zigPair(x0, j, zp, tabp, badp, nbad);
-    nbad = zigPair(x1, j + 2, zp, tabp, badp, nbad);
+    nbad = zigPair(x0, c52, zj, tabp, badp, nbad, j);
+    nbad = zigPair(x1, c52, zj + 16, tabp, badp, nbad, j + 2);
+    zj += 32;
   }
   v128.store(statep, a0); v128.store(statep, a1, 16);
   v128.store(statep, b0, 32); v128.store(statep, b1, 48);
@@ -183,9 +210,10 @@ function blockLoss(n: i32, lp: usize, wp: usize, zp: usize, scalep: usize, useSc
     let r00 = f64x2.splat(0), r01 = f64x2.splat(0), r02 = f64x2.splat(0), r03 = f64x2.splat(0);
     let r10 = f64x2.splat(0), r11 = f64x2.splat(0), r12 = f64x2.splat(0), r13 = f64x2.splat(0);
     let zk = zp;
-    for (let k = 0; k <= i; k++) {
-      const l0 = f64x2.splat(load<f64>(row + (<usize>k << 3)));
-      const l1 = f64x2.splat(load<f64>(row1 + (<usize>k << 3)));
+    const rowEnd = row1;
+    for (let lk = row; lk < rowEnd; lk += 8) {
+      const l0 = v128.load64_splat(lk);
+      const l1 = v128.load64_splat(lk + (<usize>(i + 1) << 3));
       const z0 = v128.load(zk), z1 = v128.load(zk, 16), z2 = v128.load(zk, 32), z3 = v128.load(zk, 48);
       r00 = madd2(l0, z0, r00); r10 = madd2(l1, z0, r10);
       r01 = madd2(l0, z1, r01); r11 = madd2(l1, z1, r11);
@@ -209,8 +237,9 @@ function blockLoss(n: i32, lp: usize, wp: usize, zp: usize, scalep: usize, useSc
   if (i < n) {
     let r00 = f64x2.splat(0), r01 = f64x2.splat(0), r02 = f64x2.splat(0), r03 = f64x2.splat(0);
     let zk = zp;
-    for (let k = 0; k <= i; k++) {
-      const l0 = f64x2.splat(load<f64>(row + (<usize>k << 3)));
+    const rowEnd = row + (<usize>(i + 1) << 3);
+    for (let lk = row; lk < rowEnd; lk += 8) {
+      const l0 = v128.load64_splat(lk);
       r00 = madd2(l0, v128.load(zk), r00);
       r01 = madd2(l0, v128.load(zk, 16), r01);
       r02 = madd2(l0, v128.load(zk, 32), r02);
@@ -313,5 +342,30 @@ export function mcContribChunk(
       }
       q++;
     }
+  }
+}
+
+@inline function mix64(z: u64): u64 {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
+  return z ^ (z >> 31);
+}
+
+/**
+ * The initial RNG state of chunk `chunk` for `seed` (a safe integer >= 0) into statep (20 u64):
+ * the same splitmix64 derivation as chunkState in src/kernels/mc/rng.ts, without BigInt.
+ */
+export function mcChunkState(seed: f64, chunk: i32, statep: usize): void {
+  const GOLDEN: u64 = 0x9e3779b97f4a7c15;
+  let sm = mix64(<u64>seed * GOLDEN) ^ mix64(<u64>chunk + 0xd1b54a32d192ed03);
+  for (let lane = 0; lane < 4; lane++) {
+    for (let w = 0; w < 4; w++) {
+      sm += GOLDEN;
+      store<u64>(statep + (<usize>(w * 4 + lane) << 3), mix64(sm));
+    }
+  }
+  for (let w = 0; w < 4; w++) {
+    sm += GOLDEN;
+    store<u64>(statep + (<usize>(16 + w) << 3), mix64(sm));
   }
 }

@@ -70,3 +70,54 @@ export function tailPush(
   store<f64>(sumsp, s2, 8);
   return size;
 }
+
+/** Whether pair a goes before pair b in tail order: larger value first, equal values by smaller index. */
+@inline function before(vp: usize, ip: usize, a: i32, b: i32): bool {
+  const va = v(vp, a), vb = v(vp, b);
+  return va > vb || (va == vb && v(ip, a) < v(ip, b));
+}
+
+/**
+ * Sorts the pairs [0, m) in tail order (values descending, equal values by ascending index): the
+ * order `sortTailDesc` of the TS side produces, done in place on the worker's kernel memory.
+ * Quicksort (median of three, recursion on the smaller side) with insertion sort below 24.
+ */
+export function sortTail(vp: usize, ip: usize, m: i32): void {
+  let lo: i32 = 0, hi: i32 = m - 1;
+  while (hi - lo >= 24) {
+    const mid = lo + ((hi - lo) >> 1);
+    if (before(vp, ip, mid, lo)) swap(vp, ip, mid, lo);
+    if (before(vp, ip, hi, lo)) swap(vp, ip, hi, lo);
+    if (before(vp, ip, hi, mid)) swap(vp, ip, hi, mid);
+    // pivot (the median) parked at hi - 1; lo <= pivot <= hi already
+    swap(vp, ip, mid, hi - 1);
+    const pv = v(vp, hi - 1), pi = v(ip, hi - 1);
+    let i = lo, j = hi - 1;
+    while (true) {
+      do i++; while (v(vp, i) > pv || (v(vp, i) == pv && v(ip, i) < pi));
+      do j--; while (v(vp, j) < pv || (v(vp, j) == pv && v(ip, j) > pi));
+      if (i >= j) break;
+      swap(vp, ip, i, j);
+    }
+    swap(vp, ip, i, hi - 1);
+    // [lo, i) before the pivot at i, (i, hi] after it: recurse on the smaller side
+    if (i - lo < hi - i) {
+      sortTail(vp + (<usize>lo << 3), ip + (<usize>lo << 3), i - lo);
+      lo = i + 1;
+    } else {
+      sortTail(vp + (<usize>(i + 1) << 3), ip + (<usize>(i + 1) << 3), hi - i);
+      hi = i - 1;
+    }
+  }
+  for (let a = lo + 1; a <= hi; a++) {
+    const x = v(vp, a), xi = v(ip, a);
+    let b = a - 1;
+    while (b >= lo && (v(vp, b) < x || (v(vp, b) == x && v(ip, b) > xi))) {
+      store<f64>(vp + (<usize>(b + 1) << 3), v(vp, b));
+      store<f64>(ip + (<usize>(b + 1) << 3), v(ip, b));
+      b--;
+    }
+    store<f64>(vp + (<usize>(b + 1) << 3), x);
+    store<f64>(ip + (<usize>(b + 1) << 3), xi);
+  }
+}

@@ -79,9 +79,21 @@ async function monteCarlo({ ctx, book, o, levels, meanDaily, signal, onProgress 
   }
   return [lv, {
     n: o.scenarios, meanLoss: out.meanLoss - shift, stdLoss: out.stdLoss,
-    tail: { losses: Array.from(out.tail, (x) => x - shift), index: Array.from(out.tailIndex) },
+    tail: tailArrays(out.tail, out.tailIndex, shift),
     kernel: ctx.wasm ? 'wasm' : 'ts', seed: o.seed, covarianceSource: source, contributions,
   }];
+}
+
+/** The result's tail as plain arrays (losses shifted by the mean): plain loops, no per-element callbacks. */
+function tailArrays(v: Float64Array, ix: Float64Array, shift: number): { losses: number[]; index: number[] } {
+  const m = v.length;
+  const losses = new Array<number>(m);
+  const index = new Array<number>(m);
+  for (let i = 0; i < m; i++) {
+    losses[i] = v[i] - shift;
+    index[i] = ix[i];
+  }
+  return { losses, index };
 }
 
 // the Z·Lᵀ product is ~n² per scenario; the constant covers draws, tail push and overhead

@@ -48,6 +48,8 @@ export class WorkerPool implements TaskRunner {
   readonly threads: number;
   readonly wasm: boolean;
   readonly wasmBuild: WasmBuild | null;
+  /** Workers are threads of this process: shared buffers are shared, not copied. */
+  readonly sharedMemory = true;
   private readonly piscina: Piscina;
   private closed = false;
 

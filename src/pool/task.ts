@@ -74,6 +74,11 @@ export interface TaskRunner {
   readonly wasm: boolean;
   /** Which WASM build the tasks run on (null: TS twins, or not known to the runner). */
   readonly wasmBuild?: WasmBuild | null;
+  /**
+   * Whether tasks see the caller's SharedArrayBuffers themselves (in-process workers), so tasks of
+   * one job can coordinate through them; false or absent when they get copies (the cluster).
+   */
+  readonly sharedMemory?: boolean;
   /** Fraction of time the workers were busy (0..1; 0 when unknown). */
   readonly utilization: number;
   /** Tasks waiting. */

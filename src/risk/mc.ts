@@ -45,12 +45,13 @@ export interface McOutcome {
 
 /**
  * How many tasks a job is cut into: one per thread at least (equal chunk ranges), more for long
- * jobs so progress keeps ticking (about 128 chunks = 0.5 M scenarios per task), at most 16 per
- * thread. Each task fills, selects and sorts its own top-k, so fewer tasks mean less tail work:
- * on 1e6 × 50 with k = 25,000, one task per thread is the fastest split (see the mc-var bench).
+ * jobs so progress keeps ticking (about 256 chunks = 1 M scenarios per task), at most 16 per
+ * thread. Each task fills, selects and sorts its own top-k (k does not shrink with the task), so
+ * fewer tasks mean less tail work: on 1e6 × 50 with k = 25,000 this gives one task per thread,
+ * also on one thread (where 0.5 M per task cost a second top-k selection, sort and merge).
  */
 export function planTasks(nChunks: number, threads: number): Array<[number, number]> {
-  const tasks = Math.max(1, Math.min(nChunks, Math.max(threads, Math.min(16 * threads, Math.ceil(nChunks / 128)))));
+  const tasks = Math.max(1, Math.min(nChunks, Math.max(threads, Math.min(16 * threads, Math.ceil(nChunks / 256)))));
   const out: Array<[number, number]> = [];
   for (let t = 0; t < tasks; t++) {
     const from = Math.floor((t * nChunks) / tasks);
@@ -77,7 +78,10 @@ export class TailMerger {
     const sorted = isSortedTail(part.tail, part.index, m)
       ? { v: part.tail, ix: part.index }
       : sortTailDesc(part.tail, part.index, m);
-    this.acc = mergeSortedTails(this.acc, sorted, this.k);
+    // the first part is the running top-k as it stands (no copy); later parts merge into it
+    this.acc = this.acc.v.length === 0
+      ? { v: sorted.v.subarray(0, Math.min(m, this.k)), ix: sorted.ix.subarray(0, Math.min(m, this.k)) }
+      : mergeSortedTails(this.acc, sorted, this.k);
   }
 
   finish(): { v: Float64Array; ix: Float64Array } {
@@ -101,6 +105,12 @@ export async function runMonteCarlo(pool: TaskRunner, job: McJob): Promise<McOut
   const kMax = Math.max(...job.levels.map((a) => tailCount(scenarios, a)));
   const nChunks = Math.ceil(scenarios / CHUNK_SCENARIOS);
   const ranges = planTasks(nChunks, pool.threads);
+  // In-process workers share one chunk counter: the tasks claim chunks as they go, so a worker
+  // slowed by other load does less (one wave of tasks: no quota; several waves: each task takes
+  // at most its share, so later tasks still find work and progress keeps ticking). Remote runners
+  // get copies of shared buffers, so they keep the fixed ranges.
+  const claim = pool.sharedMemory ? new SharedArrayBuffer(4) : undefined;
+  const quota = ranges.length > pool.threads ? Math.ceil(nChunks / ranges.length) : undefined;
 
   // One controller for the job: the caller's abort or the first failure cancels the rest.
   const ctl = new AbortController();
@@ -112,11 +122,13 @@ export async function runMonteCarlo(pool: TaskRunner, job: McJob): Promise<McOut
   try {
     const results = await Promise.all(
       ranges.map(async ([chunkFrom, chunkTo]) => {
-        const task: McTask = { shared, n, nu: job.nu, seed: job.seed, scenarios, chunkFrom, chunkTo, k: kMax };
+        const task: McTask = claim
+          ? { shared, n, nu: job.nu, seed: job.seed, scenarios, chunkFrom: 0, chunkTo: nChunks, k: kMax, claim, quota }
+          : { shared, n, nu: job.nu, seed: job.seed, scenarios, chunkFrom, chunkTo, k: kMax };
         try {
           const r = await pool.run(MC_TASK, task, { signal: ctl.signal });
           merger.add(r); // merge while the other tasks still run
-          done += Math.min(scenarios, chunkTo * CHUNK_SCENARIOS) - chunkFrom * CHUNK_SCENARIOS;
+          for (const c of r.chunks) done += Math.min(CHUNK_SCENARIOS, scenarios - c * CHUNK_SCENARIOS);
           job.onProgress?.({ done, total: scenarios });
           return r;
         } catch (e) {
@@ -125,14 +137,22 @@ export async function runMonteCarlo(pool: TaskRunner, job: McJob): Promise<McOut
         }
       }),
     );
-    // chunk sums in chunk order: the mean does not depend on the split
+    // chunk sums in chunk order: the mean does not depend on the split or on who ran which chunk
+    const byChunk = new Float64Array(2 * nChunks);
+    let seen = 0;
+    for (const r of results) {
+      for (let j = 0; j < r.chunks.length; j++) {
+        byChunk[2 * r.chunks[j]] = r.sums[2 * j];
+        byChunk[2 * r.chunks[j] + 1] = r.sums[2 * j + 1];
+      }
+      seen += r.chunks.length;
+    }
+    if (seen !== nChunks) throw new Error(`monte carlo: tasks ran ${seen} chunks of ${nChunks}`);
     let s = 0;
     let s2 = 0;
-    for (const r of results) {
-      for (let i = 0; i < r.sums.length; i += 2) {
-        s += r.sums[i];
-        s2 += r.sums[i + 1];
-      }
+    for (let c = 0; c < nChunks; c++) {
+      s += byChunk[2 * c];
+      s2 += byChunk[2 * c + 1];
     }
     const mean = s / scenarios;
     const variance = scenarios > 1 ? Math.max(0, (s2 - scenarios * mean * mean) / (scenarios - 1)) : 0;

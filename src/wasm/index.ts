@@ -19,6 +19,7 @@ export interface CoreExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   // assembly/mc.ts
+  mcChunkState(seed: number, chunk: number, statep: number): void;
   mcLossChunk(
     n: number, lp: number, wp: number, zp: number, ubp: number, scalep: number,
     tabp: number, statep: number, nu: number, outp: number, count: number,
@@ -30,6 +31,7 @@ export interface CoreExports {
   normals(zp: number, ubp: number, m: number, tabp: number, statep: number): void;
   // assembly/tail.ts
   selectTop(vp: number, ip: number, n: number, k: number): void;
+  sortTail(vp: number, ip: number, m: number): void;
   tailPush(
     vp: number, ip: number, size: number, cap: number, k: number,
     lossp: number, count: number, base: number, thrp: number, sumsp: number,
@@ -71,7 +73,7 @@ export interface CoreExports {
 /** Every function export {@link CoreExports} declares; checked once when an instance is created. */
 const CORE_FUNCTIONS = [
   'covPackBytes', 'covPack', 'covGramRows', 'covScaleRows', 'covEwmaRows',
-  'heapBase', 'mcLossChunk', 'mcContribChunk', 'normals', 'selectTop', 'tailPush', 'cholesky',
+  'heapBase', 'mcChunkState', 'mcLossChunk', 'mcContribChunk', 'normals', 'selectTop', 'sortTail', 'tailPush', 'cholesky',
   'covColumnMeans', 'revalue', 'revalScratchBytes', 'vmathApply', 'fusedMultiplyAdd', 'garchNllGrad', 'garchVariances', 'gridMargins',
 ] as const satisfies ReadonlyArray<Exclude<keyof CoreExports, 'memory'>>;
 

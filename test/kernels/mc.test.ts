@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WasmCore } from '../../src/wasm/index.js';
-import { ZIG_TABLE_LEN, chunkState, choleskyTs, gaussFillTs, selectTopTs, tailPushTs, zigguratTables } from '../../src/kernels/index.js';
+import { ZIG_TABLE_LEN, chunkState, choleskyTs, gaussFillTs, selectTopTs, sortTailDesc, tailPushTs, zigguratTables } from '../../src/kernels/index.js';
 import type { TailState } from '../../src/kernels/index.js';
 import { normalCdf } from '../../src/stats/index.js';
 
@@ -67,6 +67,15 @@ describe('RNG streams and normals', () => {
     let maxRel = 0;
     for (let j = 0; j < m; j++) maxRel = Math.max(maxRel, Math.abs(a[j] - b[j]) / Math.max(1e-300, Math.abs(b[j])));
     expect(maxRel).toBeLessThanOrEqual(2.3e-16);
+  });
+
+  it('the WASM chunk-state derivation equals the BigInt splitmix64 one', () => {
+    for (const [seed, chunk] of [[0, 0], [42, 0], [42, 244], [7, 3], [2 ** 32 + 5, 99], [Number.MAX_SAFE_INTEGER, 2 ** 31 - 1]]) {
+      core.reset();
+      const stP = core.alloc(160);
+      core.x.mcChunkState(seed, chunk, stP);
+      expect(Array.from(core.u64(stP, 20))).toEqual(Array.from(chunkState(seed, chunk)));
+    }
   });
 
   it('chunk streams differ from each other and from other seeds', () => {
@@ -191,5 +200,27 @@ describe('tail selection kernel', () => {
     const idx = core.f64(iP, k);
     const vals = core.f64(vP, k);
     for (let i = 0; i < k; i++) expect(all[idx[i]]).toBe(vals[i]);
+  });
+
+  it('sorts a tail in place like sortTailDesc: values descending, ties by ascending index', () => {
+    for (const m of [0, 1, 2, 23, 24, 25, 100, 5000]) {
+      let x = 987 + m;
+      const v = new Float64Array(m);
+      const ix = new Float64Array(m);
+      for (let i = 0; i < m; i++) {
+        x = (x * 1103515245 + 12345) % 2147483648;
+        // few distinct values (many ties), a few infinities, indices unique but shuffled
+        v[i] = i % 97 === 5 ? -Infinity : Math.floor((x / 2147483648) * 40) / 8;
+        ix[i] = (i * 7919) % 100003;
+      }
+      core.reset();
+      const vP = core.alloc(Math.max(1, m) * 8), iP = core.alloc(Math.max(1, m) * 8);
+      core.f64(vP, m).set(v);
+      core.f64(iP, m).set(ix);
+      core.x.sortTail(vP, iP, m);
+      const ref = sortTailDesc(v, ix, m);
+      expect(Array.from(core.f64(vP, m))).toEqual(Array.from(ref.v));
+      expect(Array.from(core.f64(iP, m))).toEqual(Array.from(ref.ix));
+    }
   });
 });

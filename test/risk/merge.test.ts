@@ -4,7 +4,7 @@ import { isSortedTail, runMcTaskTs, runMcTaskWasm, sortTailDesc } from '../../sr
 import { TailMerger, mergeTails, planTasks } from '../../src/risk/mc.js';
 import { WasmCore } from '../../src/wasm/index.js';
 
-const part = (tail: number[], index: number[]) => ({ tail: Float64Array.from(tail), index: Float64Array.from(index), sums: new Float64Array(0) });
+const part = (tail: number[], index: number[]) => ({ tail: Float64Array.from(tail), index: Float64Array.from(index), sums: new Float64Array(0), chunks: new Int32Array(0) });
 
 describe('tail merge', () => {
   it('keeps the k largest of the union, descending, whatever the split', () => {
@@ -47,7 +47,7 @@ describe('sorted tails (workers sort, the main thread merges)', () => {
         const sortedParts = split.map((s) => {
           const r = sortTailDesc(Float64Array.from(s.map((e) => e.v)), Float64Array.from(s.map((e) => e.i)), s.length);
           expect(isSortedTail(r.v, r.ix, s.length)).toBe(true);
-          return { tail: r.v, index: r.ix, sums: new Float64Array(0) };
+          return { tail: r.v, index: r.ix, sums: new Float64Array(0), chunks: new Int32Array(0) };
         });
         for (const order of [sortedParts, [...sortedParts].reverse()]) {
           const m = new TailMerger(k);
@@ -73,5 +73,39 @@ describe('sorted tails (workers sort, the main thread merges)', () => {
     expect(ts.tail.length).toBe(300);
     expect(Array.from(wasm.tail)).toEqual(Array.from(ts.tail));
     expect(Array.from(wasm.index)).toEqual(Array.from(ts.index));
+  });
+
+  it('tasks claiming chunks from a shared counter run every chunk once and merge to the fixed-range result', async () => {
+    const n = 3;
+    const shared = new SharedArrayBuffer((6 + n) * 8);
+    new Float64Array(shared, 0, 6).set([0.02, 0.004, 0.03, 0.001, 0.002, 0.01]);
+    new Float64Array(shared, 48, n).set([1e6, -5e5, 2e6]);
+    const scenarios = 9 * 4096 + 123; // 10 chunks, the last one partial
+    const base = { shared, n, nu: 0, seed: 5, scenarios, chunkFrom: 0, chunkTo: 10, k: 500 };
+    const core = await WasmCore.create('strict');
+    const whole = runMcTaskWasm(core, base);
+    expect(Array.from(whole.chunks)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    for (const run of [(t: typeof base) => runMcTaskWasm(core, t), runMcTaskTs]) {
+      // four tasks of at most three chunks each, run one after the other on one counter
+      const claim = new SharedArrayBuffer(4);
+      const parts = [0, 1, 2, 3].map(() => run({ ...base, claim, quota: 3 }));
+      expect(parts.map((p) => p.chunks.length)).toEqual([3, 3, 3, 1]);
+      const ran = parts.flatMap((p) => Array.from(p.chunks)).sort((a, b) => a - b);
+      expect(ran).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      const merged = mergeTails(parts, base.k);
+      expect(Array.from(merged.v)).toEqual(Array.from(whole.tail));
+      expect(Array.from(merged.ix)).toEqual(Array.from(whole.index));
+      // per-chunk sums are the fixed-range task's, whoever ran the chunk
+      for (const p of parts) {
+        p.chunks.forEach((c, j) => {
+          expect(p.sums[2 * j]).toBe(whole.sums[2 * c]);
+          expect(p.sums[2 * j + 1]).toBe(whole.sums[2 * c + 1]);
+        });
+      }
+      // no quota: the first task takes everything that is left
+      const claim2 = new SharedArrayBuffer(4);
+      expect(run({ ...base, claim: claim2 }).chunks.length).toBe(10);
+      expect(run({ ...base, claim: claim2 }).chunks.length).toBe(0);
+    }
   });
 });

@@ -423,7 +423,7 @@ export function buildProgram(io: CliIo = defaultIo()): Command {
     .option('--no-auth', 'accept requests without an API key (local development only)')
     .option('--queue <url>', 'run batch tasks (every kind) on BullMQ workers, e.g. redis://127.0.0.1:6379')
     .option('--queue-name <name>', 'BullMQ queue name', DEFAULT_QUEUE_NAME)
-    .option('--queue-parallelism <n>', 'parallelism the task split assumes (Monte Carlo: 2–16 chunk-range jobs per unit, about one per 0.5 M scenarios; default 8)')
+    .option('--queue-parallelism <n>', 'parallelism the task split assumes (Monte Carlo: 2–16 chunk-range jobs per unit, about one per 1 M scenarios; default 8)')
     .option('--max-concurrent <n>', 'batch jobs running at once', '2')
     .option('--body-limit <size>', 'largest request body', '8mb')
     .option('--max-sync-work <units>', 'work limit of synchronous requests (scenarios × (factors² + 16))')

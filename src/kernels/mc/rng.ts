@@ -21,10 +21,11 @@ const GOLDEN = 0x9e3779b97f4a7c15n;
 /** Words of RNG state per chunk: 4 lanes × 4 words + 4 aux words. */
 export const STATE_WORDS = 20;
 /**
- * Number of f64 in the ziggurat table block: zw[256], zk[256], zf[257], one pad, then (zw, zk)
- * interleaved pairs [770 + 2i, 771 + 2i] so the SIMD fast path loads both with one v128 load.
+ * Number of f64 in the ziggurat table block: zw[256], zk[256], zf[257], one pad, then 512 signed
+ * pairs [770 + 2e, 771 + 2e] = (±zw_i, zk_i) for e = sign·256 + i (i = draw bits 0..7, sign = bit
+ * 8), so the SIMD fast path gets the signed scale and the bound of a draw with one v128 load.
  */
-export const ZIG_TABLE_LEN = 770 + 512;
+export const ZIG_TABLE_LEN = 770 + 1024;
 /** Right edge of the 256-layer normal ziggurat. */
 export const ZIG_R = 3.6541528853610088;
 
@@ -72,9 +73,10 @@ export function zigguratTables(): Float64Array {
     t[512 + i] = Math.exp(-0.5 * x[i] * x[i]);
   }
   t[512 + N] = 1;
-  for (let i = 0; i < N; i++) {
-    t[770 + 2 * i] = t[i];
-    t[771 + 2 * i] = t[256 + i];
+  for (let e = 0; e < 2 * N; e++) {
+    const i = e & 0xff;
+    t[770 + 2 * e] = e >= N ? -t[i] : t[i];
+    t[771 + 2 * e] = t[256 + i];
   }
   cachedTables = t;
   return t;

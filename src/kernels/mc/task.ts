@@ -25,6 +25,16 @@ export interface McTask {
   chunkFrom: number;
   chunkTo: number;
   k: number;
+  /**
+   * Optional shared chunk counter (Int32Array of one element, starting at 0) for tasks that run in
+   * the caller's process: the task then claims chunks chunkFrom + counter++ (atomically) until
+   * chunkTo or `quota` chunks, so the tasks of a job sharing the counter balance themselves (a
+   * worker slowed by other load takes fewer chunks). Every chunk is still run exactly once and
+   * draws from its own stream, so the result does not depend on who ran it.
+   */
+  claim?: SharedArrayBuffer;
+  /** Most chunks one task claims from `claim` (default: no limit). */
+  quota?: number;
 }
 
 /** Replay of selected scenarios for attribution: per-factor loss contributions. */
@@ -47,8 +57,10 @@ export interface McTaskResult {
   tail: Float64Array;
   /** Global scenario index of each tail loss. */
   index: Float64Array;
-  /** [sum, sum of squares] of the losses of each chunk, in chunk order. */
+  /** [sum, sum of squares] of the losses of each chunk run, in the order of `chunks`. */
   sums: Float64Array;
+  /** The chunks the task ran, ascending. */
+  chunks: Int32Array;
 }
 
 function checkTask(t: McTask): void {
@@ -61,6 +73,23 @@ function checkTask(t: McTask): void {
 
 function chunkCount(t: McTask, c: number): number {
   return Math.min(CHUNK_SCENARIOS, t.scenarios - c * CHUNK_SCENARIOS);
+}
+
+/** The chunk source of a task: its whole range in order, or chunks claimed from the shared counter. */
+function chunkSource(t: McTask): () => number {
+  if (!t.claim) {
+    let c = t.chunkFrom;
+    return () => (c < t.chunkTo ? c++ : -1);
+  }
+  const counter = new Int32Array(t.claim, 0, 1);
+  let left = t.quota ?? Infinity;
+  return () => {
+    if (left <= 0) return -1;
+    const c = t.chunkFrom + Atomics.add(counter, 0, 1);
+    if (c >= t.chunkTo) return -1;
+    left--;
+    return c;
+  };
 }
 
 /** Runs the task on the pure-TS twins. */
@@ -78,17 +107,21 @@ export function runMcTaskTs(t: McTask): McTaskResult {
   const tail: TailState = { v: new Float64Array(cap), ix: new Float64Array(cap), size: 0, threshold: -Infinity };
   const nChunks = t.chunkTo - t.chunkFrom;
   const sums = new Float64Array(2 * nChunks);
-  for (let c = t.chunkFrom; c < t.chunkTo; c++) {
+  const chunks = new Int32Array(nChunks);
+  const next = chunkSource(t);
+  let done = 0;
+  for (let c = next(); c >= 0; c = next()) {
     const count = chunkCount(t, c);
     chunkState(t.seed, c, st64);
     mcLossChunkTs(t.n, lp, w, tab, st, t.nu, loss, 0, count, sc);
     const [s, s2] = tailPushTs(tail, t.k, loss, count, c * CHUNK_SCENARIOS);
-    sums[2 * (c - t.chunkFrom)] = s;
-    sums[2 * (c - t.chunkFrom) + 1] = s2;
+    sums[2 * done] = s;
+    sums[2 * done + 1] = s2;
+    chunks[done++] = c;
   }
   selectTopTs(tail.v, tail.ix, tail.size, t.k);
   const sorted = sortTailDesc(tail.v, tail.ix, Math.min(tail.size, t.k));
-  return { tail: sorted.v, index: sorted.ix, sums };
+  return { tail: sorted.v, index: sorted.ix, sums: sums.slice(0, 2 * done), chunks: chunks.slice(0, done) };
 }
 
 /**
@@ -126,26 +159,29 @@ export function runMcTaskWasm(core: WasmCore, t: McTask): McTaskResult {
   const thrP = core.alloc(8);
   const sumsP = core.alloc(16);
   // all allocations done: views are stable from here on
-  const state = core.u64(stP, STATE_WORDS);
   const thr = core.f64(thrP, 1);
   const sumsV = core.f64(sumsP, 2);
   thr[0] = -Infinity;
   const nChunks = t.chunkTo - t.chunkFrom;
   const sums = new Float64Array(2 * nChunks);
+  const chunks = new Int32Array(nChunks);
+  const next = chunkSource(t);
   const x = core.x;
   let size = 0;
-  for (let c = t.chunkFrom; c < t.chunkTo; c++) {
+  let done = 0;
+  for (let c = next(); c >= 0; c = next()) {
     const count = chunkCount(t, c);
-    chunkState(t.seed, c, state);
+    x.mcChunkState(t.seed, c, stP); // = chunkState(t.seed, c)
     x.mcLossChunk(n, lpP, wP, zP, ubP, scP, tabP, stP, t.nu, lossP, count);
     size = x.tailPush(vP, iP, size, cap, t.k, lossP, count, c * CHUNK_SCENARIOS, thrP, sumsP);
-    sums[2 * (c - t.chunkFrom)] = sumsV[0];
-    sums[2 * (c - t.chunkFrom) + 1] = sumsV[1];
+    sums[2 * done] = sumsV[0];
+    sums[2 * done + 1] = sumsV[1];
+    chunks[done++] = c;
   }
   x.selectTop(vP, iP, size, t.k);
   const m = Math.min(size, t.k);
-  const sorted = sortTailDesc(core.f64(vP, m), core.f64(iP, m), m);
-  return { tail: sorted.v, index: sorted.ix, sums };
+  x.sortTail(vP, iP, m); // the order sortTailDesc gives, in place
+  return { tail: core.f64(vP, m).slice(), index: core.f64(iP, m).slice(), sums: sums.slice(0, 2 * done), chunks: chunks.slice(0, done) };
 }
 
 /** Runs an attribution replay on the WASM kernels (core given) or the TS twins (core null). */
@@ -173,12 +209,11 @@ export function runMcContribTask(core: WasmCore | null, t: McContribTask): Float
   const { lpP, wP, tabP, stP, zP, ubP, scP } = loadMcInputs(core, t.shared, n);
   const selP = core.alloc(CHUNK_SCENARIOS * 4);
   const outP = core.alloc(CHUNK_SCENARIOS * n * 8);
-  const state = core.u64(stP, STATE_WORDS);
   t.chunks.forEach((c, j) => {
     const from = t.starts[j];
     const cnt = t.starts[j + 1] - from;
     core.i32(selP, cnt).set(t.offsets.subarray(from, from + cnt));
-    chunkState(t.seed, c, state);
+    core.x.mcChunkState(t.seed, c, stP);
     core.x.mcContribChunk(n, lpP, wP, zP, ubP, scP, tabP, stP, t.nu, selP, cnt, outP);
     out.set(core.f64(outP, cnt * n), from * n);
   });
