@@ -61,11 +61,14 @@ function positiveInt(field: string, x: unknown, dflt: number): number {
 
 /** How often a running job's progress cell is looked at (a change is relayed through the queue). */
 const PROGRESS_RELAY_MS = 250;
+/** How long a finishing job waits for its last progress update before it reports its result. */
+const PROGRESS_FLUSH_MS = 1_000;
 
 /**
  * Relays a task's progress cell to the coordinator: every {@link PROGRESS_RELAY_MS} a changed cell
- * becomes a job progress update (`{ cell: number[] }`); `stop` sends the last change and ends it.
- * A failed update (Redis away) is dropped: progress is advisory, the result is what counts.
+ * becomes a job progress update (`{ cell: number[] }`); `stop` sends the last change and ends it,
+ * waiting at most {@link PROGRESS_FLUSH_MS} for it. A failed or stuck update (Redis away) is
+ * dropped: progress is advisory, the result is what counts.
  */
 function progressRelay(sab: SharedArrayBuffer, job: Job<TaskJobData, TaskJobResult>): { stop(): Promise<void> } {
   const cell = new Float64Array(sab);
@@ -80,10 +83,12 @@ function progressRelay(sab: SharedArrayBuffer, job: Job<TaskJobData, TaskJobResu
   };
   const timer = setInterval(send, PROGRESS_RELAY_MS);
   return {
-    stop: () => {
+    stop: async () => {
       clearInterval(timer);
       send();
-      return sending;
+      let flush: NodeJS.Timeout | undefined;
+      await Promise.race([sending, new Promise<void>((r) => { flush = setTimeout(r, PROGRESS_FLUSH_MS); })]);
+      clearTimeout(flush);
     },
   };
 }
