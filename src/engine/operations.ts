@@ -6,7 +6,8 @@
  * so a new method or endpoint (optimize, var-es margin…) is one more entry here.
  */
 import { z } from 'zod';
-import type { Engine, Progress } from './index.js';
+import type { Engine } from './engine.js';
+import type { Progress } from '../risk/index.js';
 import { ValidationError, describeValue, renamingFields, renamingFieldsAsync, withoutPrefix } from '../errors/index.js';
 import {
   BacktestRequestSchema, CovarianceRequestSchema, OptimizeRequestSchema, StressRequestSchema, VarRequestSchema, parseInput,

@@ -4,4 +4,4 @@
  * hedge on one engine, with a terminal summary and a self-contained HTML report.
  */
 export { runBatch, BATCH_DEFAULTS } from './batch.js';
-export type { BatchOptions, BatchResult, AccountResult, VarRow, TieredSummary, GridSummary, BacktestSummary } from './batch.js';
+export type { BatchOptions, BatchResult, AccountResult, VarRow, TieredSummary, GridSummary, BacktestSummary } from './types.js';

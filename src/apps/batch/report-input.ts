@@ -3,7 +3,7 @@
  */
 import type { AccountSection, CascadeChart, Cell, ReportInput, Table } from '../report/index.js';
 import type { LadderRow } from '../report/index.js';
-import type { AccountResult, BatchResult } from './batch.js';
+import type { AccountResult, BatchResult } from './types.js';
 
 const SHORT: Record<string, string> = { directional: 'Directional', inverse: 'Inverse BTC', options: 'Options', basis: 'Basis' };
 

@@ -2,7 +2,7 @@
  * Terminal summary of a batch run: one column per account, sections for margin, VaR/ES, stress,
  * backtest, liquidation prices and timings. Plain text (no colour codes), ≤ 100 columns.
  */
-import type { BatchResult } from './batch.js';
+import type { BatchResult } from './types.js';
 
 const LABEL = 40;
 const COL = 14;

@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBatch, type BatchResult } from '../../../src/apps/batch/batch.js';
+import { runBatch } from '../../../src/apps/batch/batch.js';
+import type { BatchResult } from '../../../src/apps/batch/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'me-batch-'));
 const reportPath = join(dir, 'reports', 'margin-report.html');
