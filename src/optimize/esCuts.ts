@@ -371,7 +371,7 @@ export async function solveEsCuts(p: EsCutProblem, o: EsCutOptions = {}): Promis
         if (!minEs) { best = null; bestEs = Infinity; }
         continue;
       }
-      // the most violated scenarios become explicit (a deep one leaves the aggregate)
+      // the most violated scenarios become explicit (a deep one keeps its aggregated term, see addExplicit)
       for (let j = 0; j < Math.min(nv, batch); j++) {
         const s = vix[j];
         addExplicit(s, state[s] === DEEP);
