@@ -20,7 +20,7 @@ import type { WasmCore } from '../../wasm/index.js';
 import {
   compactCovRows, covAccStride, covColumnMeansTs, covEwmaRowsTs, covGramRowsTs, covPackTs, covScaleRowsTs,
 } from './ts.js';
-import { covEwmaRowsWasm } from './wasm.js';
+import { covEwmaRowsWasm, covGramRowsWasm } from './wasm.js';
 
 export interface CovTask {
   /** T×N row-major data. */
@@ -108,31 +108,9 @@ export function runCovChunkTask(core: WasmCore | null, task: CovChunkTask): CovC
     throw new RangeError(`cov task: bad observation range [${obsFrom}, ${obsTo}) for t = ${t}`);
   }
   const m = obsTo - obsFrom;
-  const rows = rowTo - rowFrom;
   const xs = x.subarray(obsFrom * n, obsTo * n);
-  let mean: Float64Array;
-  let m2: Float64Array;
-  if (core) {
-    core.reset();
-    const xP = core.alloc(m * n * 8);
-    const mP = core.alloc(n * 8);
-    const pP = core.alloc(core.x.covPackBytes(m, n));
-    const aP = core.alloc(rows * covAccStride(n) * 8);
-    core.f64(xP, m * n).set(xs);
-    core.x.covColumnMeans(xP, m, n, mP);
-    core.x.covPack(xP, m, n, mP, pP, rowFrom);
-    core.x.covGramRows(pP, m, n, aP, rowFrom, rowTo);
-    mean = core.f64(mP, n).slice();
-    m2 = triangleRows(core.f64(aP, rows * covAccStride(n)), n, rowFrom, rowTo);
-  } else {
-    mean = new Float64Array(n);
-    covColumnMeansTs(xs, m, n, mean);
-    const pack = new Float64Array(covAccStride(n) * m);
-    covPackTs(xs, m, n, mean, pack, rowFrom);
-    const acc = new Float64Array(rows * covAccStride(n));
-    covGramRowsTs(pack, m, n, acc, rowFrom, rowTo);
-    m2 = triangleRows(acc, n, rowFrom, rowTo);
-  }
+  const { mean, acc } = core ? covGramRowsWasm(core, xs, m, n, rowFrom, rowTo) : gramRowsTs(xs, m, m, n, rowFrom, rowTo);
+  const m2 = triangleRows(acc, n, rowFrom, rowTo);
   // a non-finite cell makes its column's mean non-finite (so does a sum overflowing a double,
   // which the scan then does not find: such data gives non-finite results, caught downstream)
   let bad = -1;
@@ -182,6 +160,7 @@ export function mergeCovChunks(n: number, t: number, chunks: readonly CovChunkPa
   const rowParts: Float64Array[] = new Array<Float64Array>(k);
   const rowOffsets: number[] = new Array<number>(k).fill(0);
   const cursor: number[] = new Array<number>(k).fill(0);
+  const rowFactor = new Float64Array(k);
   for (let i = 0; i < n; i++) {
     for (let c = 0; c < k; c++) {
       const { ranges, parts } = chunks[c];
@@ -191,31 +170,11 @@ export function mergeCovChunks(n: number, t: number, chunks: readonly CovChunkPa
       const from = ranges[cursor[c]][0];
       rowOffsets[c] = ((i - from) * (2 * n - from - i + 1)) / 2 - i;
     }
-    const p0 = rowParts[0];
-    const o0 = rowOffsets[0];
-    if (k === 1) {
-      for (let j = i; j < n; j++) {
-        const v = p0[o0 + j] / denom;
-        out[i * n + j] = v;
-        out[j * n + i] = v;
-      }
-      continue;
-    }
-    if (k === 2) {
-      const p1 = rowParts[1];
-      const o1 = rowOffsets[1];
-      const d = deltas[0];
-      const fi = factors[0] * d[i];
-      for (let j = i; j < n; j++) {
-        const v = (p0[o0 + j] + p1[o1 + j] + fi * d[j]) / denom;
-        out[i * n + j] = v;
-        out[j * n + i] = v;
-      }
-      continue;
-    }
+    // the merge terms of row i: (f_c·δ_c,i)·δ_c,j added after chunk c's co-moments
+    for (let c = 1; c < k; c++) rowFactor[c] = factors[c - 1] * deltas[c - 1][i];
     for (let j = i; j < n; j++) {
-      let s = p0[o0 + j];
-      for (let c = 1; c < k; c++) s = s + rowParts[c][rowOffsets[c] + j] + (factors[c - 1] * deltas[c - 1][i]) * deltas[c - 1][j];
+      let s = rowParts[0][rowOffsets[0] + j];
+      for (let c = 1; c < k; c++) s = s + rowParts[c][rowOffsets[c] + j] + rowFactor[c] * deltas[c - 1][j];
       const v = s / denom;
       out[i * n + j] = v;
       out[j * n + i] = v;
@@ -233,18 +192,19 @@ export function planCovTasks(t: number, n: number, threads: number): Array<{ obs
 }
 
 /**
- * TS twin: rows [rowFrom, rowTo) of the sample covariance of the first `m` of `t` rows, in the
- * padded accumulator layout; `pack` is sized for all `t` rows so the EWMA recursion can reuse it.
+ * TS twin of the WASM adapters' first steps: from the first `m` rows of x, the column means, the
+ * centred panels from rowFrom's panel on (`pack` sized for `t` rows, so the EWMA recursion can
+ * reuse it) and the unscaled co-moments of result rows [rowFrom, rowTo) in the padded accumulator
+ * layout.
  */
-function sampleRowsTs(x: Float64Array, m: number, t: number, n: number, rowFrom: number, rowTo: number): { acc: Float64Array; pack: Float64Array } {
+function gramRowsTs(x: Float64Array, m: number, t: number, n: number, rowFrom: number, rowTo: number): { mean: Float64Array; pack: Float64Array; acc: Float64Array } {
   const mean = new Float64Array(n);
   covColumnMeansTs(x, m, n, mean);
   const pack = new Float64Array(covAccStride(n) * t);
   covPackTs(x, m, n, mean, pack, rowFrom);
   const acc = new Float64Array((rowTo - rowFrom) * covAccStride(n));
   covGramRowsTs(pack, m, n, acc, rowFrom, rowTo);
-  covScaleRowsTs(acc, n, rowFrom, rowTo, m - 1);
-  return { acc, pack };
+  return { mean, pack, acc };
 }
 
 /** Rows [rowFrom, rowTo) of the EWMA covariance, row-major (rowTo − rowFrom) × n (entries j ≥ i valid). */
@@ -254,7 +214,9 @@ export function runCovEwmaTask(core: WasmCore | null, task: CovEwmaTask): Float6
   if (!(lambda > 0 && lambda < 1)) throw new RangeError(`cov-ewma task: lambda must be in (0, 1); got ${lambda}`);
   if (!(Number.isInteger(seedRows) && seedRows >= 2)) throw new RangeError(`cov-ewma task: seedRows must be an integer ≥ 2; got ${seedRows}`);
   if (core) return covEwmaRowsWasm(core, x, t, n, lambda, seedRows, rowFrom, rowTo);
-  const { acc, pack } = sampleRowsTs(x, Math.min(seedRows, t), t, n, rowFrom, rowTo);
+  const m = Math.min(seedRows, t);
+  const { acc, pack } = gramRowsTs(x, m, t, n, rowFrom, rowTo);
+  covScaleRowsTs(acc, n, rowFrom, rowTo, m - 1);
   covPackTs(x, t, n, new Float64Array(n), pack, rowFrom);
   covEwmaRowsTs(pack, t, n, lambda, acc, rowFrom, rowTo);
   return compactCovRows(acc, n, rowTo - rowFrom);

@@ -13,18 +13,38 @@ import { compactCovRows, covAccStride } from './ts.js';
  * @example covSampleRowsWasm(await WasmCore.create(), x, 10_000, 500, 0, 146)
  */
 export function covSampleRowsWasm(core: WasmCore, x: Float64Array, t: number, n: number, rowFrom: number, rowTo: number): Float64Array {
-  const rows = rowTo - rowFrom;
+  const { aP } = loadGramRows(core, x, t, t, n, rowFrom, rowTo);
+  core.x.covScaleRows(aP, n, rowFrom, rowTo, t - 1);
+  return compactCovRows(core.f64(aP, (rowTo - rowFrom) * covAccStride(n)), n, rowTo - rowFrom);
+}
+
+/**
+ * The centred co-moments Σ_r (x_ri − m_i)(x_rj − m_j) of the T rows of x for result rows
+ * [rowFrom, rowTo) and the column means m: `acc` in the padded accumulator layout (stride
+ * `covAccStride(n)`, entries j ≥ i valid), a view into `core`'s memory valid until its next reset.
+ * Resets `core`'s memory.
+ */
+export function covGramRowsWasm(core: WasmCore, x: Float64Array, t: number, n: number, rowFrom: number, rowTo: number): { mean: Float64Array; acc: Float64Array } {
+  const { mP, aP } = loadGramRows(core, x, t, t, n, rowFrom, rowTo);
+  return { mean: core.f64(mP, n).slice(), acc: core.f64(aP, (rowTo - rowFrom) * covAccStride(n)) };
+}
+
+/**
+ * Resets `core`, copies the first `t` rows of x in and, from its first m rows, computes the column
+ * means (at mP), the centred panels from rowFrom's panel on (at pP, room for t rows) and the
+ * co-moments of result rows [rowFrom, rowTo) (at aP, unscaled).
+ */
+function loadGramRows(core: WasmCore, x: Float64Array, t: number, m: number, n: number, rowFrom: number, rowTo: number): { xP: number; mP: number; pP: number; aP: number } {
   core.reset();
   const xP = core.alloc(t * n * 8);
   const mP = core.alloc(n * 8);
   const pP = core.alloc(core.x.covPackBytes(t, n));
-  const aP = core.alloc(rows * covAccStride(n) * 8);
+  const aP = core.alloc((rowTo - rowFrom) * covAccStride(n) * 8);
   core.f64(xP, t * n).set(x.subarray(0, t * n));
-  core.x.covColumnMeans(xP, t, n, mP);
-  core.x.covPack(xP, t, n, mP, pP, rowFrom);
-  core.x.covGramRows(pP, t, n, aP, rowFrom, rowTo);
-  core.x.covScaleRows(aP, n, rowFrom, rowTo, t - 1);
-  return compactCovRows(core.f64(aP, rows * covAccStride(n)), n, rows);
+  core.x.covColumnMeans(xP, m, n, mP);
+  core.x.covPack(xP, m, n, mP, pP, rowFrom);
+  core.x.covGramRows(pP, m, n, aP, rowFrom, rowTo);
+  return { xP, mP, pP, aP };
 }
 
 /**
@@ -56,18 +76,10 @@ export function covEwmaRowsWasm(
 ): Float64Array {
   const rows = rowTo - rowFrom;
   const m = Math.min(seedRows, t);
-  core.reset();
-  const xP = core.alloc(t * n * 8);
-  const mP = core.alloc(n * 8);
-  const zP = core.alloc(n * 8);
-  const pP = core.alloc(core.x.covPackBytes(t, n));
-  const aP = core.alloc(rows * covAccStride(n) * 8);
-  core.f64(xP, t * n).set(x.subarray(0, t * n));
-  core.f64(zP, n).fill(0);
-  core.x.covColumnMeans(xP, m, n, mP);
-  core.x.covPack(xP, m, n, mP, pP, rowFrom);
-  core.x.covGramRows(pP, m, n, aP, rowFrom, rowTo);
+  const { xP, pP, aP } = loadGramRows(core, x, t, m, n, rowFrom, rowTo);
   core.x.covScaleRows(aP, n, rowFrom, rowTo, m - 1);
+  const zP = core.alloc(n * 8);
+  core.f64(zP, n).fill(0);
   core.x.covPack(xP, t, n, zP, pP, rowFrom);
   core.x.covEwmaRows(pP, t, n, lambda, aP, rowFrom, rowTo);
   return compactCovRows(core.f64(aP, rows * covAccStride(n)), n, rows);
